@@ -1,0 +1,141 @@
+/** tenure.yaml, as a zod schema: the single definition of what a workspace config may say. */
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, "-" or "_", starting with a letter');
+
+/** Secrets are only ever `${env:NAME}` references, resolved at use and never logged. */
+export const secretRef = z
+  .string()
+  .regex(/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/, 'secrets must be written as ${env:NAME}');
+
+export type Condition =
+  | { equals: Record<string, string> }
+  | { in: Record<string, string[]> }
+  | { regex: Record<string, string> }
+  | { and: Condition[] }
+  | { or: Condition[] }
+  | { not: Condition };
+
+const validRegex = z.string().refine((s) => {
+  try {
+    new RegExp(s, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'is not a valid regular expression');
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ equals: z.record(z.string(), z.string()) }),
+    z.strictObject({ in: z.record(z.string(), z.array(z.string())) }),
+    z.strictObject({ regex: z.record(z.string(), validRegex) }),
+    z.strictObject({ and: z.array(conditionSchema).min(1) }),
+    z.strictObject({ or: z.array(conditionSchema).min(1) }),
+    z.strictObject({ not: conditionSchema }),
+  ]),
+);
+
+export const sourceSchema = z.strictObject({
+  id,
+  type: z.enum(['file']),
+  path: z.string().min(1),
+  format: z.enum(['csv', 'json']).optional(),
+  /** Tenure field -> column name in the export, for exports that don't use Tenure's header. */
+  columns: z.record(z.string(), z.string()).optional(),
+  /** Full snapshots flag people who vanish; partial ones don't. */
+  snapshot: z.enum(['full', 'partial']).default('full'),
+});
+
+export const entitlementSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  owner: z.string().optional(),
+  privileged: z.boolean().default(false),
+});
+
+export const applicationSchema = z.strictObject({
+  id,
+  name: z.string().optional(),
+  /** Checked against the connector registry in load-config, so the message can list known kinds. */
+  connector: z.string(),
+  owner: z.string().optional(),
+  risk: z.enum(['low', 'medium', 'high']).default('medium'),
+  route: z
+    .string()
+    .regex(/^(direct|agent:[A-Za-z0-9_-]+)$/, 'must be "direct" or "agent:<site>"')
+    .default('direct'),
+  /** Template for the account name given at creation. */
+  account_id: z.string().default('{employee_id}'),
+  /** What a leaver's account becomes. */
+  deprovision: z.enum(['disable', 'delete']).default('disable'),
+  settings: z.record(z.string(), z.unknown()).default({}),
+  entitlements: z.array(entitlementSchema).default([]),
+});
+
+export const policySchema = z.strictObject({
+  id,
+  description: z.string().optional(),
+  when: conditionSchema.optional(),
+  accounts: z
+    .array(
+      z.strictObject({
+        application: z.string(),
+        attributes: z.record(z.string(), z.string()).default({}),
+        container: z.string().optional(),
+        entitlements: z.array(z.string()).default([]),
+      }),
+    )
+    .min(1),
+});
+
+export const configSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  organisation: z.strictObject({
+    name: z.string().min(1),
+    time_zone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'is not an IANA time zone (e.g. "Europe/Paris")'),
+  }),
+  sources: z.array(sourceSchema).min(1),
+  applications: z.array(applicationSchema).default([]),
+  policies: z.array(policySchema).default([]),
+  lifecycle: z
+    .strictObject({
+      prehire_days: z.number().int().min(0).max(90).default(3),
+      /** Leave of absence: keep access, or disable accounts (entitlements are kept). */
+      leave: z.enum(['keep', 'disable']).default('keep'),
+      /** A person missing from a full snapshot: hold (flag only) or terminate. */
+      missing_from_source: z.enum(['hold', 'terminate']).default('hold'),
+    })
+    .prefault({}),
+  safety: z
+    .strictObject({
+      /** Hold a run that disables/deletes more than this share of an application's accounts. */
+      max_deprovision_share: z.number().min(0).max(1).default(0.1),
+      /** ...and at least this many accounts. */
+      min_deprovision_count: z.number().int().min(0).default(5),
+      /** Halt an import whose row count falls by more than this share against the previous one. */
+      max_snapshot_drop: z.number().min(0).max(1).default(0.1),
+    })
+    .prefault({}),
+  store: z
+    .strictObject({
+      /** `${env:TENURE_DATABASE_URL}` or a literal `sqlite:` path; TENURE_DATABASE_URL overrides. */
+      url: z.string().optional(),
+    })
+    .prefault({}),
+});
+
+export type TenureConfig = z.infer<typeof configSchema>;
+export type SourceConfig = z.infer<typeof sourceSchema>;
+export type ApplicationConfig = z.infer<typeof applicationSchema>;
+export type PolicyConfig = z.infer<typeof policySchema>;
+export type EntitlementConfig = z.infer<typeof entitlementSchema>;

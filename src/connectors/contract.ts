@@ -1,0 +1,55 @@
+/**
+ * The connector contract: every target (csv-export, manual, ldap, scim, the agent's remote
+ * connectors) is a factory that validates its settings and returns check/read/apply.
+ * Connectors never import the store or HTTP, so the on-prem agent can run them unchanged.
+ */
+import type { z } from 'zod';
+import type { Operation, OperationResult } from '../domain/types.js';
+
+export type ConnectorLogger = {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+export type CheckResult = {
+  ok: boolean;
+  checks: { name: string; ok: boolean; detail: string }[];
+};
+
+/** An account as read from the target, for reconciliation. */
+export type AccountRecord = {
+  account_id: string;
+  attributes: Record<string, string>;
+  container: string | null;
+  enabled: boolean;
+  entitlements: string[];
+  /** The target's correlation hint, when it stores one (e.g. employeeNumber). */
+  employee_id: string | null;
+};
+
+export type ConnectorContext<C> = {
+  appId: string;
+  config: C;
+  /** Resolves a `${env:NAME}` reference; throws a TenureError naming the variable if unset. */
+  secret(ref: string): string;
+  /** Directory relative settings resolve against (the workspace). */
+  baseDir: string;
+  log: ConnectorLogger;
+  signal?: AbortSignal;
+};
+
+export type Connector = {
+  check(): Promise<CheckResult>;
+  read(): AsyncIterable<AccountRecord>;
+  /** Idempotent; yields exactly one result per operation, in any order. One failure never aborts the rest. */
+  apply(ops: Operation[]): AsyncIterable<OperationResult>;
+  close(): Promise<void>;
+};
+
+export type ConnectorFactory<C = unknown> = {
+  kind: string;
+  /** Validated before create(); errors name the bad key. */
+  configGuard: z.ZodType<C>;
+  create(ctx: ConnectorContext<C>): Promise<Connector>;
+};

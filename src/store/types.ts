@@ -1,0 +1,214 @@
+/** The store's contract: what the engine and CLI may ask of SQLite or PostgreSQL, nothing more. */
+import type {
+  ActualAccount,
+  Grant,
+  HrRecord,
+  Identity,
+  IdentityStatus,
+  Operation,
+  OperationResult,
+  Outcome,
+} from '../domain/types.js';
+
+/** All timestamps are ISO-8601 UTC strings with milliseconds (`2026-11-26T18:52:15.123Z`). */
+export type Timestamp = string;
+
+export type IdentityChange = {
+  identity: Identity;
+  /** Lifecycle event kinds for the history row, e.g. ['mover'] or ['joiner']. */
+  events: string[];
+};
+
+export type IdentityHistoryRow = {
+  identity_id: string;
+  valid_from: Timestamp;
+  valid_to: Timestamp | null;
+  status: IdentityStatus;
+  attributes: HrRecord;
+  events: string[];
+};
+
+export type SnapshotRow = {
+  id: number;
+  source_id: string;
+  taken_at: Timestamp;
+  row_count: number;
+  accepted: number;
+  rejected: number;
+  sha256: string;
+  status: 'imported' | 'halted';
+};
+
+export type QuarantineRow = {
+  snapshot_id: number;
+  source_id: string;
+  row_number: number;
+  employee_id: string | null;
+  reason: string;
+  raw: string;
+};
+
+export type RunStatus = 'planned' | 'held' | 'applying' | 'done' | 'failed';
+
+export type RunRow = {
+  id: string;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+  status: RunStatus;
+  /** What started it: `cli:apply`, `hr:<source>:snapshot`, `schedule`, ... */
+  trigger: string;
+  actor: string;
+  dry_run: boolean;
+  held_reason: string | null;
+  approved_by: string | null;
+  summary: Record<string, unknown>;
+};
+
+export type OperationStatus = 'queued' | 'success' | 'failure' | 'pending_manual' | 'skipped';
+
+export type OperationRow = {
+  run_id: string;
+  seq: number;
+  op: Operation;
+  status: OperationStatus;
+  message: string | null;
+  finished_at: Timestamp | null;
+};
+
+export type TaskRow = {
+  id: number;
+  run_id: string;
+  op: Operation;
+  app_id: string;
+  identity_id: string | null;
+  summary: string;
+  status: 'open' | 'closed';
+  created_at: Timestamp;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  evidence: string | null;
+};
+
+/** One entry in the held-access history: an account being enabled, or an entitlement held. */
+export type AccessRow = {
+  app_id: string;
+  account_id: string;
+  identity_id: string | null;
+  /** null = the account itself (enabled) */
+  entitlement_id: string | null;
+  valid_from: Timestamp;
+  valid_to: Timestamp | null;
+};
+
+export type AuditInput = {
+  action: string;
+  /** `rule:<policy>`, `hr:<source>:<event>`, `admin:<user>`, `system`, ... */
+  actor: string;
+  /** What caused it: `run:<id>`, `snapshot:<id>`, `task:<id>` ... */
+  trigger: string;
+  /** `identity:<id>`, `account:<app>/<account>`, `entitlement:<app>/<ent>`, `application:<id>` */
+  target: string;
+  outcome: Outcome;
+  details?: Record<string, unknown>;
+  /** Defaults to the store clock; tests inject. */
+  ts?: Timestamp;
+};
+
+export type AuditEvent = {
+  seq: number;
+  ts: Timestamp;
+  action: string;
+  actor: string;
+  trigger: string;
+  target: string;
+  outcome: Outcome;
+  /** Canonical JSON text, hashed as stored. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+};
+
+export type AuditCheckpoint = {
+  seq: number;
+  head_hash: string;
+  ts: Timestamp;
+  key_id: string;
+  signature: string;
+};
+
+export type VerifyResult =
+  | { ok: true; events: number; checkpoints: number; head: string }
+  | { ok: false; events: number; first_bad_seq: number; reason: string };
+
+export type Store = {
+  readonly dialect: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Runs fn in one database transaction (BEGIN IMMEDIATE on SQLite). */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+
+  identities: {
+    all(): Promise<Identity[]>;
+    get(id: string): Promise<Identity | undefined>;
+    /** Upserts identities and closes/opens their effective-dated history rows at `at`. */
+    save(changes: IdentityChange[], at: Timestamp): Promise<void>;
+    history(id: string): Promise<IdentityHistoryRow[]>;
+    /** Identities as they were at `at`, from history. */
+    asOf(at: Timestamp): Promise<Identity[]>;
+  };
+
+  snapshots: {
+    last(sourceId: string, status?: SnapshotRow['status']): Promise<SnapshotRow | undefined>;
+    record(row: Omit<SnapshotRow, 'id'>): Promise<number>;
+    quarantine(rows: QuarantineRow[]): Promise<void>;
+    quarantined(snapshotId: number): Promise<QuarantineRow[]>;
+  };
+
+  accounts: {
+    /** Current accounts with their current entitlements. */
+    all(appId?: string): Promise<ActualAccount[]>;
+    forIdentity(identityId: string): Promise<ActualAccount[]>;
+    /** Records the effect of one successful (or manually completed) operation on actual state. */
+    applyOperation(op: Operation, result: OperationResult, at: Timestamp): Promise<void>;
+    /** Who held what at `at`, optionally for one identity. */
+    accessAt(at: Timestamp, identityId?: string): Promise<AccessRow[]>;
+  };
+
+  grants: {
+    all(): Promise<Grant[]>;
+    add(grant: Omit<Grant, 'id'>, by: string, at: Timestamp): Promise<Grant>;
+  };
+
+  runs: {
+    create(run: RunRow, ops: Operation[]): Promise<void>;
+    get(id: string): Promise<RunRow | undefined>;
+    list(limit?: number): Promise<RunRow[]>;
+    update(id: string, patch: Partial<Omit<RunRow, 'id'>>): Promise<void>;
+    operations(runId: string): Promise<OperationRow[]>;
+    setOperationStatus(
+      runId: string,
+      key: string,
+      status: OperationStatus,
+      message: string | null,
+      at: Timestamp,
+    ): Promise<void>;
+  };
+
+  tasks: {
+    /** Creates an open task unless one with the same op key is already open; returns it either way. */
+    open(runId: string, op: Operation, at: Timestamp): Promise<TaskRow>;
+    list(status?: TaskRow['status']): Promise<TaskRow[]>;
+    get(id: number): Promise<TaskRow | undefined>;
+    close(id: number, by: string, evidence: string, at: Timestamp): Promise<TaskRow>;
+  };
+
+  audit: {
+    /** Appends events to the hash chain in one transaction; returns them with seq and hash. */
+    append(events: AuditInput[]): Promise<AuditEvent[]>;
+    head(): Promise<{ seq: number; hash: string }>;
+    /** Iterates events in seq order, optionally within [since, until) by ts. */
+    iterate(opts?: { since?: Timestamp; until?: Timestamp; batch?: number }): AsyncIterable<AuditEvent>;
+    addCheckpoint(cp: AuditCheckpoint): Promise<void>;
+    checkpoints(): Promise<AuditCheckpoint[]>;
+  };
+};
