@@ -1,0 +1,104 @@
+/** import, plan, apply, run: the sync verbs. */
+import type { Command } from 'commander';
+import { importSource } from '../../engine/import-source.js';
+import { prepareRun } from '../../engine/prepare-run.js';
+import { type ApplyOutcome, applyRun, approveRun, fullRun } from '../../engine/runs.js';
+import type { ImportSummary } from '../../engine/import-source.js';
+import { type GlobalOptions, adminActor, withWorkspace } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import type { Out } from '../output.js';
+import { outcomeJson, planJson, printOutcome, printPlan } from '../plan-view.js';
+
+type Globals = () => GlobalOptions;
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function printImport(out: Out, s: ImportSummary): void {
+  out.line(`Imported ${s.file}: ${s.rows} rows, ${s.accepted} accepted, ${s.rejected.length} rejected, ${s.unchanged} unchanged.`);
+  const events = Object.entries(s.events);
+  if (events.length > 0) out.line(`  events: ${events.map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  for (const r of s.rejected) out.line(`  rejected row ${r.row}${r.employee_id ? ` (${r.employee_id})` : ''}: ${r.reason}`);
+  for (const w of s.warnings) out.line(`  warning row ${w.row} (${w.employee_id}): ${w.message}`);
+}
+
+const exitFor = (r: ApplyOutcome) =>
+  r.status === 'held' ? EXIT.held : (r.execution?.failure ?? 0) > 0 ? EXIT.partial : EXIT.ok;
+
+export function registerSync(program: Command, g: Globals): void {
+  program
+    .command('import')
+    .description('read an HR snapshot: validate, quarantine bad rows, record lifecycle events')
+    .option('--source <id>', 'source id from tenure.yaml (default: the first)')
+    .option('--file <path>', 'read this file instead of the configured path')
+    .option('--json', 'machine-readable output')
+    .action(async (o) =>
+      withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
+        const s = await importSource(ws, { sourceId: o.source, file: o.file });
+        out.result(s, () => printImport(out, s));
+      }),
+    );
+
+  program
+    .command('plan')
+    .description('show exactly what "tenure apply" would do; changes nothing')
+    .option('--identity <id>', 'plan for this identity only (repeatable)', collect)
+    .option('--json', 'machine-readable output (every operation)')
+    .action(async (o) =>
+      withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
+        const plan = await prepareRun(ws, { identityIds: o.identity });
+        out.result(planJson(plan), () => printPlan(out, plan));
+        if (plan.gate.held) process.exitCode = EXIT.held;
+      }),
+    );
+
+  program
+    .command('apply')
+    .description('execute the plan (held by the safety gate when it deprovisions too much)')
+    .option('--dry-run', 'compute and show the plan, execute nothing')
+    .option('--approve <run-id>', 'release a run held by the safety gate')
+    .option('--identity <id>', 'apply for this identity only (repeatable)', collect)
+    .option('--json', 'machine-readable output')
+    .action(async (o) =>
+      withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
+        const bar = out.progress('apply');
+        try {
+          if (o.approve) {
+            const r = await approveRun(ws, o.approve, adminActor(g()), bar.update);
+            bar.stop();
+            const e = r.execution;
+            out.result(r, () => out.line(`Run ${r.run_id} approved: ${e.success} succeeded, ${e.failure} failed, ${e.pending_manual} pending manual action.`));
+            if (e.failure > 0) process.exitCode = EXIT.partial;
+            return;
+          }
+          const r = await applyRun(ws, {
+            dryRun: o.dryRun, identityIds: o.identity, actor: adminActor(g()), trigger: 'cli:apply', onProgress: bar.update,
+          });
+          bar.stop();
+          out.result(outcomeJson(r), () => printOutcome(out, r));
+          process.exitCode = exitFor(r);
+        } finally {
+          bar.stop();
+        }
+      }),
+    );
+
+  program
+    .command('run')
+    .description('import every source, then plan and apply: the scheduled job')
+    .option('--file <path>', 'HR file for the first source instead of the configured path')
+    .option('--json', 'machine-readable output')
+    .action(async (o) =>
+      withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
+        const bar = out.progress('apply');
+        const imports = o.file ? [{ sourceId: ws.config.sources[0]!.id, file: o.file }] : undefined;
+        const r = await fullRun(ws, {
+          imports, actor: adminActor(g()), trigger: 'cli:run', onProgress: bar.update,
+        });
+        bar.stop();
+        out.result({ imports: r.imports, ...outcomeJson(r.apply) }, () => {
+          for (const s of r.imports) printImport(out, s);
+          printOutcome(out, r.apply);
+        });
+        process.exitCode = exitFor(r.apply);
+      }),
+    );
+}

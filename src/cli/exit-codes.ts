@@ -1,0 +1,21 @@
+/** Documented exit codes (docs/cli.md): scripts and schedulers branch on these. */
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  /** Bad input: invalid config, bad arguments, unreadable or malformed HR file. */
+  invalid: 2,
+  /** A run was held by the safety gate and waits for `tenure apply --approve <run-id>`. */
+  held: 3,
+  /** `tenure audit verify` found tampering. */
+  tampered: 4,
+  /** A run finished but some operations failed. */
+  partial: 5,
+  /** An import was halted by the snapshot safety threshold. */
+  halted: 6,
+} as const;
+
+export function exitCodeFor(code: string): number {
+  if (code === 'hr.snapshot_drop') return EXIT.halted;
+  if (/^(config|hr|cli|policy|workspace|source|app|task|run)\./.test(code)) return EXIT.invalid;
+  return EXIT.error;
+}

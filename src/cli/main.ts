@@ -1,0 +1,55 @@
+/** The `tenure` command line: every admin action, scriptable, with --json and documented exit codes. */
+import { Command, CommanderError } from 'commander';
+import { isTenureError } from '../domain/errors.js';
+import { registerAudit } from './commands/audit.js';
+import { registerDemo } from './commands/demo.js';
+import { registerIdentities } from './commands/identities.js';
+import { initWorkspace } from './commands/init.js';
+import { registerRuns } from './commands/runs.js';
+import { registerSync } from './commands/sync.js';
+import { registerTasks } from './commands/tasks.js';
+import type { GlobalOptions } from './context.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+
+export function buildProgram(): Command {
+  const program = new Command('tenure')
+    .description('Identity governance: HR-driven joiner/mover/leaver automation with a tamper-evident audit trail')
+    .option('-w, --workspace <dir>', 'workspace directory holding tenure.yaml (default: $TENURE_WORKSPACE or .)')
+    .option('--as <name>', 'name recorded as admin:<name> in the audit trail (default: $TENURE_ACTOR or OS user)')
+    .showHelpAfterError()
+    .exitOverride();
+  const g = () => program.opts<GlobalOptions>();
+
+  program
+    .command('init [dir]')
+    .description('create a workspace from the demo template, with its audit signing key')
+    .option('--force', 'overwrite an existing tenure.yaml')
+    .option('--json', 'machine-readable output')
+    .action((dir: string | undefined, o) => {
+      const r = initWorkspace(dir ?? '.', { force: o.force });
+      if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      else process.stdout.write(`Workspace ready in ${r.dir}\nAudit public key: ${r.publicKey}\nNext: tenure -w ${dir ?? '.'} run\n`);
+    });
+  registerSync(program, g);
+  registerIdentities(program, g);
+  registerTasks(program, g);
+  registerAudit(program, g);
+  registerRuns(program, g);
+  registerDemo(program, g);
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return Number(process.exitCode ?? EXIT.ok);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+    if (isTenureError(e)) {
+      process.stderr.write(`error [${e.code}]: ${e.message}\n`);
+      return exitCodeFor(e.code);
+    }
+    process.stderr.write(`unexpected error: ${(e as Error).stack ?? e}\n`);
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,139 @@
+/** Reads tenure.yaml, validates it whole, and reports every problem with its path and reason. */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { connectorKinds, findConnector } from '../connectors/registry.js';
+import { TenureError } from '../domain/errors.js';
+import { templateFields } from '../domain/policy.js';
+import { HR_FIELDS } from '../domain/types.js';
+import { formatIssues, formatPath } from './format-issues.js';
+import { type TenureConfig, configSchema } from './schema.js';
+
+export type LoadedConfig = TenureConfig & { /** Directory of tenure.yaml; relative paths resolve here. */ baseDir: string; file: string };
+
+const TEMPLATE_ATTRIBUTES = new Set<string>([...HR_FIELDS, 'display_name']);
+const SECRET_KEY = /(password|passwd|secret|token|api[_-]?key|credential)/i;
+const ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+export function loadConfig(file: string): LoadedConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new TenureError('config.unreadable', `${path}: ${(e as Error).message}`);
+  }
+  return parseConfig(text, path);
+}
+
+export function parseConfig(text: string, file: string): LoadedConfig {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new TenureError('config.invalid_yaml', `${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+  }
+  const parsed = configSchema.safeParse(doc.toJS());
+  if (!parsed.success) throw invalid(file, formatIssues(parsed.error.issues));
+  const config = parsed.data;
+  const problems = crossCheck(config);
+  if (problems.length > 0) throw invalid(file, problems);
+  return { ...config, baseDir: dirname(file), file };
+}
+
+function invalid(file: string, problems: string[]): TenureError {
+  return new TenureError(
+    'config.invalid',
+    `${file} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    { problems },
+  );
+}
+
+/** Checks the schema can't express: references between sections, connector settings, templates. */
+function crossCheck(config: TenureConfig): string[] {
+  const problems: string[] = [];
+  const dup = (what: string, ids: string[]) => {
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      if (seen.has(id)) problems.push(`${what}[${i}].id: duplicate id "${id}"`);
+      seen.add(id);
+    });
+  };
+  dup('sources', config.sources.map((s) => s.id));
+  dup('applications', config.applications.map((a) => a.id));
+  dup('policies', config.policies.map((p) => p.id));
+
+  const apps = new Map(config.applications.map((a) => [a.id, a]));
+  config.applications.forEach((app, i) => {
+    const at = `applications[${i}]`;
+    const factory = findConnector(app.connector);
+    if (!factory) {
+      problems.push(`${at}.connector: unknown connector "${app.connector}" (known: ${connectorKinds().join(', ')})`);
+    } else {
+      const settings = factory.configGuard.safeParse(app.settings);
+      if (!settings.success) problems.push(...formatIssues(settings.error.issues, [at, 'settings'].flatMap(splitPath)));
+    }
+    problems.push(...literalSecrets(app.settings, `${at}.settings`));
+    problems.push(...badTemplate(app.account_id, `${at}.account_id`));
+    dup(`${at}.entitlements`, app.entitlements.map((e) => e.id));
+  });
+
+  config.policies.forEach((policy, i) => {
+    policy.accounts.forEach((spec, j) => {
+      const at = `policies[${i}].accounts[${j}]`;
+      const app = apps.get(spec.application);
+      if (!app) {
+        problems.push(`${at}.application: unknown application "${spec.application}"`);
+        return;
+      }
+      const known = new Set(app.entitlements.map((e) => e.id));
+      spec.entitlements.forEach((ent, k) => {
+        if (!known.has(ent)) {
+          problems.push(`${at}.entitlements[${k}]: unknown entitlement "${ent}" in application "${app.id}"`);
+        }
+      });
+      for (const [key, tpl] of Object.entries(spec.attributes)) problems.push(...badTemplate(tpl, `${at}.attributes.${key}`));
+      if (spec.container) problems.push(...badTemplate(spec.container, `${at}.container`));
+    });
+  });
+  return problems;
+}
+
+const splitPath = (p: string): PropertyKey[] => {
+  const m = /^(\w+)\[(\d+)\]$/.exec(p);
+  return m ? [m[1]!, Number(m[2])] : [p];
+};
+
+function badTemplate(tpl: string, at: string): string[] {
+  try {
+    const unknown = templateFields(tpl).filter((f) => !TEMPLATE_ATTRIBUTES.has(f));
+    return unknown.map((f) => `${at}: unknown attribute "{${f}}" (known: ${[...TEMPLATE_ATTRIBUTES].join(', ')})`);
+  } catch (e) {
+    return [`${at}: ${(e as Error).message}`];
+  }
+}
+
+/** Credentials may only appear as ${env:NAME}, so tenure.yaml can be committed and shown safely. */
+function literalSecrets(value: unknown, at: string): string[] {
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => {
+      const path = Array.isArray(value) ? `${at}[${k}]` : `${at}.${k}`;
+      if (typeof v === 'string' && SECRET_KEY.test(k) && !ENV_REF.test(v)) {
+        return [`${path}: secrets must be written as \${env:NAME}, not inline`];
+      }
+      return literalSecrets(v, path);
+    });
+  }
+  return [];
+}
+
+/** Resolves a `${env:NAME}` reference at the moment of use; the value is never logged. */
+export function resolveSecret(ref: string, env: NodeJS.ProcessEnv = process.env): string {
+  const m = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(ref);
+  if (!m) throw new TenureError('config.secret_ref', `"${ref}" is not a \${env:NAME} reference`);
+  const value = env[m[1]!];
+  if (value === undefined || value === '') {
+    throw new TenureError('config.secret_unset', `environment variable ${m[1]} (referenced as ${ref}) is not set`);
+  }
+  return value;
+}
+
+export { formatPath };

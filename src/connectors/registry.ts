@@ -1,0 +1,13 @@
+/** The connector kinds this build knows, by the name used in tenure.yaml `connector:`. */
+import type { ConnectorFactory } from './contract.js';
+import { csvExportConnector } from './csv-export/csv-export-connector.js';
+import { manualConnector } from './manual/manual-connector.js';
+
+const factories = new Map<string, ConnectorFactory<never>>(
+  [csvExportConnector, manualConnector].map((f) => [f.kind, f as ConnectorFactory<never>]),
+);
+
+export const findConnector = (kind: string): ConnectorFactory<unknown> | undefined =>
+  factories.get(kind) as ConnectorFactory<unknown> | undefined;
+
+export const connectorKinds = (): string[] => [...factories.keys()].sort();

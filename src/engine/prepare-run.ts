@@ -1,0 +1,115 @@
+/** Computes a run without touching anything: time-driven identity changes, desired state, the plan, the gate. */
+import { desiredState } from '../domain/desired.js';
+import { advanceTime } from '../domain/lifecycle.js';
+import { planAll } from '../domain/plan.js';
+import { safetyGate } from '../domain/safety.js';
+import type { ActualAccount, Grant, Identity, LifecycleEvent, Operation } from '../domain/types.js';
+import type { IdentityChange } from '../store/types.js';
+import { lifecycleSettings, planningContext } from './settings.js';
+import type { Workspace } from './workspace.js';
+
+export type PreparedRun = {
+  now: Date;
+  /** Identities whose state changed because time passed (scheduled leavers, pre-hires starting). */
+  timeChanges: IdentityChange[];
+  timeEvents: { identity: Identity; events: LifecycleEvent[] }[];
+  ops: Operation[];
+  /** Operations already waiting as open manual tasks: not planned again. */
+  awaiting: { op: Operation; task_id: number }[];
+  gate: ReturnType<typeof safetyGate>;
+  identities: number;
+  sourceOf: (identityId: string) => string | undefined;
+};
+
+export type RunScope = { identityIds?: string[] };
+
+/** Past this many affected identities, labels come from status alone instead of one history read each. */
+const HISTORY_LABEL_LIMIT = 2_000;
+
+export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<PreparedRun> {
+  const now = ws.clock();
+  const settings = lifecycleSettings(ws.config);
+  const stored = scope.identityIds
+    ? (await Promise.all(scope.identityIds.map((id) => ws.store.identities.get(id)))).filter(
+        (i): i is Identity => i !== undefined,
+      )
+    : await ws.store.identities.all();
+
+  const timeChanges: IdentityChange[] = [];
+  const timeEvents: PreparedRun['timeEvents'] = [];
+  const labels = new Map<string, string[]>();
+  const identities = stored.map((prev) => {
+    const { identity, events } = advanceTime(prev, now, settings);
+    if (events.length > 0) {
+      timeChanges.push({ identity, events: events.map((e) => e.kind) });
+      timeEvents.push({ identity, events });
+      labels.set(identity.id, events.map((e) => e.kind));
+    }
+    return identity;
+  });
+  const byId = new Map(identities.map((i) => [i.id, i]));
+
+  const grants = groupBy(await ws.store.grants.all(), (g) => g.identity_id);
+  const desired = desiredState(identities, grants, planningContext(ws.config, now));
+  const actual: ActualAccount[] = scope.identityIds
+    ? (await Promise.all(scope.identityIds.map((id) => ws.store.accounts.forIdentity(id)))).flat()
+    : await ws.store.accounts.all();
+  const apps = new Map(ws.config.applications.map((a) => [a.id, a]));
+  const planned = planAll(desired, actual, apps, labels);
+
+  await labelFromHistory(ws, planned, labels, byId);
+
+  const openTasks = new Map((await ws.store.tasks.list('open')).map((t) => [t.op.key, t.id]));
+  const ops: Operation[] = [];
+  const awaiting: PreparedRun['awaiting'] = [];
+  for (const op of planned) {
+    const taskId = openTasks.get(op.key);
+    if (taskId === undefined) ops.push(op);
+    else awaiting.push({ op, task_id: taskId });
+  }
+  const gate = safetyGate(ops, actual, apps, ws.config.safety);
+  return {
+    now, timeChanges, timeEvents, ops, awaiting, gate, identities: identities.length,
+    sourceOf: (id) => byId.get(id)?.source_id,
+  };
+}
+
+/** Operations say which lifecycle event caused them; the last history entry knows it. */
+async function labelFromHistory(
+  ws: Workspace,
+  ops: Operation[],
+  labels: Map<string, string[]>,
+  identities: Map<string, Identity>,
+): Promise<void> {
+  const unlabelled = [...new Set(ops.filter((o) => o.lifecycle.length === 0 && o.identity_id).map((o) => o.identity_id!))];
+  const useHistory = unlabelled.length <= HISTORY_LABEL_LIMIT;
+  for (const id of unlabelled) {
+    if (labels.has(id)) continue;
+    let events: string[] = [];
+    if (useHistory) {
+      const history = await ws.store.identities.history(id);
+      events = history.at(-1)?.events ?? [];
+    }
+    if (events.length === 0) {
+      const status = identities.get(id)?.status;
+      events = [status === 'terminated' ? 'leaver' : 'reconcile'];
+    }
+    labels.set(id, events);
+  }
+  for (const op of ops) {
+    if (op.lifecycle.length === 0 && op.identity_id) op.lifecycle = labels.get(op.identity_id) ?? [];
+  }
+}
+
+export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+export type { Grant };

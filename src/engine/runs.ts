@@ -1,0 +1,117 @@
+/** Plan, apply, approve and run: the verbs of a sync run, each audited. */
+import { randomUUID } from 'node:crypto';
+import { TenureError } from '../domain/errors.js';
+import type { Operation } from '../domain/types.js';
+import type { AuditInput, RunRow } from '../store/types.js';
+import { lifecycleAudit } from './audit-events.js';
+import { checkpoint } from './checkpoint.js';
+import { type ExecutionSummary, executeOperations } from './execute.js';
+import { type ImportOptions, type ImportSummary, importSource } from './import-source.js';
+import { type PreparedRun, type RunScope, prepareRun } from './prepare-run.js';
+import type { Workspace } from './workspace.js';
+
+export type ApplyOutcome = {
+  run_id: string | null;
+  status: 'nothing_to_do' | 'dry_run' | 'held' | 'done';
+  plan: PreparedRun;
+  execution?: ExecutionSummary;
+  held_reason?: string;
+};
+
+export type ApplyOptions = RunScope & {
+  dryRun?: boolean;
+  actor: string;
+  trigger: string;
+  onProgress?: (done: number, total: number) => void;
+};
+
+export const newRunId = (now: Date) =>
+  `run_${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}_${randomUUID().slice(0, 8)}`;
+
+export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<ApplyOutcome> {
+  const plan = await prepareRun(ws, opts);
+  if (opts.dryRun) return { run_id: null, status: 'dry_run', plan };
+  if (plan.ops.length === 0 && plan.timeChanges.length === 0) return { run_id: null, status: 'nothing_to_do', plan };
+
+  const ts = plan.now.toISOString();
+  const runId = newRunId(plan.now);
+  const run: RunRow = {
+    id: runId, created_at: ts, finished_at: null, status: 'planned', trigger: opts.trigger, actor: opts.actor,
+    dry_run: false, held_reason: null, approved_by: null,
+    summary: { operations: plan.ops.length, gate: plan.gate.byApp },
+  };
+  const held = plan.gate.held;
+  await ws.store.transaction(async (tx) => {
+    await tx.runs.create({ ...run, status: held ? 'held' : 'planned', held_reason: held ? plan.gate.reasons.join(' ') : null }, plan.ops);
+    await tx.identities.save(plan.timeChanges, ts);
+    const audit: AuditInput[] = plan.timeEvents.flatMap(({ identity, events }) =>
+      events.map((e) => lifecycleAudit(identity, e, identity.source_id, `run:${runId}`, ts)),
+    );
+    audit.push({
+      action: held ? 'run.held' : 'run.started', actor: opts.actor, trigger: opts.trigger, target: `run:${runId}`,
+      outcome: held ? 'pending_manual' : 'success',
+      details: { operations: plan.ops.length, ...(held ? { reasons: plan.gate.reasons } : {}) }, ts,
+    });
+    await tx.audit.append(audit);
+  });
+  if (held) {
+    await checkpoint(ws);
+    return { run_id: runId, status: 'held', plan, held_reason: plan.gate.reasons.join(' ') };
+  }
+  const execution = await execute(ws, runId, plan.ops, plan.sourceOf, opts.actor, opts.onProgress);
+  return { run_id: runId, status: 'done', plan, execution };
+}
+
+/** Releases a held run: its stored operations are executed as planned (they carry desired values). */
+export async function approveRun(
+  ws: Workspace,
+  runId: string,
+  actor: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ run_id: string; execution: ExecutionSummary }> {
+  const run = await ws.store.runs.get(runId);
+  if (!run) throw new TenureError('run.not_found', `no run "${runId}"`);
+  if (run.status !== 'held') throw new TenureError('run.not_held', `run ${runId} is ${run.status}, not held: nothing to approve`);
+  const ts = ws.clock().toISOString();
+  await ws.store.runs.update(runId, { approved_by: actor });
+  await ws.store.audit.append([{
+    action: 'run.approved', actor, trigger: `run:${runId}`, target: `run:${runId}`, outcome: 'success',
+    details: { held_reason: run.held_reason }, ts,
+  }]);
+  const ops = (await ws.store.runs.operations(runId)).filter((o) => o.status === 'queued').map((o) => o.op);
+  const identities = new Map((await ws.store.identities.all()).map((i) => [i.id, i.source_id]));
+  const execution = await execute(ws, runId, ops, (id) => identities.get(id), actor, onProgress);
+  return { run_id: runId, execution };
+}
+
+async function execute(
+  ws: Workspace,
+  runId: string,
+  ops: Operation[],
+  sourceOf: (id: string) => string | undefined,
+  actor: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ExecutionSummary> {
+  await ws.store.runs.update(runId, { status: 'applying' });
+  const execution = await executeOperations(ws, ops, { runId, sourceOf, onProgress });
+  const ts = ws.clock().toISOString();
+  const { failures, ...counts } = execution;
+  await ws.store.runs.update(runId, { status: 'done', finished_at: ts, summary: { operations: ops.length, ...counts } });
+  await ws.store.audit.append([{
+    action: 'run.completed', actor, trigger: `run:${runId}`, target: `run:${runId}`,
+    outcome: execution.failure > 0 ? 'failure' : 'success',
+    details: { success: execution.success, failure: execution.failure, pending_manual: execution.pending_manual }, ts,
+  }]);
+  await checkpoint(ws);
+  return execution;
+}
+
+export type FullRunOutcome = { imports: ImportSummary[]; apply: ApplyOutcome };
+
+/** import + plan + apply, the scheduled job. Every configured source is imported first. */
+export async function fullRun(ws: Workspace, opts: ApplyOptions & { imports?: ImportOptions[] }): Promise<FullRunOutcome> {
+  const imports: ImportSummary[] = [];
+  const wanted = opts.imports ?? ws.config.sources.map((s) => ({ sourceId: s.id }));
+  for (const i of wanted) imports.push(await importSource(ws, i));
+  return { imports, apply: await applyRun(ws, opts) };
+}
