@@ -1,11 +1,20 @@
 // Dependency direction check: the architecture can't rot quietly. Fails naming each bad import.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 /** layer -> layers it must never import */
 const forbidden = {
-  'src/domain': ['src/store', 'src/engine', 'src/cli', 'src/connectors', 'src/sources', 'src/http', 'src/agent', 'src/audit'],
+  'src/domain': [
+    'src/store',
+    'src/engine',
+    'src/cli',
+    'src/connectors',
+    'src/sources',
+    'src/http',
+    'src/agent',
+    'src/audit',
+  ],
   'src/connectors': ['src/store', 'src/engine', 'src/cli', 'src/http'],
   'src/sources': ['src/store', 'src/engine', 'src/cli', 'src/http'],
   'src/store': ['src/engine', 'src/cli', 'src/http', 'src/connectors'],
@@ -29,7 +38,10 @@ for (const [layer, banned] of Object.entries(forbidden)) {
     for (const m of text.matchAll(/from '(\.[^']+)'/g)) {
       const target = relative(root, resolve(file, '..', m[1]));
       const hit = banned.find((b) => target === b || target.startsWith(`${b}/`));
-      if (hit) problems.push(`${relative(root, file)}: imports ${target} (${layer} must not depend on ${hit})`);
+      if (hit)
+        problems.push(
+          `${relative(root, file)}: imports ${target} (${layer} must not depend on ${hit})`,
+        );
     }
   }
 }

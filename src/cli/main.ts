@@ -13,9 +13,17 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 
 export function buildProgram(): Command {
   const program = new Command('tenure')
-    .description('Identity governance: HR-driven joiner/mover/leaver automation with a tamper-evident audit trail')
-    .option('-w, --workspace <dir>', 'workspace directory holding tenure.yaml (default: $TENURE_WORKSPACE or .)')
-    .option('--as <name>', 'name recorded as admin:<name> in the audit trail (default: $TENURE_ACTOR or OS user)')
+    .description(
+      'Identity governance: HR-driven joiner/mover/leaver automation with a tamper-evident audit trail',
+    )
+    .option(
+      '-w, --workspace <dir>',
+      'workspace directory holding tenure.yaml (default: $TENURE_WORKSPACE or .)',
+    )
+    .option(
+      '--as <name>',
+      'name recorded as admin:<name> in the audit trail (default: $TENURE_ACTOR or OS user)',
+    )
     .showHelpAfterError()
     .exitOverride();
   const g = () => program.opts<GlobalOptions>();
@@ -28,7 +36,10 @@ export function buildProgram(): Command {
     .action((dir: string | undefined, o) => {
       const r = initWorkspace(dir ?? '.', { force: o.force });
       if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      else process.stdout.write(`Workspace ready in ${r.dir}\nAudit public key: ${r.publicKey}\nNext: tenure -w ${dir ?? '.'} run\n`);
+      else
+        process.stdout.write(
+          `Workspace ready in ${r.dir}\nAudit public key: ${r.publicKey}\nNext: tenure -w ${dir ?? '.'} run\n`,
+        );
     });
   registerSync(program, g);
   registerIdentities(program, g);

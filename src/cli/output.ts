@@ -48,6 +48,14 @@ export function createOut(json: boolean): Out {
 /** Fixed-width table for terminals; cells are escaped of control characters so names can't forge lines. */
 export function table(rows: string[][]): string {
   const clean = rows.map((r) => r.map((c) => c.replace(/[\u0000-\u001f\u007f]/g, '?')));
-  const widths = clean[0]?.map((_, i) => Math.max(...clean.map((r) => [...(r[i] ?? '')].length))) ?? [];
-  return clean.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  const widths =
+    clean[0]?.map((_, i) => Math.max(...clean.map((r) => [...(r[i] ?? '')].length))) ?? [];
+  return clean
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

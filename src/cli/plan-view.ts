@@ -1,7 +1,7 @@
 /** How a plan and a run result read in a terminal and in --json. */
 import type { Operation } from '../domain/types.js';
-import type { ApplyOutcome } from '../engine/runs.js';
 import type { PreparedRun } from '../engine/prepare-run.js';
+import type { ApplyOutcome } from '../engine/runs.js';
 import type { Out } from './output.js';
 import { table } from './output.js';
 
@@ -10,7 +10,11 @@ export const planJson = (plan: PreparedRun) => ({
   identities: plan.identities,
   time_changes: plan.timeEvents.map((t) => ({ identity: t.identity.id, events: t.events })),
   operations: plan.ops,
-  awaiting_manual: plan.awaiting.map((a) => ({ task_id: a.task_id, key: a.op.key, summary: a.op.task?.summary })),
+  awaiting_manual: plan.awaiting.map((a) => ({
+    task_id: a.task_id,
+    key: a.op.key,
+    summary: a.op.task?.summary,
+  })),
   safety_gate: plan.gate,
   counts: countOps(plan.ops),
 });
@@ -35,33 +39,51 @@ export function countOps(ops: Operation[]) {
     by_kind: byKind,
     by_application: byApp,
     operations_by_lifecycle: byLifecycle,
-    identities_by_lifecycle: Object.fromEntries(Object.entries(identitiesByLifecycle).map(([k, v]) => [k, v.size])),
+    identities_by_lifecycle: Object.fromEntries(
+      Object.entries(identitiesByLifecycle).map(([k, v]) => [k, v.size]),
+    ),
   };
 }
 
 const describe = (op: Operation): string => {
   if (op.kind === 'manual.task') return `task: ${op.task?.summary ?? op.task?.action}`;
-  const target = op.entitlement !== undefined ? `${op.account_id} ${op.entitlement}` : op.account_id;
+  const target =
+    op.entitlement !== undefined ? `${op.account_id} ${op.entitlement}` : op.account_id;
   return `${op.kind} ${target}${op.container ? ` -> ${op.container}` : ''}`;
 };
 
 export function printPlan(out: Out, plan: PreparedRun, limit = 200): void {
   const c = countOps(plan.ops);
-  for (const t of plan.timeEvents) out.line(`time: ${t.identity.id} ${t.events.map((e) => e.kind).join(', ')}`);
+  for (const t of plan.timeEvents)
+    out.line(`time: ${t.identity.id} ${t.events.map((e) => e.kind).join(', ')}`);
   if (plan.ops.length === 0) {
     out.line('No changes: every application matches the desired state.');
   } else {
     const shown = plan.ops.slice(0, limit);
-    out.line(table([
-      ['IDENTITY', 'APP', 'OPERATION', 'WHY'],
-      ...shown.map((op) => [op.identity_id ?? '-', op.app_id, describe(op), [...op.lifecycle, ...op.reasons].join(' ')]),
-    ]));
-    if (plan.ops.length > shown.length) out.line(`... and ${plan.ops.length - shown.length} more (use --json for all)`);
+    out.line(
+      table([
+        ['IDENTITY', 'APP', 'OPERATION', 'WHY'],
+        ...shown.map((op) => [
+          op.identity_id ?? '-',
+          op.app_id,
+          describe(op),
+          [...op.lifecycle, ...op.reasons].join(' '),
+        ]),
+      ]),
+    );
+    if (plan.ops.length > shown.length)
+      out.line(`... and ${plan.ops.length - shown.length} more (use --json for all)`);
     out.line();
-    out.line(`${c.total} operations: ${Object.entries(c.by_kind).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    out.line(
+      `${c.total} operations: ${Object.entries(c.by_kind)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ')}`,
+    );
   }
-  if (plan.awaiting.length > 0) out.line(`${plan.awaiting.length} operations already wait as open manual tasks.`);
-  if (plan.gate.held) out.line(`SAFETY GATE: this plan would be held. ${plan.gate.reasons.join(' ')}`);
+  if (plan.awaiting.length > 0)
+    out.line(`${plan.awaiting.length} operations already wait as open manual tasks.`);
+  if (plan.gate.held)
+    out.line(`SAFETY GATE: this plan would be held. ${plan.gate.reasons.join(' ')}`);
 }
 
 export function printOutcome(out: Out, result: ApplyOutcome): void {
@@ -75,12 +97,17 @@ export function printOutcome(out: Out, result: ApplyOutcome): void {
       return;
     case 'held':
       out.line(`Run ${result.run_id} HELD by the safety gate: ${result.held_reason}`);
-      out.line(`Review it with "tenure plan", then release it with "tenure apply --approve ${result.run_id}".`);
+      out.line(
+        `Review it with "tenure plan", then release it with "tenure apply --approve ${result.run_id}".`,
+      );
       return;
     case 'done': {
       const e = result.execution!;
-      out.line(`Run ${result.run_id}: ${e.success} succeeded, ${e.failure} failed, ${e.pending_manual} pending manual action.`);
-      for (const f of e.failures.slice(0, 20)) out.line(`  failed: ${f.app_id} ${f.kind} ${f.account_id}: ${f.message}`);
+      out.line(
+        `Run ${result.run_id}: ${e.success} succeeded, ${e.failure} failed, ${e.pending_manual} pending manual action.`,
+      );
+      for (const f of e.failures.slice(0, 20))
+        out.line(`  failed: ${f.app_id} ${f.kind} ${f.account_id}: ${f.message}`);
     }
   }
 }

@@ -19,7 +19,10 @@ const describe = (issue: z.core.$ZodIssue): string => {
   }
 };
 
-export const formatIssues = (issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []) =>
+export const formatIssues = (
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly PropertyKey[] = [],
+) =>
   issues.map((issue) => {
     const path = formatPath([...prefix, ...issue.path]);
     return path ? `${path}: ${describe(issue)}` : describe(issue);

@@ -5,13 +5,14 @@ import { parseDocument } from 'yaml';
 import { connectorKinds, findConnector } from '../connectors/registry.js';
 import { TenureError } from '../domain/errors.js';
 import { templateFields } from '../domain/policy.js';
-import { HR_FIELDS } from '../domain/types.js';
 import { formatIssues, formatPath } from './format-issues.js';
-import { type TenureConfig, configSchema } from './schema.js';
+import { configSchema, type TenureConfig } from './schema.js';
 
-export type LoadedConfig = TenureConfig & { /** Directory of tenure.yaml; relative paths resolve here. */ baseDir: string; file: string };
+export type LoadedConfig = TenureConfig & {
+  /** Directory of tenure.yaml; relative paths resolve here. */ baseDir: string;
+  file: string;
+};
 
-const TEMPLATE_ATTRIBUTES = new Set<string>([...HR_FIELDS, 'display_name']);
 const SECRET_KEY = /(password|passwd|secret|token|api[_-]?key|credential)/i;
 const ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 
@@ -29,7 +30,10 @@ export function loadConfig(file: string): LoadedConfig {
 export function parseConfig(text: string, file: string): LoadedConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new TenureError('config.invalid_yaml', `${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+    throw new TenureError(
+      'config.invalid_yaml',
+      `${file}: ${doc.errors.map((e) => e.message).join('; ')}`,
+    );
   }
   const parsed = configSchema.safeParse(doc.toJS());
   if (!parsed.success) throw invalid(file, formatIssues(parsed.error.issues));
@@ -57,23 +61,38 @@ function crossCheck(config: TenureConfig): string[] {
       seen.add(id);
     });
   };
-  dup('sources', config.sources.map((s) => s.id));
-  dup('applications', config.applications.map((a) => a.id));
-  dup('policies', config.policies.map((p) => p.id));
+  dup(
+    'sources',
+    config.sources.map((s) => s.id),
+  );
+  dup(
+    'applications',
+    config.applications.map((a) => a.id),
+  );
+  dup(
+    'policies',
+    config.policies.map((p) => p.id),
+  );
 
   const apps = new Map(config.applications.map((a) => [a.id, a]));
   config.applications.forEach((app, i) => {
     const at = `applications[${i}]`;
     const factory = findConnector(app.connector);
     if (!factory) {
-      problems.push(`${at}.connector: unknown connector "${app.connector}" (known: ${connectorKinds().join(', ')})`);
+      problems.push(
+        `${at}.connector: unknown connector "${app.connector}" (known: ${connectorKinds().join(', ')})`,
+      );
     } else {
       const settings = factory.configGuard.safeParse(app.settings);
-      if (!settings.success) problems.push(...formatIssues(settings.error.issues, [at, 'settings'].flatMap(splitPath)));
+      if (!settings.success)
+        problems.push(...formatIssues(settings.error.issues, [at, 'settings'].flatMap(splitPath)));
     }
     problems.push(...literalSecrets(app.settings, `${at}.settings`));
     problems.push(...badTemplate(app.account_id, `${at}.account_id`));
-    dup(`${at}.entitlements`, app.entitlements.map((e) => e.id));
+    dup(
+      `${at}.entitlements`,
+      app.entitlements.map((e) => e.id),
+    );
   });
 
   config.policies.forEach((policy, i) => {
@@ -87,10 +106,13 @@ function crossCheck(config: TenureConfig): string[] {
       const known = new Set(app.entitlements.map((e) => e.id));
       spec.entitlements.forEach((ent, k) => {
         if (!known.has(ent)) {
-          problems.push(`${at}.entitlements[${k}]: unknown entitlement "${ent}" in application "${app.id}"`);
+          problems.push(
+            `${at}.entitlements[${k}]: unknown entitlement "${ent}" in application "${app.id}"`,
+          );
         }
       });
-      for (const [key, tpl] of Object.entries(spec.attributes)) problems.push(...badTemplate(tpl, `${at}.attributes.${key}`));
+      for (const [key, tpl] of Object.entries(spec.attributes))
+        problems.push(...badTemplate(tpl, `${at}.attributes.${key}`));
       if (spec.container) problems.push(...badTemplate(spec.container, `${at}.container`));
     });
   });
@@ -104,8 +126,8 @@ const splitPath = (p: string): PropertyKey[] => {
 
 function badTemplate(tpl: string, at: string): string[] {
   try {
-    const unknown = templateFields(tpl).filter((f) => !TEMPLATE_ATTRIBUTES.has(f));
-    return unknown.map((f) => `${at}: unknown attribute "{${f}}" (known: ${[...TEMPLATE_ATTRIBUTES].join(', ')})`);
+    templateFields(tpl); // throws naming the unknown field and the known ones
+    return [];
   } catch (e) {
     return [`${at}: ${(e as Error).message}`];
   }
@@ -131,7 +153,10 @@ export function resolveSecret(ref: string, env: NodeJS.ProcessEnv = process.env)
   if (!m) throw new TenureError('config.secret_ref', `"${ref}" is not a \${env:NAME} reference`);
   const value = env[m[1]!];
   if (value === undefined || value === '') {
-    throw new TenureError('config.secret_unset', `environment variable ${m[1]} (referenced as ${ref}) is not set`);
+    throw new TenureError(
+      'config.secret_unset',
+      `environment variable ${m[1]} (referenced as ${ref}) is not set`,
+    );
   }
   return value;
 }

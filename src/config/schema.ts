@@ -3,7 +3,10 @@ import { z } from 'zod';
 
 const id = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, "-" or "_", starting with a letter');
+  .regex(
+    /^[a-z][a-z0-9_-]{0,62}$/,
+    'must be lowercase letters, digits, "-" or "_", starting with a letter',
+  );
 
 /** Secrets are only ever `${env:NAME}` references, resolved at use and never logged. */
 export const secretRef = z

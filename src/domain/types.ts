@@ -138,6 +138,11 @@ export type Operation = {
   attributes?: Record<string, string>;
   /** account.create / account.move: target container (OU) if the application uses one. */
   container?: string | null;
+  /**
+   * account.create: whether the account starts enabled (absent = true). Pre-hires and people on
+   * leave with `leave: disable` get `false`: connectors must create such accounts disabled.
+   */
+  enabled?: boolean;
   /** entitlement.grant / entitlement.revoke */
   entitlement?: string;
   /** manual.task: what the person has to do in the application. */

@@ -22,7 +22,10 @@ export const lifecycleAudit = (
 };
 
 /** Birthright changes are done by the rule that wants them; removals by the HR event that caused them. */
-export function operationActor(op: Operation, sourceOf: (identityId: string) => string | undefined): string {
+export function operationActor(
+  op: Operation,
+  sourceOf: (identityId: string) => string | undefined,
+): string {
   const birthright = op.reasons.find((r) => r.startsWith('birthright:'));
   if (birthright && !isRemoval(op)) return `rule:${birthright.slice('birthright:'.length)}`;
   const other = op.reasons.find((r) => !r.startsWith('birthright:'));

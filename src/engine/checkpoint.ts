@@ -8,7 +8,10 @@ export const SIGNING_KEY_FILE = 'audit-signing.key';
 
 export async function checkpoint(ws: Workspace): Promise<boolean> {
   if (!existsSync(join(ws.stateDir, SIGNING_KEY_FILE))) {
-    ws.log.warn({ dir: ws.stateDir }, 'no audit signing key: checkpoint skipped (run "tenure init")');
+    ws.log.warn(
+      { dir: ws.stateDir },
+      'no audit signing key: checkpoint skipped (run "tenure init")',
+    );
     return false;
   }
   await writeCheckpoint(ws.store, loadSigningKey(ws.stateDir));

@@ -35,7 +35,13 @@ export async function executeOperations(
   ops: Operation[],
   opts: ExecuteOptions,
 ): Promise<ExecutionSummary> {
-  const summary: ExecutionSummary = { success: 0, failure: 0, pending_manual: 0, byApp: {}, failures: [] };
+  const summary: ExecutionSummary = {
+    success: 0,
+    failure: 0,
+    pending_manual: 0,
+    byApp: {},
+    failures: [],
+  };
   let done = 0;
   const byApp = new Map<string, Operation[]>();
   for (const op of ops) {
@@ -49,7 +55,11 @@ export async function executeOperations(
     const audit: AuditInput[] = [];
     await ws.store.transaction(async (tx) => {
       for (const op of batch) {
-        const result = results.get(op.key) ?? { key: op.key, outcome: 'failure', message: 'connector returned no result' };
+        const result = results.get(op.key) ?? {
+          key: op.key,
+          outcome: 'failure',
+          message: 'connector returned no result',
+        };
         let message = result.message ?? null;
         if (result.outcome === 'success') await tx.accounts.applyOperation(op, result, ts);
         if (result.outcome === 'pending_manual') {
@@ -57,12 +67,26 @@ export async function executeOperations(
           message = `task #${task.id}: ${task.summary}`;
         }
         await tx.runs.setOperationStatus(opts.runId, op.key, result.outcome, message, ts);
-        audit.push(operationAudit(op, { ...result, message: message ?? undefined }, operationActor(op, opts.sourceOf), opts.runId, ts));
+        audit.push(
+          operationAudit(
+            op,
+            { ...result, message: message ?? undefined },
+            operationActor(op, opts.sourceOf),
+            opts.runId,
+            ts,
+          ),
+        );
         const app = (summary.byApp[op.app_id] ??= { success: 0, failure: 0, pending_manual: 0 });
         app[result.outcome]++;
         summary[result.outcome]++;
         if (result.outcome === 'failure') {
-          summary.failures.push({ key: op.key, app_id: op.app_id, account_id: op.account_id, kind: op.kind, message: message ?? '' });
+          summary.failures.push({
+            key: op.key,
+            app_id: op.app_id,
+            account_id: op.account_id,
+            kind: op.kind,
+            message: message ?? '',
+          });
         }
       }
       await tx.audit.append(audit);
@@ -80,15 +104,24 @@ export async function executeOperations(
         const skipped = new Map<string, OperationResult>();
         for (const op of phaseOps) {
           if (failedCreates.has(op.account_id)) {
-            skipped.set(op.key, { key: op.key, outcome: 'failure', message: 'not attempted: creating the account failed' });
+            skipped.set(op.key, {
+              key: op.key,
+              outcome: 'failure',
+              message: 'not attempted: creating the account failed',
+            });
           } else runnable.push(op);
         }
-        if (skipped.size > 0) await record(phaseOps.filter((o) => skipped.has(o.key)), skipped);
+        if (skipped.size > 0)
+          await record(
+            phaseOps.filter((o) => skipped.has(o.key)),
+            skipped,
+          );
         for (let i = 0; i < runnable.length; i += BATCH) {
           const batch = runnable.slice(i, i + BATCH);
           const results = await applyBatch(ws, appId, batch);
           for (const op of batch) {
-            if (actionOf(op) === 'account.create' && results.get(op.key)?.outcome === 'failure') failedCreates.add(op.account_id);
+            if (actionOf(op) === 'account.create' && results.get(op.key)?.outcome === 'failure')
+              failedCreates.add(op.account_id);
           }
           await record(batch, results);
         }
@@ -98,7 +131,11 @@ export async function executeOperations(
   return summary;
 }
 
-async function applyBatch(ws: Workspace, appId: string, batch: Operation[]): Promise<Map<string, OperationResult>> {
+async function applyBatch(
+  ws: Workspace,
+  appId: string,
+  batch: Operation[],
+): Promise<Map<string, OperationResult>> {
   const results = new Map<string, OperationResult>();
   try {
     const connector = await ws.connector(appId);
@@ -106,7 +143,8 @@ async function applyBatch(ws: Workspace, appId: string, batch: Operation[]): Pro
   } catch (e) {
     // A connector that throws fails the rest of its batch, never other applications.
     const message = `connector error: ${(e as Error).message}`;
-    for (const op of batch) if (!results.has(op.key)) results.set(op.key, { key: op.key, outcome: 'failure', message });
+    for (const op of batch)
+      if (!results.has(op.key)) results.set(op.key, { key: op.key, outcome: 'failure', message });
   }
   return results;
 }

@@ -1,4 +1,6 @@
 /** Import one HR snapshot: validate, quarantine bad rows, detect lifecycle events, save identities. */
+
+import { resolve } from 'node:path';
 import { TenureError } from '../domain/errors.js';
 import { detectLifecycle, markMissing } from '../domain/lifecycle.js';
 import type { Identity, LifecycleEvent } from '../domain/types.js';
@@ -7,7 +9,6 @@ import type { AuditInput, IdentityChange } from '../store/types.js';
 import { lifecycleAudit } from './audit-events.js';
 import { lifecycleSettings } from './settings.js';
 import type { Workspace } from './workspace.js';
-import { resolve } from 'node:path';
 
 export type ImportSummary = {
   source: string;
@@ -24,7 +25,10 @@ export type ImportSummary = {
 
 export type ImportOptions = { sourceId?: string; file?: string; actor?: string };
 
-export async function importSource(ws: Workspace, opts: ImportOptions = {}): Promise<ImportSummary> {
+export async function importSource(
+  ws: Workspace,
+  opts: ImportOptions = {},
+): Promise<ImportSummary> {
   const source = opts.sourceId
     ? ws.config.sources.find((s) => s.id === opts.sourceId)
     : ws.config.sources[0];
@@ -36,17 +40,40 @@ export async function importSource(ws: Workspace, opts: ImportOptions = {}): Pro
   const actor = `hr:${source.id}:snapshot`;
 
   const previous = await ws.store.snapshots.last(source.id, 'imported');
-  const drop = checkSnapshotDrop(previous?.row_count, read.rowCount, ws.config.safety.max_snapshot_drop);
+  const drop = checkSnapshotDrop(
+    previous?.row_count,
+    read.rowCount,
+    ws.config.safety.max_snapshot_drop,
+  );
   if (!drop.ok) {
     const snapshotId = await ws.store.snapshots.record({
-      source_id: source.id, taken_at: ts, row_count: read.rowCount, accepted: read.records.length,
-      rejected: read.rejected.length, sha256: read.sha256, status: 'halted',
+      source_id: source.id,
+      taken_at: ts,
+      row_count: read.rowCount,
+      accepted: read.records.length,
+      rejected: read.rejected.length,
+      sha256: read.sha256,
+      status: 'halted',
     });
-    await ws.store.audit.append([{
-      action: 'hr.snapshot.halted', actor, trigger: `snapshot:${snapshotId}`, target: `source:${source.id}`,
-      outcome: 'failure', details: { file, reason: drop.reason, rows: read.rowCount, previous_rows: previous?.row_count }, ts,
-    }]);
-    throw new TenureError('hr.snapshot_drop', `${file}: import halted: ${drop.reason}`, { snapshot_id: snapshotId });
+    await ws.store.audit.append([
+      {
+        action: 'hr.snapshot.halted',
+        actor,
+        trigger: `snapshot:${snapshotId}`,
+        target: `source:${source.id}`,
+        outcome: 'failure',
+        details: {
+          file,
+          reason: drop.reason,
+          rows: read.rowCount,
+          previous_rows: previous?.row_count,
+        },
+        ts,
+      },
+    ]);
+    throw new TenureError('hr.snapshot_drop', `${file}: import halted: ${drop.reason}`, {
+      snapshot_id: snapshotId,
+    });
   }
 
   const settings = lifecycleSettings(ws.config);
@@ -54,9 +81,16 @@ export async function importSource(ws: Workspace, opts: ImportOptions = {}): Pro
   const changes: IdentityChange[] = [];
   const audit: AuditInput[] = [];
   const summary: ImportSummary = {
-    source: source.id, file, snapshot_id: 0, rows: read.rowCount, accepted: read.records.length,
+    source: source.id,
+    file,
+    snapshot_id: 0,
+    rows: read.rowCount,
+    accepted: read.records.length,
     rejected: read.rejected.map(({ row, employee_id, reason }) => ({ row, employee_id, reason })),
-    warnings: read.warnings, unchanged: 0, events: {}, changes: [],
+    warnings: read.warnings,
+    unchanged: 0,
+    events: {},
+    changes: [],
   };
   const noted: { identity: Identity; events: LifecycleEvent[] }[] = [];
   const note = (identity: Identity, events: LifecycleEvent[]) => {
@@ -88,30 +122,63 @@ export async function importSource(ws: Workspace, opts: ImportOptions = {}): Pro
 
   await ws.store.transaction(async (tx) => {
     const snapshotId = await tx.snapshots.record({
-      source_id: source.id, taken_at: ts, row_count: read.rowCount, accepted: read.records.length,
-      rejected: read.rejected.length, sha256: read.sha256, status: 'imported',
+      source_id: source.id,
+      taken_at: ts,
+      row_count: read.rowCount,
+      accepted: read.records.length,
+      rejected: read.rejected.length,
+      sha256: read.sha256,
+      status: 'imported',
     });
     summary.snapshot_id = snapshotId;
     const trigger = `snapshot:${snapshotId}`;
-    await tx.snapshots.quarantine(read.rejected.map((r) => ({ ...r, snapshot_id: snapshotId, source_id: source.id, row_number: r.row })));
+    await tx.snapshots.quarantine(
+      read.rejected.map((r) => ({
+        ...r,
+        snapshot_id: snapshotId,
+        source_id: source.id,
+        row_number: r.row,
+      })),
+    );
     for (const r of read.rejected) {
       audit.push({
-        action: 'hr.record.rejected', actor, trigger, target: r.employee_id ? `identity:${r.employee_id}` : `source:${source.id}`,
-        outcome: 'failure', details: { file, row: r.row, reason: r.reason }, ts,
+        action: 'hr.record.rejected',
+        actor,
+        trigger,
+        target: r.employee_id ? `identity:${r.employee_id}` : `source:${source.id}`,
+        outcome: 'failure',
+        details: { file, row: r.row, reason: r.reason },
+        ts,
       });
     }
     for (const w of read.warnings) {
       audit.push({
-        action: 'hr.record.warning', actor, trigger, target: `identity:${w.employee_id}`,
-        outcome: 'success', details: { file, row: w.row, message: w.message }, ts,
+        action: 'hr.record.warning',
+        actor,
+        trigger,
+        target: `identity:${w.employee_id}`,
+        outcome: 'success',
+        details: { file, row: w.row, message: w.message },
+        ts,
       });
     }
     for (const { identity, events } of noted) {
       for (const e of events) audit.push(lifecycleAudit(identity, e, source.id, trigger, ts));
     }
     audit.push({
-      action: 'hr.snapshot.imported', actor, trigger, target: `source:${source.id}`, outcome: 'success',
-      details: { file, sha256: read.sha256, rows: read.rowCount, accepted: read.records.length, rejected: read.rejected.length, events: summary.events },
+      action: 'hr.snapshot.imported',
+      actor,
+      trigger,
+      target: `source:${source.id}`,
+      outcome: 'success',
+      details: {
+        file,
+        sha256: read.sha256,
+        rows: read.rowCount,
+        accepted: read.records.length,
+        rejected: read.rejected.length,
+        events: summary.events,
+      },
       ts,
     });
     await tx.identities.save(changes, ts);

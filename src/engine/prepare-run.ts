@@ -43,7 +43,10 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
     if (events.length > 0) {
       timeChanges.push({ identity, events: events.map((e) => e.kind) });
       timeEvents.push({ identity, events });
-      labels.set(identity.id, events.map((e) => e.kind));
+      labels.set(
+        identity.id,
+        events.map((e) => e.kind),
+      );
     }
     return identity;
   });
@@ -69,7 +72,13 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
   }
   const gate = safetyGate(ops, actual, apps, ws.config.safety);
   return {
-    now, timeChanges, timeEvents, ops, awaiting, gate, identities: identities.length,
+    now,
+    timeChanges,
+    timeEvents,
+    ops,
+    awaiting,
+    gate,
+    identities: identities.length,
     sourceOf: (id) => byId.get(id)?.source_id,
   };
 }
@@ -81,7 +90,11 @@ async function labelFromHistory(
   labels: Map<string, string[]>,
   identities: Map<string, Identity>,
 ): Promise<void> {
-  const unlabelled = [...new Set(ops.filter((o) => o.lifecycle.length === 0 && o.identity_id).map((o) => o.identity_id!))];
+  const unlabelled = [
+    ...new Set(
+      ops.filter((o) => o.lifecycle.length === 0 && o.identity_id).map((o) => o.identity_id!),
+    ),
+  ];
   const useHistory = unlabelled.length <= HISTORY_LABEL_LIMIT;
   for (const id of unlabelled) {
     if (labels.has(id)) continue;
@@ -97,7 +110,8 @@ async function labelFromHistory(
     labels.set(id, events);
   }
   for (const op of ops) {
-    if (op.lifecycle.length === 0 && op.identity_id) op.lifecycle = labels.get(op.identity_id) ?? [];
+    if (op.lifecycle.length === 0 && op.identity_id)
+      op.lifecycle = labels.get(op.identity_id) ?? [];
   }
 }
 

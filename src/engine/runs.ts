@@ -7,7 +7,7 @@ import { lifecycleAudit } from './audit-events.js';
 import { checkpoint } from './checkpoint.js';
 import { type ExecutionSummary, executeOperations } from './execute.js';
 import { type ImportOptions, type ImportSummary, importSource } from './import-source.js';
-import { type PreparedRun, type RunScope, prepareRun } from './prepare-run.js';
+import { type PreparedRun, prepareRun, type RunScope } from './prepare-run.js';
 import type { Workspace } from './workspace.js';
 
 export type ApplyOutcome = {
@@ -31,26 +31,45 @@ export const newRunId = (now: Date) =>
 export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<ApplyOutcome> {
   const plan = await prepareRun(ws, opts);
   if (opts.dryRun) return { run_id: null, status: 'dry_run', plan };
-  if (plan.ops.length === 0 && plan.timeChanges.length === 0) return { run_id: null, status: 'nothing_to_do', plan };
+  if (plan.ops.length === 0 && plan.timeChanges.length === 0)
+    return { run_id: null, status: 'nothing_to_do', plan };
 
   const ts = plan.now.toISOString();
   const runId = newRunId(plan.now);
   const run: RunRow = {
-    id: runId, created_at: ts, finished_at: null, status: 'planned', trigger: opts.trigger, actor: opts.actor,
-    dry_run: false, held_reason: null, approved_by: null,
+    id: runId,
+    created_at: ts,
+    finished_at: null,
+    status: 'planned',
+    trigger: opts.trigger,
+    actor: opts.actor,
+    dry_run: false,
+    held_reason: null,
+    approved_by: null,
     summary: { operations: plan.ops.length, gate: plan.gate.byApp },
   };
   const held = plan.gate.held;
   await ws.store.transaction(async (tx) => {
-    await tx.runs.create({ ...run, status: held ? 'held' : 'planned', held_reason: held ? plan.gate.reasons.join(' ') : null }, plan.ops);
+    await tx.runs.create(
+      {
+        ...run,
+        status: held ? 'held' : 'planned',
+        held_reason: held ? plan.gate.reasons.join(' ') : null,
+      },
+      plan.ops,
+    );
     await tx.identities.save(plan.timeChanges, ts);
     const audit: AuditInput[] = plan.timeEvents.flatMap(({ identity, events }) =>
       events.map((e) => lifecycleAudit(identity, e, identity.source_id, `run:${runId}`, ts)),
     );
     audit.push({
-      action: held ? 'run.held' : 'run.started', actor: opts.actor, trigger: opts.trigger, target: `run:${runId}`,
+      action: held ? 'run.held' : 'run.started',
+      actor: opts.actor,
+      trigger: opts.trigger,
+      target: `run:${runId}`,
       outcome: held ? 'pending_manual' : 'success',
-      details: { operations: plan.ops.length, ...(held ? { reasons: plan.gate.reasons } : {}) }, ts,
+      details: { operations: plan.ops.length, ...(held ? { reasons: plan.gate.reasons } : {}) },
+      ts,
     });
     await tx.audit.append(audit);
   });
@@ -71,14 +90,27 @@ export async function approveRun(
 ): Promise<{ run_id: string; execution: ExecutionSummary }> {
   const run = await ws.store.runs.get(runId);
   if (!run) throw new TenureError('run.not_found', `no run "${runId}"`);
-  if (run.status !== 'held') throw new TenureError('run.not_held', `run ${runId} is ${run.status}, not held: nothing to approve`);
+  if (run.status !== 'held')
+    throw new TenureError(
+      'run.not_held',
+      `run ${runId} is ${run.status}, not held: nothing to approve`,
+    );
   const ts = ws.clock().toISOString();
   await ws.store.runs.update(runId, { approved_by: actor });
-  await ws.store.audit.append([{
-    action: 'run.approved', actor, trigger: `run:${runId}`, target: `run:${runId}`, outcome: 'success',
-    details: { held_reason: run.held_reason }, ts,
-  }]);
-  const ops = (await ws.store.runs.operations(runId)).filter((o) => o.status === 'queued').map((o) => o.op);
+  await ws.store.audit.append([
+    {
+      action: 'run.approved',
+      actor,
+      trigger: `run:${runId}`,
+      target: `run:${runId}`,
+      outcome: 'success',
+      details: { held_reason: run.held_reason },
+      ts,
+    },
+  ]);
+  const ops = (await ws.store.runs.operations(runId))
+    .filter((o) => o.status === 'queued')
+    .map((o) => o.op);
   const identities = new Map((await ws.store.identities.all()).map((i) => [i.id, i.source_id]));
   const execution = await execute(ws, runId, ops, (id) => identities.get(id), actor, onProgress);
   return { run_id: runId, execution };
@@ -96,12 +128,26 @@ async function execute(
   const execution = await executeOperations(ws, ops, { runId, sourceOf, onProgress });
   const ts = ws.clock().toISOString();
   const { failures, ...counts } = execution;
-  await ws.store.runs.update(runId, { status: 'done', finished_at: ts, summary: { operations: ops.length, ...counts } });
-  await ws.store.audit.append([{
-    action: 'run.completed', actor, trigger: `run:${runId}`, target: `run:${runId}`,
-    outcome: execution.failure > 0 ? 'failure' : 'success',
-    details: { success: execution.success, failure: execution.failure, pending_manual: execution.pending_manual }, ts,
-  }]);
+  await ws.store.runs.update(runId, {
+    status: 'done',
+    finished_at: ts,
+    summary: { operations: ops.length, ...counts },
+  });
+  await ws.store.audit.append([
+    {
+      action: 'run.completed',
+      actor,
+      trigger: `run:${runId}`,
+      target: `run:${runId}`,
+      outcome: execution.failure > 0 ? 'failure' : 'success',
+      details: {
+        success: execution.success,
+        failure: execution.failure,
+        pending_manual: execution.pending_manual,
+      },
+      ts,
+    },
+  ]);
   await checkpoint(ws);
   return execution;
 }
@@ -109,7 +155,10 @@ async function execute(
 export type FullRunOutcome = { imports: ImportSummary[]; apply: ApplyOutcome };
 
 /** import + plan + apply, the scheduled job. Every configured source is imported first. */
-export async function fullRun(ws: Workspace, opts: ApplyOptions & { imports?: ImportOptions[] }): Promise<FullRunOutcome> {
+export async function fullRun(
+  ws: Workspace,
+  opts: ApplyOptions & { imports?: ImportOptions[] },
+): Promise<FullRunOutcome> {
   const imports: ImportSummary[] = [];
   const wanted = opts.imports ?? ws.config.sources.map((s) => ({ sourceId: s.id }));
   for (const i of wanted) imports.push(await importSource(ws, i));

@@ -39,7 +39,8 @@ export function storeUrl(config: LoadedConfig, dir: string, env: NodeJS.ProcessE
   const fromEnv = env.TENURE_DATABASE_URL;
   if (fromEnv) return fromEnv;
   const configured = config.store.url;
-  if (configured) return configured.startsWith('${env:') ? resolveSecret(configured, env) : configured;
+  if (configured)
+    return configured.startsWith('${env:') ? resolveSecret(configured, env) : configured;
   return `sqlite:${join(dir, STATE_DIR, 'tenure.db')}`;
 }
 
@@ -47,7 +48,10 @@ export async function openWorkspace(dirArg: string, opts: OpenOptions = {}): Pro
   const dir = resolve(dirArg);
   const file = join(dir, CONFIG_FILE);
   if (!existsSync(file)) {
-    throw new TenureError('workspace.not_found', `no ${CONFIG_FILE} in ${dir} (create one with "tenure init ${dirArg}")`);
+    throw new TenureError(
+      'workspace.not_found',
+      `no ${CONFIG_FILE} in ${dir} (create one with "tenure init ${dirArg}")`,
+    );
   }
   const env = opts.env ?? process.env;
   const config = loadConfig(file);
@@ -63,7 +67,8 @@ export async function openWorkspace(dirArg: string, opts: OpenOptions = {}): Pro
       const app = config.applications.find((a) => a.id === appId);
       if (!app) throw new TenureError('app.not_found', `unknown application "${appId}"`);
       const factory = findConnector(app.connector);
-      if (!factory) throw new TenureError('app.unknown_connector', `unknown connector "${app.connector}"`);
+      if (!factory)
+        throw new TenureError('app.unknown_connector', `unknown connector "${app.connector}"`);
       c = factory.create({
         appId,
         config: factory.configGuard.parse(app.settings),

@@ -206,8 +206,25 @@ export type Store = {
     /** Appends events to the hash chain in one transaction; returns them with seq and hash. */
     append(events: AuditInput[]): Promise<AuditEvent[]>;
     head(): Promise<{ seq: number; hash: string }>;
-    /** Iterates events in seq order, optionally within [since, until) by ts. */
-    iterate(opts?: { since?: Timestamp; until?: Timestamp; batch?: number }): AsyncIterable<AuditEvent>;
+    /**
+     * Iterates events in seq order, optionally within [since, until) by ts and/or
+     * [fromSeq, toSeq] by seq (inclusive), reading `batch` rows per query.
+     */
+    iterate(opts?: {
+      since?: Timestamp;
+      until?: Timestamp;
+      fromSeq?: number;
+      toSeq?: number;
+      batch?: number;
+    }): AsyncIterable<AuditEvent>;
+    /**
+     * The contiguous seq range covering [since, until): first seq with ts >= since, last with
+     * ts < until. Exports use it so a time window is never a chain with holes in it.
+     */
+    seqRange(opts?: {
+      since?: Timestamp;
+      until?: Timestamp;
+    }): Promise<{ first: number; last: number } | undefined>;
     addCheckpoint(cp: AuditCheckpoint): Promise<void>;
     checkpoints(): Promise<AuditCheckpoint[]>;
   };

@@ -13,7 +13,8 @@ const PUBLIC_KEY = 'audit-signing.pub';
 const isoOption = (name: string, value: string | undefined) => {
   if (value === undefined) return undefined;
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new TenureError('cli.bad_timestamp', `--${name} "${value}" is not an ISO timestamp`);
+  if (Number.isNaN(d.getTime()))
+    throw new TenureError('cli.bad_timestamp', `--${name} "${value}" is not an ISO timestamp`);
   return d.toISOString();
 };
 
@@ -21,7 +22,9 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
   const audit = program.command('audit').description('the tamper-evident audit trail');
   audit
     .command('verify')
-    .description('re-walk the hash chain and check the signed checkpoints (exit 4 names the first bad seq)')
+    .description(
+      're-walk the hash chain and check the signed checkpoints (exit 4 names the first bad seq)',
+    )
     .option('--json', 'machine-readable output')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
@@ -32,8 +35,11 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
         const seconds = (performance.now() - started) / 1000;
         out.result({ ...result, seconds }, () => {
           if (result.ok) {
-            out.line(`Audit trail intact: ${result.events} events, ${result.checkpoints} signed checkpoints, head ${result.head.slice(0, 16)}… (${seconds.toFixed(2)} s)`);
-            if (!publicKey) out.line(`warning: ${keyFile} not found, checkpoint signatures were not checked`);
+            out.line(
+              `Audit trail intact: ${result.events} events, ${result.checkpoints} signed checkpoints, head ${result.head.slice(0, 16)}… (${seconds.toFixed(2)} s)`,
+            );
+            if (!publicKey)
+              out.line(`warning: ${keyFile} not found, checkpoint signatures were not checked`);
           } else {
             out.line(`AUDIT TRAIL BROKEN at seq ${result.first_bad_seq}: ${result.reason}`);
           }
@@ -58,8 +64,12 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
         const stream = o.out ? createWriteStream(o.out) : process.stdout;
         const count = await exportAudit(ws.store, { format: o.format, since, until, out: stream });
         if (o.out) {
-          await new Promise<void>((res, rej) => stream.end((e?: Error | null) => (e ? rej(e) : res())));
-          process.stderr.write(`${count} events written to ${o.out}; public key: ${join(ws.stateDir, PUBLIC_KEY)}\n`);
+          await new Promise<void>((res, rej) =>
+            stream.end((e?: Error | null) => (e ? rej(e) : res())),
+          );
+          process.stderr.write(
+            `${count} events written to ${o.out}; public key: ${join(ws.stateDir, PUBLIC_KEY)}\n`,
+          );
         }
       }),
     );

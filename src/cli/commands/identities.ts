@@ -18,13 +18,19 @@ export function registerIdentities(program: Command, g: () => GlobalOptions): vo
           .filter((i) => !o.missing || i.missing_from_source)
           .sort((a, b) => a.id.localeCompare(b.id));
         out.result(all, () => {
-          out.line(table([
-            ['ID', 'NAME', 'STATUS', 'DEPARTMENT', 'TITLE', 'FLAGS'],
-            ...all.map((i) => [
-              i.id, `${i.attributes.preferred_name ?? i.attributes.first_name} ${i.attributes.last_name}`, i.status,
-              i.attributes.department, i.attributes.title, i.missing_from_source ? 'missing_from_source' : '',
+          out.line(
+            table([
+              ['ID', 'NAME', 'STATUS', 'DEPARTMENT', 'TITLE', 'FLAGS'],
+              ...all.map((i) => [
+                i.id,
+                `${i.attributes.preferred_name ?? i.attributes.first_name} ${i.attributes.last_name}`,
+                i.status,
+                i.attributes.department,
+                i.attributes.title,
+                i.missing_from_source ? 'missing_from_source' : '',
+              ]),
             ]),
-          ]));
+          );
           out.line(`${all.length} identities`);
         });
       }),
@@ -39,18 +45,38 @@ export function registerIdentities(program: Command, g: () => GlobalOptions): vo
         const accounts = await ws.store.accounts.forIdentity(id);
         const history = await ws.store.identities.history(id);
         out.result({ identity, accounts, history }, () => {
-          out.line(`${identity.id}  ${identity.attributes.first_name} ${identity.attributes.last_name}  <${identity.attributes.email}>`);
-          out.line(`status ${identity.status}${identity.missing_from_source ? ' (missing from source)' : ''}; ${identity.attributes.title}, ${identity.attributes.department}, ${identity.attributes.location}`);
+          out.line(
+            `${identity.id}  ${identity.attributes.first_name} ${identity.attributes.last_name}  <${identity.attributes.email}>`,
+          );
+          out.line(
+            `status ${identity.status}${identity.missing_from_source ? ' (missing from source)' : ''}; ${identity.attributes.title}, ${identity.attributes.department}, ${identity.attributes.location}`,
+          );
           out.line();
-          out.line(table([
-            ['APP', 'ACCOUNT', 'ENABLED', 'ENTITLEMENTS'],
-            ...accounts.map((a) => [a.app_id, a.account_id, String(a.enabled), a.entitlements.join(', ')]),
-          ]));
+          out.line(
+            table([
+              ['APP', 'ACCOUNT', 'ENABLED', 'ENTITLEMENTS'],
+              ...accounts.map((a) => [
+                a.app_id,
+                a.account_id,
+                String(a.enabled),
+                a.entitlements.join(', '),
+              ]),
+            ]),
+          );
           out.line();
-          out.line(table([
-            ['FROM', 'TO', 'STATUS', 'EVENTS', 'DEPARTMENT', 'TITLE'],
-            ...history.map((h) => [h.valid_from, h.valid_to ?? 'now', h.status, h.events.join(','), h.attributes.department, h.attributes.title]),
-          ]));
+          out.line(
+            table([
+              ['FROM', 'TO', 'STATUS', 'EVENTS', 'DEPARTMENT', 'TITLE'],
+              ...history.map((h) => [
+                h.valid_from,
+                h.valid_to ?? 'now',
+                h.status,
+                h.events.join(','),
+                h.attributes.department,
+                h.attributes.title,
+              ]),
+            ]),
+          );
         });
       }),
     );
@@ -64,13 +90,22 @@ export function registerIdentities(program: Command, g: () => GlobalOptions): vo
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
         const at = new Date(o.at);
-        if (Number.isNaN(at.getTime())) throw new TenureError('cli.bad_timestamp', `--at "${o.at}" is not an ISO timestamp`);
+        if (Number.isNaN(at.getTime()))
+          throw new TenureError('cli.bad_timestamp', `--at "${o.at}" is not an ISO timestamp`);
         const rows = await ws.store.accounts.accessAt(at.toISOString(), o.identity);
         out.result({ at: at.toISOString(), access: rows }, () => {
-          out.line(table([
-            ['IDENTITY', 'APP', 'ACCOUNT', 'HOLDS', 'SINCE'],
-            ...rows.map((r) => [r.identity_id ?? '(orphan)', r.app_id, r.account_id, r.entitlement_id ?? '(enabled account)', r.valid_from]),
-          ]));
+          out.line(
+            table([
+              ['IDENTITY', 'APP', 'ACCOUNT', 'HOLDS', 'SINCE'],
+              ...rows.map((r) => [
+                r.identity_id ?? '(orphan)',
+                r.app_id,
+                r.account_id,
+                r.entitlement_id ?? '(enabled account)',
+                r.valid_from,
+              ]),
+            ]),
+          );
           out.line(`${rows.length} holdings at ${at.toISOString()}`);
         });
       }),

@@ -8,10 +8,16 @@ import { CONFIG_FILE, STATE_DIR } from '../../engine/workspace.js';
 
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../../examples/demo/', import.meta.url));
 
-export function initWorkspace(dirArg: string, opts: { force?: boolean } = {}): { dir: string; publicKey: string } {
+export function initWorkspace(
+  dirArg: string,
+  opts: { force?: boolean } = {},
+): { dir: string; publicKey: string } {
   const dir = resolve(dirArg);
   if (existsSync(join(dir, CONFIG_FILE)) && !opts.force) {
-    throw new TenureError('workspace.exists', `${join(dir, CONFIG_FILE)} already exists (use --force to overwrite it)`);
+    throw new TenureError(
+      'workspace.exists',
+      `${join(dir, CONFIG_FILE)} already exists (use --force to overwrite it)`,
+    );
   }
   mkdirSync(dir, { recursive: true });
   cpSync(join(TEMPLATE_DIR, CONFIG_FILE), join(dir, CONFIG_FILE));

@@ -14,10 +14,19 @@ export function registerRuns(program: Command, g: () => GlobalOptions): void {
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
         const rows = await ws.store.runs.list(Number(o.limit));
         out.result(rows, () =>
-          out.line(table([
-            ['RUN', 'STATUS', 'CREATED', 'TRIGGER', 'ACTOR', 'SUMMARY'],
-            ...rows.map((r) => [r.id, r.status, r.created_at, r.trigger, r.actor, JSON.stringify(r.summary).slice(0, 80)]),
-          ])),
+          out.line(
+            table([
+              ['RUN', 'STATUS', 'CREATED', 'TRIGGER', 'ACTOR', 'SUMMARY'],
+              ...rows.map((r) => [
+                r.id,
+                r.status,
+                r.created_at,
+                r.trigger,
+                r.actor,
+                JSON.stringify(r.summary).slice(0, 80),
+              ]),
+            ]),
+          ),
         );
       }),
     );
@@ -30,11 +39,22 @@ export function registerRuns(program: Command, g: () => GlobalOptions): void {
         if (!run) throw new TenureError('run.not_found', `no run "${id}"`);
         const ops = await ws.store.runs.operations(id);
         out.result({ run, operations: ops }, () => {
-          out.line(`${run.id} ${run.status} (${run.trigger} by ${run.actor})${run.held_reason ? ` held: ${run.held_reason}` : ''}`);
-          out.line(table([
-            ['#', 'STATUS', 'APP', 'OPERATION', 'ACCOUNT', 'MESSAGE'],
-            ...ops.map((r) => [String(r.seq), r.status, r.op.app_id, r.op.kind, r.op.account_id, r.message ?? '']),
-          ]));
+          out.line(
+            `${run.id} ${run.status} (${run.trigger} by ${run.actor})${run.held_reason ? ` held: ${run.held_reason}` : ''}`,
+          );
+          out.line(
+            table([
+              ['#', 'STATUS', 'APP', 'OPERATION', 'ACCOUNT', 'MESSAGE'],
+              ...ops.map((r) => [
+                String(r.seq),
+                r.status,
+                r.op.app_id,
+                r.op.kind,
+                r.op.account_id,
+                r.message ?? '',
+              ]),
+            ]),
+          );
         });
       }),
     );

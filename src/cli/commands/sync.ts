@@ -1,10 +1,10 @@
 /** import, plan, apply, run: the sync verbs. */
 import type { Command } from 'commander';
+import type { ImportSummary } from '../../engine/import-source.js';
 import { importSource } from '../../engine/import-source.js';
 import { prepareRun } from '../../engine/prepare-run.js';
 import { type ApplyOutcome, applyRun, approveRun, fullRun } from '../../engine/runs.js';
-import type { ImportSummary } from '../../engine/import-source.js';
-import { type GlobalOptions, adminActor, withWorkspace } from '../context.js';
+import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { outcomeJson, planJson, printOutcome, printPlan } from '../plan-view.js';
@@ -13,10 +13,13 @@ type Globals = () => GlobalOptions;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function printImport(out: Out, s: ImportSummary): void {
-  out.line(`Imported ${s.file}: ${s.rows} rows, ${s.accepted} accepted, ${s.rejected.length} rejected, ${s.unchanged} unchanged.`);
+  out.line(
+    `Imported ${s.file}: ${s.rows} rows, ${s.accepted} accepted, ${s.rejected.length} rejected, ${s.unchanged} unchanged.`,
+  );
   const events = Object.entries(s.events);
   if (events.length > 0) out.line(`  events: ${events.map(([k, n]) => `${n} ${k}`).join(', ')}`);
-  for (const r of s.rejected) out.line(`  rejected row ${r.row}${r.employee_id ? ` (${r.employee_id})` : ''}: ${r.reason}`);
+  for (const r of s.rejected)
+    out.line(`  rejected row ${r.row}${r.employee_id ? ` (${r.employee_id})` : ''}: ${r.reason}`);
   for (const w of s.warnings) out.line(`  warning row ${w.row} (${w.employee_id}): ${w.message}`);
 }
 
@@ -65,12 +68,20 @@ export function registerSync(program: Command, g: Globals): void {
             const r = await approveRun(ws, o.approve, adminActor(g()), bar.update);
             bar.stop();
             const e = r.execution;
-            out.result(r, () => out.line(`Run ${r.run_id} approved: ${e.success} succeeded, ${e.failure} failed, ${e.pending_manual} pending manual action.`));
+            out.result(r, () =>
+              out.line(
+                `Run ${r.run_id} approved: ${e.success} succeeded, ${e.failure} failed, ${e.pending_manual} pending manual action.`,
+              ),
+            );
             if (e.failure > 0) process.exitCode = EXIT.partial;
             return;
           }
           const r = await applyRun(ws, {
-            dryRun: o.dryRun, identityIds: o.identity, actor: adminActor(g()), trigger: 'cli:apply', onProgress: bar.update,
+            dryRun: o.dryRun,
+            identityIds: o.identity,
+            actor: adminActor(g()),
+            trigger: 'cli:apply',
+            onProgress: bar.update,
           });
           bar.stop();
           out.result(outcomeJson(r), () => printOutcome(out, r));
@@ -91,7 +102,10 @@ export function registerSync(program: Command, g: Globals): void {
         const bar = out.progress('apply');
         const imports = o.file ? [{ sourceId: ws.config.sources[0]!.id, file: o.file }] : undefined;
         const r = await fullRun(ws, {
-          imports, actor: adminActor(g()), trigger: 'cli:run', onProgress: bar.update,
+          imports,
+          actor: adminActor(g()),
+          trigger: 'cli:run',
+          onProgress: bar.update,
         });
         bar.stop();
         out.result({ imports: r.imports, ...outcomeJson(r.apply) }, () => {

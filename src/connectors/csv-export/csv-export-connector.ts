@@ -18,14 +18,22 @@ export const csvExportConnector: ConnectorFactory<CsvExportSettings> = {
   kind: 'csv-export',
   configGuard: settings,
   async create(ctx) {
-    const file = isAbsolute(ctx.config.path) ? ctx.config.path : resolve(ctx.baseDir, ctx.config.path);
+    const file = isAbsolute(ctx.config.path)
+      ? ctx.config.path
+      : resolve(ctx.baseDir, ctx.config.path);
     return {
       async check() {
         try {
           const accounts = await readAccountFile(file);
-          return { ok: true, checks: [{ name: 'file', ok: true, detail: `${file}: ${accounts.size} accounts` }] };
+          return {
+            ok: true,
+            checks: [{ name: 'file', ok: true, detail: `${file}: ${accounts.size} accounts` }],
+          };
         } catch (e) {
-          return { ok: false, checks: [{ name: 'file', ok: false, detail: `${file}: ${(e as Error).message}` }] };
+          return {
+            ok: false,
+            checks: [{ name: 'file', ok: false, detail: `${file}: ${(e as Error).message}` }],
+          };
         }
       },
       async *read() {
@@ -49,7 +57,11 @@ export const csvExportConnector: ConnectorFactory<CsvExportSettings> = {
 };
 
 function applyOne(accounts: Map<string, AccountRecord>, op: Operation): OperationResult {
-  const ok = (message?: string): OperationResult => ({ key: op.key, outcome: 'success', ...(message ? { message } : {}) });
+  const ok = (message?: string): OperationResult => ({
+    key: op.key,
+    outcome: 'success',
+    ...(message ? { message } : {}),
+  });
   const fail = (message: string): OperationResult => ({ key: op.key, outcome: 'failure', message });
   const account = accounts.get(op.account_id);
   switch (op.kind) {
@@ -91,7 +103,8 @@ function applyOne(accounts: Map<string, AccountRecord>, op: Operation): Operatio
       return ok();
     case 'entitlement.grant': {
       const ent = op.entitlement ?? '';
-      if (ent.includes(ENTITLEMENT_SEPARATOR)) return fail(`entitlement id "${ent}" contains "${ENTITLEMENT_SEPARATOR}"`);
+      if (ent.includes(ENTITLEMENT_SEPARATOR))
+        return fail(`entitlement id "${ent}" contains "${ENTITLEMENT_SEPARATOR}"`);
       if (!account.entitlements.includes(ent)) account.entitlements.push(ent);
       return ok();
     }

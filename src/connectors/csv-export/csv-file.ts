@@ -18,7 +18,10 @@ export async function readAccountFile(path: string): Promise<Map<string, Account
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw e;
   }
-  const rows = parse(text, { columns: true, bom: true, skip_empty_lines: true }) as Record<string, string>[];
+  const rows = parse(text, { columns: true, bom: true, skip_empty_lines: true }) as Record<
+    string,
+    string
+  >[];
   const accounts = new Map<string, AccountRecord>();
   for (const row of rows) {
     const attributes: Record<string, string> = {};
@@ -39,8 +42,13 @@ export async function readAccountFile(path: string): Promise<Map<string, Account
 }
 
 /** Write to a temp file beside the target, fsync, then rename: readers see old or new, never half. */
-export async function writeAccountFile(path: string, accounts: Iterable<AccountRecord>): Promise<void> {
-  const list = [...accounts].sort((a, b) => (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0));
+export async function writeAccountFile(
+  path: string,
+  accounts: Iterable<AccountRecord>,
+): Promise<void> {
+  const list = [...accounts].sort((a, b) =>
+    a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0,
+  );
   const attrColumns = [...new Set(list.flatMap((a) => Object.keys(a.attributes)))].sort();
   const rows = list.map((a) => [
     a.account_id,

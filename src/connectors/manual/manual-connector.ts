@@ -17,19 +17,29 @@ export const manualConnector: ConnectorFactory<ManualSettings> = {
   kind: 'manual',
   configGuard: settings,
   async create(ctx) {
-    const suffix = [ctx.config.assignee && `assignee: ${ctx.config.assignee}`, ctx.config.instructions]
+    const suffix = [
+      ctx.config.assignee && `assignee: ${ctx.config.assignee}`,
+      ctx.config.instructions,
+    ]
       .filter(Boolean)
       .join('; ');
     return {
       async check() {
-        return { ok: true, checks: [{ name: 'manual', ok: true, detail: 'operations become tasks for a person' }] };
+        return {
+          ok: true,
+          checks: [{ name: 'manual', ok: true, detail: 'operations become tasks for a person' }],
+        };
       },
       // Nothing to read: the actual state of a manual application is what closed tasks recorded.
       async *read() {},
       async *apply(ops) {
         for (const op of ops) {
           const summary = op.task?.summary ?? `${op.kind} ${op.account_id}`;
-          yield { key: op.key, outcome: 'pending_manual', message: suffix ? `${summary} (${suffix})` : summary };
+          yield {
+            key: op.key,
+            outcome: 'pending_manual',
+            message: suffix ? `${summary} (${suffix})` : summary,
+          };
         }
       },
       async close() {},

@@ -1,0 +1,56 @@
+/** Turns an operation on a `manual` application into a task a person can carry out. */
+import type { ApplicationConfig } from '../config/schema.js';
+import type { DirectOperationKind, Operation } from './types.js';
+
+const VERB: Record<DirectOperationKind, string> = {
+  'account.create': 'Create',
+  'account.update': 'Update',
+  'account.disable': 'Disable',
+  'account.enable': 'Enable',
+  'account.delete': 'Delete',
+  'account.move': 'Move',
+  'entitlement.grant': 'Grant',
+  'entitlement.revoke': 'Revoke',
+};
+
+/** E.g. `Disable account jdoe in Payroll (leaver)`; `changed` lists the attributes an update sets. */
+export function taskSummary(op: Operation, app: ApplicationConfig, changed: string[] = []): string {
+  const kind = op.task?.action ?? (op.kind as DirectOperationKind);
+  const appName = app.name ?? app.id;
+  const account = `account ${op.account_id} in ${appName}`;
+  const ent = app.entitlements.find((e) => e.id === op.entitlement);
+  const entName = ent?.name ? `${ent.name} (${op.entitlement})` : (op.entitlement ?? '');
+  const why = op.lifecycle.length > 0 ? op.lifecycle : op.reasons;
+  const suffix = why.length > 0 ? ` (${why.join(', ')})` : '';
+  let body: string;
+  switch (kind) {
+    case 'account.create':
+      body = `Create ${op.enabled === false ? 'disabled ' : ''}${account}`;
+      break;
+    case 'account.move':
+      body = `Move ${account} to ${op.container ?? '(default)'}`;
+      break;
+    case 'account.update':
+      body = `Update ${account}: set ${changed.length > 0 ? changed.join(', ') : 'attributes'}`;
+      break;
+    case 'entitlement.grant':
+      body = `Grant ${entName} to ${account}`;
+      break;
+    case 'entitlement.revoke':
+      body = `Revoke ${entName} from ${account}`;
+      break;
+    default:
+      body = `${VERB[kind]} ${account}`;
+  }
+  return body + suffix;
+}
+
+/** Same operation as a `manual.task` carrying its action and summary; other fields are kept. */
+export function toManualTask(
+  op: Operation,
+  app: ApplicationConfig,
+  changed: string[] = [],
+): Operation {
+  const action = op.kind as DirectOperationKind;
+  return { ...op, kind: 'manual.task', task: { action, summary: taskSummary(op, app, changed) } };
+}

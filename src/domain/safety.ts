@@ -1,0 +1,60 @@
+/** Safety gate: hold a plan that would disable or delete too large a share of an application's accounts. */
+import type { ApplicationConfig } from '../config/schema.js';
+import type { ActualAccount, Operation } from './types.js';
+
+export type SafetySettings = { max_deprovision_share: number; min_deprovision_count: number };
+export type AppDeprovisions = {
+  app_id: string;
+  deprovisions: number;
+  accounts: number;
+  share: number;
+};
+export type SafetyVerdict = { held: boolean; byApp: AppDeprovisions[]; reasons: string[] };
+
+const isDeprovision = (op: Operation): boolean => {
+  const action = op.kind === 'manual.task' ? op.task?.action : op.kind;
+  return action === 'account.disable' || action === 'account.delete';
+};
+
+const pct = (x: number): string => `${Math.round(x * 1000) / 10} %`;
+
+/**
+ * Per application, counts disable/delete ops (manual tasks included) against the accounts
+ * enabled now. Held when count > share × enabled accounts and count ≥ the minimum. `byApp` lists
+ * applications with at least one deprovision, by id; `share` is 1 when nothing is enabled.
+ */
+export function safetyGate(
+  ops: readonly Operation[],
+  actual: readonly ActualAccount[],
+  apps: ReadonlyMap<string, ApplicationConfig>,
+  s: SafetySettings,
+): SafetyVerdict {
+  const counts = new Map<string, number>();
+  for (const op of ops) {
+    if (isDeprovision(op)) counts.set(op.app_id, (counts.get(op.app_id) ?? 0) + 1);
+  }
+  const enabled = new Map<string, number>();
+  for (const a of actual) {
+    if (a.enabled && counts.has(a.app_id)) enabled.set(a.app_id, (enabled.get(a.app_id) ?? 0) + 1);
+  }
+  const byApp: AppDeprovisions[] = [];
+  const reasons: string[] = [];
+  for (const app_id of [...counts.keys()].sort()) {
+    const deprovisions = counts.get(app_id) ?? 0;
+    const accounts = enabled.get(app_id) ?? 0;
+    const share = accounts === 0 ? 1 : deprovisions / accounts;
+    byApp.push({ app_id, deprovisions, accounts, share });
+    if (
+      deprovisions > s.max_deprovision_share * accounts &&
+      deprovisions >= s.min_deprovision_count
+    ) {
+      const name = apps.get(app_id)?.name ?? app_id;
+      reasons.push(
+        `${name}: ${deprovisions} of ${accounts} enabled accounts would be disabled or deleted ` +
+          `(${pct(share)}), above the ${pct(s.max_deprovision_share)} limit with at least ` +
+          `${s.min_deprovision_count} accounts; an admin must approve this run.`,
+      );
+    }
+  }
+  return { held: reasons.length > 0, byApp, reasons };
+}

@@ -1,0 +1,46 @@
+/** Result and option types of the HR file source (CSV/JSON snapshots). */
+import type { HrRecord } from '../../domain/types.js';
+
+export type HrFileFormat = 'csv' | 'json';
+
+export type HrReadOptions = {
+  format?: HrFileFormat;
+  /** Tenure field -> column name (CSV header or JSON key) in the export. */
+  columns?: Record<string, string>;
+  /** How error messages name the input, e.g. the file path. */
+  source?: string;
+};
+
+export type AcceptedRecord = { row: number; record: HrRecord };
+
+export type RejectedRecord = {
+  row: number;
+  /** The row's employee id when it is well-formed, else null. */
+  employee_id: string | null;
+  reason: string;
+  /** The record as written in the file (truncated for very long records). */
+  raw: string;
+};
+
+export type RecordWarning = { row: number; employee_id: string; message: string };
+
+export type HrReadResult = {
+  records: AcceptedRecord[];
+  rejected: RejectedRecord[];
+  warnings: RecordWarning[];
+  /** Data rows seen: accepted + rejected (blank rows are not counted). */
+  rowCount: number;
+  /** SHA-256 (hex) of the raw bytes. */
+  sha256: string;
+};
+
+/**
+ * A data row as read from the file, before validation. `values` is indexed like HR_FIELDS;
+ * undefined means the column/key is absent. `issues` are problems found while reading.
+ */
+export type RawRow = {
+  row: number;
+  values: (string | undefined)[];
+  issues: string[];
+  raw: () => string;
+};

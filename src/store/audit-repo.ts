@@ -1,0 +1,114 @@
+/** The audit chain's storage: hash-linked appends under one lock, keyset-paged reads, checkpoints. */
+import { type Kysely, sql } from 'kysely';
+import { canonicalJson } from '../audit/canonical-json.js';
+import { GENESIS_HASH, hashEvent } from '../audit/chain-hash.js';
+import type { Clock } from '../domain/types.js';
+import { chunks, inTransaction, toTimestamp } from './codec.js';
+import type { Database, StoreDialect } from './schema.js';
+import type { AuditEvent, Store } from './types.js';
+
+/** Any fixed number: the PostgreSQL advisory lock that serialises audit appenders. */
+const AUDIT_LOCK_KEY = 7_465_617_564; // "tenure audit"
+/** 10 columns per row: 2,000 rows stay under SQLite's 32,766 bound variables (PG: 65,535). */
+const INSERT_CHUNK = 2000;
+
+const readHead = async (db: Kysely<Database>) => {
+  const row = await db
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ?? { seq: 0, hash: GENESIS_HASH };
+};
+
+export const createAuditRepo = (
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+  clock: Clock,
+): Store['audit'] => ({
+  async append(inputs) {
+    if (inputs.length === 0) return [];
+    return inTransaction(db, async (trx) => {
+      // SQLite: BEGIN IMMEDIATE already holds the write lock. PostgreSQL: two appenders reading
+      // the same head would fork the chain (one then fails on the seq key); queue them instead.
+      if (dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+      const head = await readHead(trx);
+      const now = clock().toISOString();
+      let { seq, hash: prev } = head;
+      const events: AuditEvent[] = inputs.map((input) => {
+        const event = {
+          seq: ++seq,
+          ts: input.ts === undefined ? now : toTimestamp(input.ts),
+          action: input.action,
+          actor: input.actor,
+          trigger: input.trigger,
+          target: input.target,
+          outcome: input.outcome,
+          details: canonicalJson(input.details ?? {}),
+          prev_hash: prev,
+          hash: '',
+        };
+        event.hash = hashEvent(event);
+        prev = event.hash;
+        return event;
+      });
+      for (const batch of chunks(events, INSERT_CHUNK)) {
+        await trx.insertInto('audit_events').values(batch).execute();
+      }
+      return events;
+    });
+  },
+
+  head: () => readHead(db),
+
+  async *iterate(opts = {}) {
+    const batch = opts.batch ?? 5000;
+    let after = (opts.fromSeq ?? 1) - 1;
+    for (;;) {
+      let q = db.selectFrom('audit_events').selectAll().where('seq', '>', after);
+      if (opts.toSeq !== undefined) q = q.where('seq', '<=', opts.toSeq);
+      if (opts.since !== undefined) q = q.where('ts', '>=', toTimestamp(opts.since));
+      if (opts.until !== undefined) q = q.where('ts', '<', toTimestamp(opts.until));
+      // Rows are yielded as read (no per-row copy): the verify walk is this loop's hot path.
+      const rows = (await q.orderBy('seq').limit(batch).execute()) as AuditEvent[];
+      for (const row of rows) yield row;
+      if (rows.length < batch) return;
+      after = rows[rows.length - 1]!.seq;
+    }
+  },
+
+  async seqRange({ since, until } = {}) {
+    let first = db.selectFrom('audit_events').select((eb) => eb.fn.min('seq').as('seq'));
+    let last = db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('seq'));
+    if (since !== undefined) first = first.where('ts', '>=', toTimestamp(since));
+    if (until !== undefined) last = last.where('ts', '<', toTimestamp(until));
+    const [lo, hi] = [await first.executeTakeFirst(), await last.executeTakeFirst()];
+    if (lo?.seq == null || hi?.seq == null || Number(lo.seq) > Number(hi.seq)) return undefined;
+    return { first: Number(lo.seq), last: Number(hi.seq) };
+  },
+
+  async addCheckpoint(cp) {
+    await db
+      .insertInto('audit_checkpoints')
+      .values({
+        seq: cp.seq,
+        head_hash: cp.head_hash,
+        ts: toTimestamp(cp.ts),
+        key_id: cp.key_id,
+        signature: cp.signature,
+      })
+      .onConflict((oc) => oc.columns(['seq', 'key_id']).doNothing())
+      .execute();
+  },
+
+  async checkpoints() {
+    return db
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .orderBy('seq')
+      .orderBy('key_id')
+      .execute();
+  },
+});

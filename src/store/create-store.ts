@@ -1,0 +1,64 @@
+/** createStore(url): the Store for SQLite or PostgreSQL, assembled from small repositories. */
+import { type Kysely, sql } from 'kysely';
+import { TenureError } from '../domain/errors.js';
+import type { Clock } from '../domain/types.js';
+import { createAccountsRepo } from './accounts-repo.js';
+import { createAuditRepo } from './audit-repo.js';
+import { inTransaction } from './codec.js';
+import { connect } from './connect.js';
+import { createGrantsRepo } from './grants-repo.js';
+import { createIdentitiesRepo } from './identities-repo.js';
+import { migrateToLatest } from './migrate.js';
+import { createRunsRepo } from './runs-repo.js';
+import type { Database, StoreDialect } from './schema.js';
+import { createSnapshotsRepo } from './snapshots-repo.js';
+import { createTasksRepo } from './tasks-repo.js';
+import type { Store } from './types.js';
+
+export type CreateStoreOptions = {
+  /** Time source for audit timestamps when the caller gives none; tests inject. */
+  clock?: Clock;
+};
+
+/**
+ * `sqlite:<path>`, `sqlite::memory:` or a bare path → better-sqlite3 (WAL, synchronous=NORMAL,
+ * foreign keys, 15 s busy timeout; the parent directory is created).
+ * `postgres://…` / `postgresql://…` → a pg Pool. Call `migrate()` before first use.
+ */
+export const createStore = async (url: string, opts: CreateStoreOptions = {}): Promise<Store> => {
+  const { db, dialect } = connect(url);
+  if (dialect === 'postgres') {
+    try {
+      await sql`select 1`.execute(db);
+    } catch (e) {
+      await db.destroy().catch(() => {});
+      throw new TenureError('store.unreachable', `cannot connect to PostgreSQL: ${String(e)}`, {});
+    }
+  }
+  return bind(db, dialect, opts.clock ?? (() => new Date()));
+};
+
+/** The same Store shape over the root connection or over one transaction. */
+const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock): Store => ({
+  dialect,
+  migrate: () => migrateToLatest(db, dialect),
+  async close() {
+    if (db.isTransaction) {
+      throw new TenureError(
+        'store.close_in_transaction',
+        'close() the root store, not a transaction',
+        {},
+      );
+    }
+    await db.destroy();
+  },
+  // Nested calls join the outer transaction: Kysely has no nested transactions.
+  transaction: (fn) => inTransaction(db, (trx) => fn(bind(trx, dialect, clock))),
+  identities: createIdentitiesRepo(db),
+  snapshots: createSnapshotsRepo(db),
+  accounts: createAccountsRepo(db),
+  grants: createGrantsRepo(db),
+  runs: createRunsRepo(db),
+  tasks: createTasksRepo(db),
+  audit: createAuditRepo(db, dialect, clock),
+});

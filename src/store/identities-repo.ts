@@ -1,0 +1,160 @@
+/** Identities and their effective-dated history (one open row per identity, closed on change). */
+import type { Kysely, Selectable } from 'kysely';
+import { TenureError } from '../domain/errors.js';
+import type { HrRecord, Identity, IdentityStatus } from '../domain/types.js';
+import { chunks, fromBool, fromJson, inTransaction, toBool, toJson, toTimestamp } from './codec.js';
+import type { Database, IdentitiesTable, IdentityHistoryTable } from './schema.js';
+import type { IdentityChange, IdentityHistoryRow, Store } from './types.js';
+
+const toIdentity = (r: Selectable<IdentitiesTable>): Identity => ({
+  id: r.id,
+  source_id: r.source_id,
+  attributes: fromJson<HrRecord>(r.attributes),
+  status: r.status as IdentityStatus,
+  missing_from_source: fromBool(r.missing_from_source),
+  updated_at: r.updated_at,
+});
+
+const toHistory = (r: Selectable<IdentityHistoryTable>): IdentityHistoryRow => ({
+  identity_id: r.identity_id,
+  valid_from: r.valid_from,
+  valid_to: r.valid_to,
+  status: r.status as IdentityStatus,
+  attributes: fromJson<HrRecord>(r.attributes),
+  events: fromJson<string[]>(r.events),
+});
+
+/** A new history row is only worth writing if something an auditor would ask about changed. */
+const changed = (cur: Selectable<IdentityHistoryTable> | undefined, c: IdentityChange) =>
+  !cur ||
+  c.events.length > 0 ||
+  cur.status !== c.identity.status ||
+  cur.source_id !== c.identity.source_id ||
+  fromBool(cur.missing_from_source) !== c.identity.missing_from_source ||
+  cur.attributes !== toJson(c.identity.attributes);
+
+export const createIdentitiesRepo = (db: Kysely<Database>): Store['identities'] => ({
+  async all() {
+    const rows = await db.selectFrom('identities').selectAll().orderBy('id').execute();
+    return rows.map(toIdentity);
+  },
+
+  async get(id) {
+    const row = await db
+      .selectFrom('identities')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toIdentity(row);
+  },
+
+  async save(changes, atInput) {
+    const at = toTimestamp(atInput);
+    const ids = new Set<string>();
+    for (const c of changes) {
+      if (ids.has(c.identity.id)) {
+        throw new TenureError('store.duplicate_identity', `identity ${c.identity.id} saved twice`, {
+          identity_id: c.identity.id,
+        });
+      }
+      ids.add(c.identity.id);
+    }
+    await inTransaction(db, async (trx) => {
+      for (const batch of chunks(changes, 500)) await saveBatch(trx, batch, at);
+    });
+  },
+
+  async history(id) {
+    const rows = await db
+      .selectFrom('identity_history')
+      .selectAll()
+      .where('identity_id', '=', id)
+      .orderBy('valid_from')
+      .orderBy('id')
+      .execute();
+    return rows.map(toHistory);
+  },
+
+  async asOf(atInput) {
+    const at = toTimestamp(atInput);
+    const rows = await db
+      .selectFrom('identity_history')
+      .selectAll()
+      .where('valid_from', '<=', at)
+      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', at)]))
+      .orderBy('identity_id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.identity_id,
+      source_id: r.source_id,
+      attributes: fromJson<HrRecord>(r.attributes),
+      status: r.status as IdentityStatus,
+      missing_from_source: fromBool(r.missing_from_source),
+      updated_at: r.valid_from,
+    }));
+  },
+});
+
+const saveBatch = async (trx: Kysely<Database>, batch: IdentityChange[], at: string) => {
+  const open = await trx
+    .selectFrom('identity_history')
+    .selectAll()
+    .where(
+      'identity_id',
+      'in',
+      batch.map((c) => c.identity.id),
+    )
+    .where('valid_to', 'is', null)
+    .execute();
+  const openById = new Map(open.map((r) => [r.identity_id, r]));
+  const toRecord = batch.filter((c) => changed(openById.get(c.identity.id), c));
+  if (toRecord.length > 0) {
+    await trx
+      .updateTable('identity_history')
+      .set({ valid_to: at })
+      .where(
+        'identity_id',
+        'in',
+        toRecord.map((c) => c.identity.id),
+      )
+      .where('valid_to', 'is', null)
+      .execute();
+    await trx
+      .insertInto('identity_history')
+      .values(
+        toRecord.map(({ identity: i, events }) => ({
+          identity_id: i.id,
+          source_id: i.source_id,
+          valid_from: at,
+          valid_to: null,
+          status: i.status,
+          attributes: toJson(i.attributes),
+          missing_from_source: toBool(i.missing_from_source),
+          events: toJson(events),
+        })),
+      )
+      .execute();
+  }
+  await trx
+    .insertInto('identities')
+    .values(
+      batch.map(({ identity: i }) => ({
+        id: i.id,
+        source_id: i.source_id,
+        status: i.status,
+        attributes: toJson(i.attributes),
+        missing_from_source: toBool(i.missing_from_source),
+        updated_at: i.updated_at,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        source_id: eb.ref('excluded.source_id'),
+        status: eb.ref('excluded.status'),
+        attributes: eb.ref('excluded.attributes'),
+        missing_from_source: eb.ref('excluded.missing_from_source'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+};

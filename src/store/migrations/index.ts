@@ -1,0 +1,19 @@
+/** The migration list, as a static provider: no filesystem scanning, so the CLI can be bundled. */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { StoreDialect } from '../schema.js';
+import { identitiesMigration } from './20261126_0001_identities.js';
+import { accessMigration } from './20261126_0002_access.js';
+import { runsMigration } from './20261126_0003_runs.js';
+import { auditMigration } from './20261126_0004_audit.js';
+
+/** Forward-only: append new entries with a later timestamped name; never edit a released one. */
+export const migrationProvider = (dialect: StoreDialect): MigrationProvider => ({
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return {
+      '20261126_0001_identities': identitiesMigration(dialect),
+      '20261126_0002_access': accessMigration(dialect),
+      '20261126_0003_runs': runsMigration(dialect),
+      '20261126_0004_audit': auditMigration(dialect),
+    };
+  },
+});

@@ -1,0 +1,157 @@
+/** Kysely table types: one schema for SQLite and PostgreSQL (JSON as TEXT, booleans 0/1, ISO timestamps). */
+import type { Generated } from 'kysely';
+
+/** 0 or 1: SQLite has no boolean type, so both dialects store INTEGER. */
+export type Bool = number;
+/** JSON text, parsed by the repositories. */
+export type JsonText = string;
+
+export type IdentitiesTable = {
+  id: string;
+  source_id: string;
+  status: string;
+  attributes: JsonText;
+  missing_from_source: Bool;
+  updated_at: string;
+};
+
+export type IdentityHistoryTable = {
+  id: Generated<number>;
+  identity_id: string;
+  source_id: string;
+  valid_from: string;
+  valid_to: string | null;
+  status: string;
+  attributes: JsonText;
+  missing_from_source: Bool;
+  events: JsonText;
+};
+
+export type SnapshotsTable = {
+  id: Generated<number>;
+  source_id: string;
+  taken_at: string;
+  row_count: number;
+  accepted: number;
+  rejected: number;
+  sha256: string;
+  status: string;
+};
+
+export type QuarantineTable = {
+  id: Generated<number>;
+  snapshot_id: number;
+  source_id: string;
+  row_number: number;
+  employee_id: string | null;
+  reason: string;
+  raw: string;
+};
+
+export type AccountsTable = {
+  app_id: string;
+  account_id: string;
+  identity_id: string | null;
+  attributes: JsonText;
+  container: string | null;
+  enabled: Bool;
+  created_at: string;
+  updated_at: string;
+};
+
+export type AccessHistoryTable = {
+  id: Generated<number>;
+  app_id: string;
+  account_id: string;
+  identity_id: string | null;
+  entitlement_id: string | null;
+  valid_from: string;
+  valid_to: string | null;
+};
+
+export type GrantsTable = {
+  id: string;
+  identity_id: string;
+  app_id: string;
+  entitlement_id: string;
+  reason: string;
+  expires_at: string | null;
+  created_by: string;
+  created_at: string;
+};
+
+export type RunsTable = {
+  id: string;
+  created_at: string;
+  finished_at: string | null;
+  status: string;
+  trigger: string;
+  actor: string;
+  dry_run: Bool;
+  held_reason: string | null;
+  approved_by: string | null;
+  summary: JsonText;
+};
+
+export type OperationsTable = {
+  run_id: string;
+  seq: number;
+  key: string;
+  op: JsonText;
+  status: string;
+  message: string | null;
+  finished_at: string | null;
+};
+
+export type TasksTable = {
+  id: Generated<number>;
+  run_id: string;
+  op_key: string;
+  op: JsonText;
+  app_id: string;
+  identity_id: string | null;
+  summary: string;
+  status: string;
+  created_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  evidence: string | null;
+};
+
+export type AuditEventsTable = {
+  seq: number;
+  ts: string;
+  action: string;
+  actor: string;
+  trigger: string;
+  target: string;
+  outcome: string;
+  details: string;
+  prev_hash: string;
+  hash: string;
+};
+
+export type AuditCheckpointsTable = {
+  seq: number;
+  head_hash: string;
+  ts: string;
+  key_id: string;
+  signature: string;
+};
+
+export type Database = {
+  identities: IdentitiesTable;
+  identity_history: IdentityHistoryTable;
+  snapshots: SnapshotsTable;
+  quarantine: QuarantineTable;
+  accounts: AccountsTable;
+  access_history: AccessHistoryTable;
+  grants: GrantsTable;
+  runs: RunsTable;
+  operations: OperationsTable;
+  tasks: TasksTable;
+  audit_events: AuditEventsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+};
+
+export type StoreDialect = 'sqlite' | 'postgres';

@@ -1,0 +1,95 @@
+/** Manual tasks: work an operator does by hand in an application, closed with evidence. */
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { TenureError } from '../domain/errors.js';
+import type { Operation } from '../domain/types.js';
+import { fromJson, toJson, toTimestamp } from './codec.js';
+import type { Database, TasksTable } from './schema.js';
+import type { Store, TaskRow } from './types.js';
+
+const toTask = (r: Selectable<TasksTable>): TaskRow => ({
+  id: r.id,
+  run_id: r.run_id,
+  op: fromJson<Operation>(r.op),
+  app_id: r.app_id,
+  identity_id: r.identity_id,
+  summary: r.summary,
+  status: r.status as TaskRow['status'],
+  created_at: r.created_at,
+  closed_at: r.closed_at,
+  closed_by: r.closed_by,
+  evidence: r.evidence,
+});
+
+export const createTasksRepo = (db: Kysely<Database>): Store['tasks'] => {
+  const get = async (id: number) => {
+    const row = await db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toTask(row);
+  };
+  const openFor = (key: string) =>
+    db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('op_key', '=', key)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+
+  return {
+    get,
+
+    async open(runId, op, at) {
+      const existing = await openFor(op.key);
+      if (existing) return toTask(existing);
+      // The partial unique index (one open task per key) settles a race between two writers.
+      const inserted = await db
+        .insertInto('tasks')
+        .values({
+          run_id: runId,
+          op_key: op.key,
+          op: toJson(op),
+          app_id: op.app_id,
+          identity_id: op.identity_id,
+          summary: op.task?.summary ?? `${op.kind} ${op.app_id}/${op.account_id}`,
+          status: 'open',
+          created_at: toTimestamp(at),
+          closed_at: null,
+          closed_by: null,
+          evidence: null,
+        })
+        .onConflict((oc) =>
+          // A literal, not a parameter: SQLite must see it implies the partial index's WHERE.
+          oc.column('op_key').where('status', '=', sql.lit('open')).doNothing(),
+        )
+        .returningAll()
+        .executeTakeFirst();
+      const row = inserted ?? (await openFor(op.key));
+      if (!row) throw new TenureError('store.task_race', `could not open task ${op.key}`, {});
+      return toTask(row);
+    },
+
+    async list(status) {
+      let q = db.selectFrom('tasks').selectAll();
+      if (status) q = q.where('status', '=', status);
+      const rows = await q.orderBy('id').execute();
+      return rows.map(toTask);
+    },
+
+    async close(id, by, evidence, at) {
+      const res = await db
+        .updateTable('tasks')
+        .set({ status: 'closed', closed_by: by, evidence, closed_at: toTimestamp(at) })
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      const task = await get(id);
+      if (!task) throw new TenureError('store.task_not_found', `no task ${id}`, { task_id: id });
+      if (Number(res.numUpdatedRows) === 0) {
+        throw new TenureError('store.task_closed', `task ${id} is already closed`, {
+          task_id: id,
+          closed_by: task.closed_by,
+          closed_at: task.closed_at,
+        });
+      }
+      return task;
+    },
+  };
+};
