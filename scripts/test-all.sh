@@ -8,7 +8,7 @@ mkdir -p "$SERVICES_DIR"
 bash scripts/services/install.sh || { echo "could not install test services" >&2; exit 1; }
 pg=$(bash scripts/services/postgres.sh start) || { echo "could not start PostgreSQL" >&2; exit 1; }
 export "${pg##*$'\n'}"
-trap 'bash scripts/services/postgres.sh stop' EXIT
+trap 'bash scripts/services/postgres.sh stop >/dev/null 2>&1' EXIT
 
 report="$SERVICES_DIR/vitest.json"
 rm -f "$report"

@@ -147,7 +147,9 @@ export function runConnectorContract(name: string, target: ContractTarget): void
       const results = await collect(c.apply(ops));
       for (const r of results) expect(r.outcome).toBe('success');
       const read = await readAll(c);
-      HOSTILE_NAMES.forEach((name, i) => expect(read.get(`hostile${i}`)?.attributes.cn).toBe(name));
+      HOSTILE_NAMES.forEach((name, i) => {
+        expect(read.get(`hostile${i}`)?.attributes.cn).toBe(name);
+      });
       await c.close();
     });
   });
