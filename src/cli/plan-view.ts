@@ -15,6 +15,7 @@ export const planJson = (plan: PreparedRun) => ({
     key: a.op.key,
     summary: a.op.task?.summary,
   })),
+  cancelled_tasks: plan.obsolete.map((t) => ({ task_id: t.id, summary: t.summary })),
   safety_gate: plan.gate,
   counts: countOps(plan.ops),
 });
@@ -82,6 +83,11 @@ export function printPlan(out: Out, plan: PreparedRun, limit = 200): void {
   }
   if (plan.awaiting.length > 0)
     out.line(`${plan.awaiting.length} operations already wait as open manual tasks.`);
+  if (plan.obsolete.length > 0) {
+    out.line(
+      `${plan.obsolete.length} open manual tasks are no longer wanted and will be cancelled.`,
+    );
+  }
   if (plan.gate.held)
     out.line(`SAFETY GATE: this plan would be held. ${plan.gate.reasons.join(' ')}`);
 }

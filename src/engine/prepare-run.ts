@@ -4,7 +4,7 @@ import { advanceTime } from '../domain/lifecycle.js';
 import { planAll } from '../domain/plan.js';
 import { safetyGate } from '../domain/safety.js';
 import type { ActualAccount, Grant, Identity, LifecycleEvent, Operation } from '../domain/types.js';
-import type { IdentityChange } from '../store/types.js';
+import type { IdentityChange, TaskRow } from '../store/types.js';
 import { lifecycleSettings, planningContext } from './settings.js';
 import type { Workspace } from './workspace.js';
 
@@ -16,6 +16,8 @@ export type PreparedRun = {
   ops: Operation[];
   /** Operations already waiting as open manual tasks: not planned again. */
   awaiting: { op: Operation; task_id: number }[];
+  /** Open tasks whose operation is no longer wanted (e.g. a joiner who left before it was done). */
+  obsolete: TaskRow[];
   gate: ReturnType<typeof safetyGate>;
   identities: number;
   sourceOf: (identityId: string) => string | undefined;
@@ -62,14 +64,19 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
 
   await labelFromHistory(ws, planned, labels, byId);
 
-  const openTasks = new Map((await ws.store.tasks.list('open')).map((t) => [t.op.key, t.id]));
+  const inScope = (t: TaskRow) =>
+    !scope.identityIds || (t.identity_id !== null && byId.has(t.identity_id));
+  const openTasks = (await ws.store.tasks.list('open')).filter(inScope);
+  const taskByKey = new Map(openTasks.map((t) => [t.op.key, t.id]));
   const ops: Operation[] = [];
   const awaiting: PreparedRun['awaiting'] = [];
   for (const op of planned) {
-    const taskId = openTasks.get(op.key);
+    const taskId = taskByKey.get(op.key);
     if (taskId === undefined) ops.push(op);
     else awaiting.push({ op, task_id: taskId });
   }
+  const wanted = new Set(planned.map((op) => op.key));
+  const obsolete = openTasks.filter((t) => !wanted.has(t.op.key));
   const gate = safetyGate(ops, actual, apps, ws.config.safety);
   return {
     now,
@@ -77,6 +84,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
     timeEvents,
     ops,
     awaiting,
+    obsolete,
     gate,
     identities: identities.length,
     sourceOf: (id) => byId.get(id)?.source_id,

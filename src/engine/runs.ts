@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { TenureError } from '../domain/errors.js';
 import type { Operation } from '../domain/types.js';
 import type { AuditInput, RunRow } from '../store/types.js';
-import { lifecycleAudit } from './audit-events.js';
+import { lifecycleAudit, operationTarget } from './audit-events.js';
 import { checkpoint } from './checkpoint.js';
 import { type ExecutionSummary, executeOperations } from './execute.js';
 import { type ImportOptions, type ImportSummary, importSource } from './import-source.js';
@@ -31,8 +31,9 @@ export const newRunId = (now: Date) =>
 export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<ApplyOutcome> {
   const plan = await prepareRun(ws, opts);
   if (opts.dryRun) return { run_id: null, status: 'dry_run', plan };
-  if (plan.ops.length === 0 && plan.timeChanges.length === 0)
+  if (plan.ops.length === 0 && plan.timeChanges.length === 0 && plan.obsolete.length === 0) {
     return { run_id: null, status: 'nothing_to_do', plan };
+  }
 
   const ts = plan.now.toISOString();
   const runId = newRunId(plan.now);
@@ -62,6 +63,19 @@ export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<Apply
     const audit: AuditInput[] = plan.timeEvents.flatMap(({ identity, events }) =>
       events.map((e) => lifecycleAudit(identity, e, identity.source_id, `run:${runId}`, ts)),
     );
+    for (const task of plan.obsolete) {
+      const reason = 'no longer wanted: the desired state changed before the task was done';
+      await tx.tasks.cancel(task.id, 'system', reason, ts);
+      audit.push({
+        action: 'manual.task.cancelled',
+        actor: 'system',
+        trigger: `run:${runId}`,
+        target: operationTarget(task.op),
+        outcome: 'success',
+        details: { task: task.id, summary: task.summary, reason, identity: task.identity_id },
+        ts,
+      });
+    }
     audit.push({
       action: held ? 'run.held' : 'run.started',
       actor: opts.actor,

@@ -21,10 +21,10 @@ export async function closeTask(
     );
   const task = await ws.store.tasks.get(id);
   if (!task) throw new TenureError('task.not_found', `no task #${id}`);
-  if (task.status === 'closed') {
+  if (task.status !== 'open') {
     throw new TenureError(
       'task.already_closed',
-      `task #${id} was closed by ${task.closed_by} at ${task.closed_at}`,
+      `task #${id} was ${task.status} by ${task.closed_by} at ${task.closed_at}`,
     );
   }
   const ts = ws.clock().toISOString();

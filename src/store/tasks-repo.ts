@@ -73,23 +73,32 @@ export const createTasksRepo = (db: Kysely<Database>): Store['tasks'] => {
       return rows.map(toTask);
     },
 
-    async close(id, by, evidence, at) {
-      const res = await db
-        .updateTable('tasks')
-        .set({ status: 'closed', closed_by: by, evidence, closed_at: toTimestamp(at) })
-        .where('id', '=', id)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
-      const task = await get(id);
-      if (!task) throw new TenureError('store.task_not_found', `no task ${id}`, { task_id: id });
-      if (Number(res.numUpdatedRows) === 0) {
-        throw new TenureError('store.task_closed', `task ${id} is already closed`, {
-          task_id: id,
-          closed_by: task.closed_by,
-          closed_at: task.closed_at,
-        });
-      }
-      return task;
-    },
+    close: (id, by, evidence, at) => finish(id, 'closed', by, evidence, at),
+    cancel: (id, by, reason, at) => finish(id, 'cancelled', by, reason, at),
   };
+
+  async function finish(
+    id: number,
+    status: 'closed' | 'cancelled',
+    by: string,
+    evidence: string,
+    at: string,
+  ) {
+    const res = await db
+      .updateTable('tasks')
+      .set({ status, closed_by: by, evidence, closed_at: toTimestamp(at) })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    const task = await get(id);
+    if (!task) throw new TenureError('store.task_not_found', `no task ${id}`, { task_id: id });
+    if (Number(res.numUpdatedRows) === 0) {
+      throw new TenureError('store.task_closed', `task ${id} is already ${task.status}`, {
+        task_id: id,
+        closed_by: task.closed_by,
+        closed_at: task.closed_at,
+      });
+    }
+    return task;
+  }
 };

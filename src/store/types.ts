@@ -82,7 +82,8 @@ export type TaskRow = {
   app_id: string;
   identity_id: string | null;
   summary: string;
-  status: 'open' | 'closed';
+  /** cancelled: the operation stopped being wanted before anyone did it (e.g. the joiner left). */
+  status: 'open' | 'closed' | 'cancelled';
   created_at: Timestamp;
   closed_at: Timestamp | null;
   closed_by: string | null;
@@ -200,6 +201,8 @@ export type Store = {
     list(status?: TaskRow['status']): Promise<TaskRow[]>;
     get(id: number): Promise<TaskRow | undefined>;
     close(id: number, by: string, evidence: string, at: Timestamp): Promise<TaskRow>;
+    /** Withdraws an open task; `reason` is kept in the evidence column. */
+    cancel(id: number, by: string, reason: string, at: Timestamp): Promise<TaskRow>;
   };
 
   audit: {

@@ -1,0 +1,93 @@
+/** Manual applications: tasks are opened once, closed with evidence, and only then change actual state. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { prepareRun } from '../../src/engine/prepare-run.js';
+import { applyRun, fullRun } from '../../src/engine/runs.js';
+import { closeTask } from '../../src/engine/tasks.js';
+import { testDialects } from '../support/databases.js';
+import { org, SMALL_YAML } from '../support/small-org.js';
+import { auditEvents, makeWorkspace, type TestWorkspace } from '../support/workspace.js';
+
+describe.each(testDialects())('manual tasks on %s', (dialect) => {
+  let t: TestWorkspace;
+  afterEach(() => t?.cleanup());
+
+  it('opens one task per operation, never twice, and applies it when closed', async () => {
+    t = await makeWorkspace(dialect, { yaml: SMALL_YAML(), demoFiles: false });
+    t.writeHr('people.csv', org(3));
+    const r = await fullRun(t.ws, { actor: 'admin:a', trigger: 'test' });
+    expect(r.apply.execution?.pending_manual).toBe(6); // create + grant for 3 people
+    const open = await t.ws.store.tasks.list('open');
+    expect(open).toHaveLength(6);
+
+    // Planning again does not duplicate waiting work.
+    const again = await prepareRun(t.ws);
+    expect(again.ops).toEqual([]);
+    expect(again.awaiting).toHaveLength(6);
+    expect((await applyRun(t.ws, { actor: 'admin:a', trigger: 'test' })).status).toBe(
+      'nothing_to_do',
+    );
+
+    const create = open.find(
+      (x) => x.op.task?.action === 'account.create' && x.identity_id === 'P001',
+    )!;
+    await expect(closeTask(t.ws, create.id, 'admin:ops', '   ')).rejects.toMatchObject({
+      code: 'task.evidence_required',
+    });
+    const closed = await closeTask(
+      t.ws,
+      create.id,
+      'admin:ops',
+      'created in legacy console, ticket OPS-7',
+    );
+    expect(closed).toMatchObject({
+      status: 'closed',
+      closed_by: 'admin:ops',
+      evidence: 'created in legacy console, ticket OPS-7',
+    });
+    await expect(closeTask(t.ws, create.id, 'admin:ops', 'again')).rejects.toMatchObject({
+      code: 'task.already_closed',
+    });
+    const legacy = (await t.ws.store.accounts.forIdentity('P001')).find(
+      (a) => a.app_id === 'legacy',
+    );
+    expect(legacy?.enabled).toBe(true);
+
+    const audit = await auditEvents(t.ws);
+    expect(audit.find((e) => e.action === 'manual.task.closed')).toMatchObject({
+      actor: 'admin:ops',
+      outcome: 'success',
+      trigger: `task:${create.id}`,
+    });
+    const ops = await t.ws.store.runs.operations(r.apply.run_id!);
+    expect(ops.find((o) => o.op.key === create.op.key)?.status).toBe('success');
+  });
+
+  it('cancels open tasks that are no longer wanted, e.g. a joiner who left before the work was done', async () => {
+    t = await makeWorkspace(dialect, { yaml: SMALL_YAML(), demoFiles: false });
+    const people = org(10);
+    t.writeHr('people.csv', people);
+    await fullRun(t.ws, { actor: 'admin:a', trigger: 'test' });
+    const p1Tasks = (await t.ws.store.tasks.list('open')).filter((x) => x.identity_id === 'P001');
+    expect(p1Tasks).toHaveLength(2);
+    t.writeHr(
+      'people.csv',
+      people.map((p) => (p.employee_id === 'P001' ? { ...p, status: 'terminated' as const } : p)),
+    );
+    const r = await fullRun(t.ws, { actor: 'admin:a', trigger: 'test' });
+    expect(r.apply.plan.obsolete.map((x) => x.id).sort()).toEqual(p1Tasks.map((x) => x.id).sort());
+    for (const task of p1Tasks) {
+      expect(await t.ws.store.tasks.get(task.id)).toMatchObject({
+        status: 'cancelled',
+        closed_by: 'system',
+      });
+    }
+    await expect(closeTask(t.ws, p1Tasks[0]!.id, 'admin:ops', 'late')).rejects.toMatchObject({
+      code: 'task.already_closed',
+    });
+    const audit = await auditEvents(t.ws);
+    expect(audit.filter((e) => e.action === 'manual.task.cancelled')).toHaveLength(2);
+    expect((await applyRun(t.ws, { actor: 'admin:a', trigger: 'test' })).status).toBe(
+      'nothing_to_do',
+    );
+  });
+});
