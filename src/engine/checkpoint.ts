@@ -1,13 +1,11 @@
 /** Signs the audit head with the workspace key after work that changed the trail. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSigningKey, writeCheckpoint } from '../audit/signing-key.js';
+import { PRIVATE_KEY_FILE, loadSigningKey, writeCheckpoint } from '../audit/signing-key.js';
 import type { Workspace } from './workspace.js';
 
-export const SIGNING_KEY_FILE = 'audit-signing.key';
-
 export async function checkpoint(ws: Workspace): Promise<boolean> {
-  if (!existsSync(join(ws.stateDir, SIGNING_KEY_FILE))) {
+  if (!existsSync(join(ws.stateDir, PRIVATE_KEY_FILE))) {
     ws.log.warn(
       { dir: ws.stateDir },
       'no audit signing key: checkpoint skipped (run "tenure init")',

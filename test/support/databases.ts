@@ -62,6 +62,34 @@ export const createTestStore = async (
   };
 };
 
+export type TestDatabase = {
+  /** For TENURE_DATABASE_URL: `sqlite:<file>` or `postgres://…/<fresh database>`. */
+  url: string;
+  dialect: TestDialect;
+  /** Raw SQL on a separate connection (the attacker's view). */
+  exec(sqlText: string): Promise<void>;
+  query<T = Record<string, unknown>>(sqlText: string): Promise<T[]>;
+  /** Removes the database (PostgreSQL: even with connections still open). */
+  drop(): Promise<void>;
+};
+
+/**
+ * An empty database nobody else uses, not opened or migrated: for code that opens the store
+ * itself, e.g. the CLI run as a child process with TENURE_DATABASE_URL.
+ */
+export const createTestDatabase = async (dialect: TestDialect): Promise<TestDatabase> => {
+  const made = dialect === 'sqlite' ? makeSqlite() : await makePostgres();
+  return {
+    url: made.url,
+    dialect,
+    exec: async (text) => {
+      await made.run(text, false);
+    },
+    query: async <T>(text: string) => (await made.run(text, true)) as T[],
+    drop: () => made.drop(),
+  };
+};
+
 const makeSqlite = () => {
   const dir = mkdtempSync(join(tmpdir(), 'tenure-test-'));
   const path = join(dir, 'store.db');

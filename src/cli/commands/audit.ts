@@ -1,14 +1,15 @@
 /** audit verify|export: the evidence, checked and handed over. */
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { exportAudit } from '../../audit/export.js';
+import { PUBLIC_KEY_FILE } from '../../audit/signing-key.js';
 import { verifyAudit } from '../../audit/verify.js';
+import { createExportVerifier } from '../../audit/verify-export.js';
 import { TenureError } from '../../domain/errors.js';
 import { type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-
-const PUBLIC_KEY = 'audit-signing.pub';
 
 const isoOption = (name: string, value: string | undefined) => {
   if (value === undefined) return undefined;
@@ -28,7 +29,7 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
     .option('--json', 'machine-readable output')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
-        const keyFile = join(ws.stateDir, PUBLIC_KEY);
+        const keyFile = join(ws.stateDir, PUBLIC_KEY_FILE);
         const publicKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : undefined;
         const started = performance.now();
         const result = await verifyAudit(ws.store, publicKey);
@@ -62,15 +63,49 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
         const since = isoOption('since', o.since);
         const until = isoOption('until', o.until);
         const stream = o.out ? createWriteStream(o.out) : process.stdout;
-        const count = await exportAudit(ws.store, { format: o.format, since, until, out: stream });
+        const keyFile = join(ws.stateDir, PUBLIC_KEY_FILE);
+        const publicKeyPem = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : undefined;
+        const count = await exportAudit(ws.store, {
+          format: o.format,
+          since,
+          until,
+          out: stream,
+          publicKeyPem,
+        });
         if (o.out) {
           await new Promise<void>((res, rej) =>
             stream.end((e?: Error | null) => (e ? rej(e) : res())),
           );
           process.stderr.write(
-            `${count} events written to ${o.out}; public key: ${join(ws.stateDir, PUBLIC_KEY)}\n`,
+            `${count} events written to ${o.out}; public key: ${join(ws.stateDir, PUBLIC_KEY_FILE)}\n`,
           );
         }
       }),
     );
+  audit
+    .command('verify-export <file>')
+    .description(
+      'check a JSONL export offline (no workspace needed): hash chain and signed checkpoints',
+    )
+    .requiredOption(
+      '--public-key <file>',
+      "the workspace's audit-signing.pub, obtained separately from the export",
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o) => {
+      const verifier = createExportVerifier(readFileSync(o.publicKey, 'utf8'));
+      const lines = createInterface({
+        input: createReadStream(file),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      });
+      for await (const line of lines) verifier.push(line);
+      const result = verifier.finish();
+      if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else if (result.ok)
+        process.stdout.write(
+          `Export intact: ${result.events} events, ${result.checkpoints} signed checkpoints verified.\n`,
+        );
+      else process.stdout.write(`EXPORT BROKEN at seq ${result.first_bad_seq}: ${result.reason}\n`);
+      if (!result.ok) process.exitCode = EXIT.tampered;
+    });
 }

@@ -1,0 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeWorkspace, populateActualState } from '../workspace-fixture.js';
+import { benchImportPlan } from '../import-plan.bench.js';
+const dir = mkdtempSync(join(tmpdir(), 'tenure-bench-'));
+console.log(dir);
+let t = performance.now();
+writeWorkspace(dir, Number(process.argv[2] ?? 100000));
+console.log('write', performance.now() - t);
+console.log(await benchImportPlan('cold', dir));
+t = performance.now();
+console.log(await populateActualState(dir));
+console.log(await benchImportPlan('steady', dir));
