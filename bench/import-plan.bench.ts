@@ -9,6 +9,8 @@ export type ImportPlanFigures = {
   import_s: number;
   plan_s: number;
   total_s: number;
+  /** user + system CPU of the child over the same span (wall time also counts waiting for a core). */
+  cpu_s: number;
   rows: number;
   changed: number;
   ops: number;
@@ -19,16 +21,19 @@ export type ImportPlanFigures = {
 async function measure(scenario: string, dir: string): Promise<void> {
   const ws = await openWorkspace(dir);
   try {
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const imported = await importSource(ws, { sourceId: 'hr' });
     const t1 = performance.now();
     const plan = await prepareRun(ws);
     const t2 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
     report({
       scenario,
       import_s: (t1 - t0) / 1000,
       plan_s: (t2 - t1) / 1000,
       total_s: (t2 - t0) / 1000,
+      cpu_s: (cpu.user + cpu.system) / 1e6,
       rows: imported.rows,
       changed: imported.rows - imported.unchanged,
       ops: plan.ops.length,

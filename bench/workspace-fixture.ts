@@ -12,6 +12,7 @@ import type { DesiredAccount } from '../src/domain/types.js';
 import { planningContext } from '../src/engine/settings.js';
 import { openWorkspace } from '../src/engine/workspace.js';
 import { toJson } from '../src/store/codec.js';
+import { isMain, report, runChild } from './child.js';
 import { syntheticOrg, toCsv } from './synthetic-org.js';
 
 export const HR_FILE = 'hr/employees.csv';
@@ -57,7 +58,11 @@ const policy = (id: string, when: Condition | undefined, accounts: Account[]) =>
  */
 export function benchConfig(): Record<string, unknown> {
   const ents = new Map<string, Set<string>>();
-  const acc = (app: number, entitlements: string[], extra: Omit<Account, 'application' | 'entitlements'> = {}): Account => {
+  const acc = (
+    app: number,
+    entitlements: string[],
+    extra: Omit<Account, 'application' | 'entitlements'> = {},
+  ): Account => {
     const set = ents.get(appId(app)) ?? new Set<string>();
     for (const e of entitlements) set.add(e);
     ents.set(appId(app), set);
@@ -80,7 +85,9 @@ export function benchConfig(): Record<string, unknown> {
       acc(3, ['user', 'chat'], { attributes: { name: '{display_name}' } }),
     ]),
     policy('employees', { equals: { employment_type: 'employee' } }, [
-      acc(4, ['benefits', 'payslips', 'pension'], { attributes: { name: '{first_name} {last_name}' } }),
+      acc(4, ['benefits', 'payslips', 'pension'], {
+        attributes: { name: '{first_name} {last_name}' },
+      }),
       acc(5, ['learning', 'expenses']),
     ]),
     policy('contractors', { equals: { employment_type: 'contractor' } }, [
@@ -91,9 +98,13 @@ export function benchConfig(): Record<string, unknown> {
         `dept-${slug(d)}`,
         { equals: { department: d } },
         [7 + ((2 * i) % 18), 7 + ((2 * i + 1) % 18)].map((a) =>
-          acc(a, ['read', 'write', 'share'].map((r) => `${slug(d)}-${r}`), {
-            attributes: { title: '{title}' },
-          }),
+          acc(
+            a,
+            ['read', 'write', 'share'].map((r) => `${slug(d)}-${r}`),
+            {
+              attributes: { title: '{title}' },
+            },
+          ),
         ),
       ),
     ),
@@ -115,7 +126,11 @@ export function benchConfig(): Record<string, unknown> {
       'senior-staff',
       {
         and: [
-          { regex: { title: '^(Senior|Staff|Regional|Engineering Manager|Analytics Manager|Controller)' } },
+          {
+            regex: {
+              title: '^(Senior|Staff|Regional|Engineering Manager|Analytics Manager|Controller)',
+            },
+          },
           { not: { equals: { employment_type: 'contractor' } } },
         ],
       },
@@ -150,16 +165,21 @@ export function writeWorkspace(dir: string, n: number): void {
   createSigningKey(join(dir, '.tenure'));
 }
 
-export type PopulateFigures = { accounts: number; entitlements: number; seconds: number };
+export type PopulateFigures = {
+  accounts: number;
+  entitlements: number;
+  seconds: number;
+  max_rss_mb: number;
+};
 
 /**
- * Makes actual state equal desired state — what a fully successful apply leaves — without
+ * Child side. Makes actual state equal desired state — what a fully successful apply leaves — without
  * running 3 M operations through the connectors: identities must be imported already. Rows go
  * straight into SQLite (`accounts` + open `access_history` rows, as store/apply-operation.ts
  * writes them) and the csv-export files are written with the connector's own writer. No audit
  * events are written for this setup.
  */
-export async function populateActualState(dir: string): Promise<PopulateFigures> {
+export async function populateActualState(dir: string): Promise<Omit<PopulateFigures, 'max_rss_mb'>> {
   const t = performance.now();
   const ws = await openWorkspace(dir);
   let desired: Map<string, DesiredAccount[]>;
@@ -190,7 +210,16 @@ export async function populateActualState(dir: string): Promise<PopulateFigures>
         for (const d of list) {
           const held = Object.keys(d.entitlements).sort();
           const attrs = toJson(d.attributes);
-          insAccount.run(d.app_id, d.account_id, d.identity_id, attrs, d.container, d.enabled ? 1 : 0, at, at);
+          insAccount.run(
+            d.app_id,
+            d.account_id,
+            d.identity_id,
+            attrs,
+            d.container,
+            d.enabled ? 1 : 0,
+            at,
+            at,
+          );
           if (d.enabled) insAccess.run(d.app_id, d.account_id, d.identity_id, null, at);
           for (const e of held) insAccess.run(d.app_id, d.account_id, d.identity_id, e, at);
           accounts++;
@@ -211,6 +240,13 @@ export async function populateActualState(dir: string): Promise<PopulateFigures>
   } finally {
     db.close();
   }
-  for (const [app, records] of files) await writeAccountFile(join(dir, 'out', `${app}.csv`), records);
+  for (const [app, records] of files)
+    await writeAccountFile(join(dir, 'out', `${app}.csv`), records);
   return { accounts, entitlements, seconds: (performance.now() - t) / 1000 };
 }
+
+/** Parent side: populate in a child process (it holds the whole desired state at once). */
+export const populate = (dir: string): Promise<PopulateFigures> =>
+  runChild<PopulateFigures>(import.meta.url, [dir]);
+
+if (isMain(import.meta.url)) report(await populateActualState(process.argv[2]!));

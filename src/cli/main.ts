@@ -5,9 +5,12 @@ import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerIdentities } from './commands/identities.js';
 import { initWorkspace } from './commands/init.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerRuns } from './commands/runs.js';
+import { registerServe } from './commands/serve.js';
 import { registerSync } from './commands/sync.js';
 import { registerTasks } from './commands/tasks.js';
+import { registerUsers } from './commands/users.js';
 import type { GlobalOptions } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
@@ -46,7 +49,10 @@ export function buildProgram(): Command {
   registerTasks(program, g);
   registerAudit(program, g);
   registerRuns(program, g);
+  registerReconcile(program, g);
   registerDemo(program, g);
+  registerServe(program, g);
+  registerUsers(program, g);
   return program;
 }
 

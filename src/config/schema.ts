@@ -1,5 +1,9 @@
 /** tenure.yaml, as a zod schema: the single definition of what a workspace config may say. */
 import { z } from 'zod';
+import { ATTRIBUTE_NAMES } from '../domain/attributes.js';
+import { compileTemplate } from '../domain/template.js';
+import { authSchema, serverSchema } from './server-schema.js';
+import { schedulesSchema, webhookSchema } from './scheduler-schema.js';
 
 const id = z
   .string()
@@ -50,6 +54,8 @@ export const sourceSchema = z.strictObject({
   columns: z.record(z.string(), z.string()).optional(),
   /** Full snapshots flag people who vanish; partial ones don't. */
   snapshot: z.enum(['full', 'partial']).default('full'),
+  /** Signed change events: POST /api/v1/sources/{id}/events (docs/scheduler.md). */
+  webhook: webhookSchema.optional(),
 });
 
 export const entitlementSchema = z.strictObject({
@@ -58,6 +64,73 @@ export const entitlementSchema = z.strictObject({
   owner: z.string().optional(),
   privileged: z.boolean().default(false),
 });
+
+const identityAttribute = z
+  .string()
+  .refine((a) => (ATTRIBUTE_NAMES as readonly string[]).includes(a), {
+    error: (i) => `unknown identity attribute "${i.input}" (known: ${ATTRIBUTE_NAMES.join(', ')})`,
+  });
+
+const isTemplate = (t: string): boolean => {
+  try {
+    compileTemplate(t);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** `true` or a template; not a union, whose error would not say what was wrong. */
+const accountIdRule = z.custom<true | string>(
+  (v) => v === true || (typeof v === 'string' && isTemplate(v)),
+  {
+    error: (i) =>
+      typeof i.input === 'string'
+        ? `bad template "${i.input}" (fields: ${ATTRIBUTE_NAMES.join(', ')})`
+        : 'must be true (the application\'s account_id template) or a template like "{email}"',
+  },
+);
+
+/**
+ * One reconciliation correlation rule: which identity an account read from the target belongs to.
+ * Either `attribute` (+ optional `identity`) or `account_id`. Rules are tried in order; the first
+ * that matches exactly one identity wins. One object (not a union) so errors name the exact key.
+ */
+export const correlationRuleSchema = z
+  .strictObject({
+    /** Account attribute as read; `employee_id` falls back to the connector's hint (e.g. employeeNumber). */
+    attribute: z.string().min(1).optional(),
+    /** Identity attribute it must equal; default: the same name. */
+    identity: identityAttribute.optional(),
+    /** true: the account id equals the application's `account_id` template; a string: this template. */
+    account_id: accountIdRule.optional(),
+    /** Compare case-insensitively (directories and mail systems mostly are). */
+    ignore_case: z.boolean().default(true),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.attribute === undefined) === (r.account_id === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of "attribute" or "account_id"',
+      });
+    } else if (r.account_id !== undefined && r.identity !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['identity'],
+        message: 'only with "attribute" (account_id rules compare with the account id template)',
+      });
+    } else if (
+      r.attribute !== undefined &&
+      r.identity === undefined &&
+      !ATTRIBUTE_NAMES.some((a) => a === r.attribute)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['identity'],
+        message: `required: "${r.attribute}" is not an identity attribute; say which one it equals (e.g. identity: employee_id)`,
+      });
+    }
+  });
 
 export const applicationSchema = z.strictObject({
   id,
@@ -76,6 +149,10 @@ export const applicationSchema = z.strictObject({
   deprovision: z.enum(['disable', 'delete']).default('disable'),
   settings: z.record(z.string(), z.unknown()).default({}),
   entitlements: z.array(entitlementSchema).default([]),
+  /** Reconciliation: how accounts read from the target are matched to identities (docs/reconciliation.md). */
+  correlation: z.array(correlationRuleSchema).min(1).optional(),
+  /** Orphaned accounts: only report them, or also disable enabled ones in the next plan. */
+  orphans: z.enum(['report', 'disable']).optional(),
 });
 
 export const policySchema = z.strictObject({
@@ -129,6 +206,11 @@ export const configSchema = z.strictObject({
       max_snapshot_drop: z.number().min(0).max(1).default(0.1),
     })
     .prefault({}),
+  /** `tenure serve`: docs/api.md */
+  server: serverSchema.prefault({}),
+  auth: authSchema.prefault({}),
+  /** What `tenure serve` runs periodically (docs/scheduler.md). */
+  schedules: schedulesSchema,
   store: z
     .strictObject({
       /** `${env:TENURE_DATABASE_URL}` or a literal `sqlite:` path; TENURE_DATABASE_URL overrides. */
@@ -142,3 +224,4 @@ export type SourceConfig = z.infer<typeof sourceSchema>;
 export type ApplicationConfig = z.infer<typeof applicationSchema>;
 export type PolicyConfig = z.infer<typeof policySchema>;
 export type EntitlementConfig = z.infer<typeof entitlementSchema>;
+export type CorrelationRule = z.infer<typeof correlationRuleSchema>;

@@ -16,16 +16,29 @@ const isDeprovision = (op: Operation): boolean => {
   return action === 'account.disable' || action === 'account.delete';
 };
 
+const isCounts = (
+  x: readonly ActualAccount[] | ReadonlyMap<string, number>,
+): x is ReadonlyMap<string, number> => x instanceof Map;
+
 const pct = (x: number): string => `${Math.round(x * 1000) / 10} %`;
+
+/** The applications `ops` disable or delete accounts in: whose enabled accounts the gate counts. */
+export function deprovisionedApps(ops: readonly Operation[]): string[] {
+  const apps = new Set<string>();
+  for (const op of ops) if (isDeprovision(op)) apps.add(op.app_id);
+  return [...apps];
+}
 
 /**
  * Per application, counts disable/delete ops (manual tasks included) against the accounts
  * enabled now. Held when count > share × enabled accounts and count ≥ the minimum. `byApp` lists
  * applications with at least one deprovision, by id; `share` is 1 when nothing is enabled.
+ * `actual` is the accounts, or (when they are too many to hold) the number of enabled accounts
+ * per application, for at least the applications of `deprovisionedApps(ops)`.
  */
 export function safetyGate(
   ops: readonly Operation[],
-  actual: readonly ActualAccount[],
+  actual: readonly ActualAccount[] | ReadonlyMap<string, number>,
   apps: ReadonlyMap<string, ApplicationConfig>,
   s: SafetySettings,
 ): SafetyVerdict {
@@ -33,9 +46,14 @@ export function safetyGate(
   for (const op of ops) {
     if (isDeprovision(op)) counts.set(op.app_id, (counts.get(op.app_id) ?? 0) + 1);
   }
-  const enabled = new Map<string, number>();
-  for (const a of actual) {
-    if (a.enabled && counts.has(a.app_id)) enabled.set(a.app_id, (enabled.get(a.app_id) ?? 0) + 1);
+  let enabled: ReadonlyMap<string, number>;
+  if (isCounts(actual)) enabled = actual;
+  else {
+    const tally = new Map<string, number>();
+    for (const a of actual) {
+      if (a.enabled && counts.has(a.app_id)) tally.set(a.app_id, (tally.get(a.app_id) ?? 0) + 1);
+    }
+    enabled = tally;
   }
   const byApp: AppDeprovisions[] = [];
   const reasons: string[] = [];

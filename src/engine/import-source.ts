@@ -2,8 +2,8 @@
 
 import { resolve } from 'node:path';
 import { TenureError } from '../domain/errors.js';
-import { detectLifecycle, markMissing } from '../domain/lifecycle.js';
-import type { Identity, LifecycleEvent } from '../domain/types.js';
+import { detectLifecycle, type LifecycleSettings, markMissing } from '../domain/lifecycle.js';
+import type { HrRecord, Identity, LifecycleEvent } from '../domain/types.js';
 import { checkSnapshotDrop, readHrFile } from '../sources/file/index.js';
 import type { AuditInput, IdentityChange } from '../store/types.js';
 import { lifecycleAudit } from './audit-events.js';
@@ -22,6 +22,9 @@ export type ImportSummary = {
   events: Record<string, number>;
   changes: { identity: string; events: LifecycleEvent[] }[];
 };
+
+/** Up to this many rows, a partial snapshot reads the identities it names one by one. */
+const PARTIAL_LOOKUP_LIMIT = 1_000;
 
 export type ImportOptions = { sourceId?: string; file?: string; actor?: string };
 
@@ -77,7 +80,17 @@ export async function importSource(
   }
 
   const settings = lifecycleSettings(ws.config);
-  const known = new Map((await ws.store.identities.all()).map((i) => [i.id, i]));
+  // A full snapshot compares against everyone (absentees are flagged); a small partial one (an HR
+  // event, a delta file) only needs the people it names, not all 100 k identities.
+  const partial = source.snapshot === 'partial' && read.records.length <= PARTIAL_LOOKUP_LIMIT;
+  const stored = partial
+    ? (
+        await Promise.all(
+          read.records.map(({ record }) => ws.store.identities.get(record.employee_id)),
+        )
+      ).filter((i): i is Identity => i !== undefined)
+    : await ws.store.identities.all();
+  const known = new Map(stored.map((i) => [i.id, i]));
   const changes: IdentityChange[] = [];
   const audit: AuditInput[] = [];
   const summary: ImportSummary = {
@@ -105,8 +118,8 @@ export async function importSource(
   for (const { record } of read.records) {
     seen.add(record.employee_id);
     const prev = known.get(record.employee_id);
-    const { identity, events } = detectLifecycle(prev, record, now, settings, source.id);
-    if (events.length === 0 && prev && sameRecord(prev, identity)) summary.unchanged++;
+    const { identity, events, unchanged } = recordChange(prev, record, now, settings, source.id);
+    if (unchanged) summary.unchanged++;
     else if (events.length === 0) changes.push({ identity, events: [] });
     note(identity, events);
   }
@@ -187,7 +200,36 @@ export async function importSource(
   return summary;
 }
 
+/**
+ * One HR record against what Tenure knows: the new identity, its lifecycle events, and whether
+ * nothing at all changed. Shared by snapshot imports and HR webhooks (src/engine/webhook).
+ */
+export function recordChange(
+  prev: Identity | undefined,
+  record: HrRecord,
+  now: Date,
+  settings: LifecycleSettings,
+  sourceId: string,
+): { identity: Identity; events: LifecycleEvent[]; unchanged: boolean } {
+  const { identity, events } = detectLifecycle(prev, record, now, settings, sourceId);
+  const unchanged = events.length === 0 && prev !== undefined && sameRecord(prev, identity);
+  return { identity, events, unchanged };
+}
+
 const sameRecord = (a: Identity, b: Identity) =>
   a.status === b.status &&
   a.missing_from_source === b.missing_from_source &&
-  JSON.stringify(a.attributes) === JSON.stringify(b.attributes);
+  sameAttributes(a.attributes, b.attributes);
+
+/**
+ * Key order does not matter: stored attributes come back from canonical (sorted-key) JSON while a
+ * parsed record has HR field order, so comparing JSON text called every stored person changed.
+ */
+const sameAttributes = (a: HrRecord, b: HrRecord): boolean => {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    if (!Object.hasOwn(b, k) || a[k as keyof HrRecord] !== b[k as keyof HrRecord]) return false;
+  }
+  return true;
+};

@@ -1,8 +1,9 @@
 /** Computes a run without touching anything: time-driven identity changes, desired state, the plan, the gate. */
-import { desiredState } from '../domain/desired.js';
+import { compilePolicies, desiredState } from '../domain/desired.js';
 import { advanceTime } from '../domain/lifecycle.js';
 import { planAll } from '../domain/plan.js';
-import { safetyGate } from '../domain/safety.js';
+import { planOrphans } from '../domain/reconcile-orphans.js';
+import { deprovisionedApps, safetyGate } from '../domain/safety.js';
 import type { ActualAccount, Grant, Identity, LifecycleEvent, Operation } from '../domain/types.js';
 import type { IdentityChange, TaskRow } from '../store/types.js';
 import { lifecycleSettings, planningContext } from './settings.js';
@@ -27,6 +28,10 @@ export type RunScope = { identityIds?: string[] };
 
 /** Past this many affected identities, labels come from status alone instead of one history read each. */
 const HISTORY_LABEL_LIMIT = 2_000;
+/** Identities planned per batch (a whole-organisation plan reads their accounts batch by batch). */
+const PLAN_BATCH = 1_000;
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<PreparedRun> {
   const now = ws.clock();
@@ -55,12 +60,33 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
   const byId = new Map(identities.map((i) => [i.id, i]));
 
   const grants = groupBy(await ws.store.grants.all(), (g) => g.identity_id);
-  const desired = desiredState(identities, grants, planningContext(ws.config, now));
-  const actual: ActualAccount[] = scope.identityIds
-    ? (await Promise.all(scope.identityIds.map((id) => ws.store.accounts.forIdentity(id)))).flat()
-    : await ws.store.accounts.all();
+  const ctx = planningContext(ws.config, now);
   const apps = new Map(ws.config.applications.map((a) => [a.id, a]));
-  const planned = planAll(desired, actual, apps, labels);
+  const planned: Operation[] = [];
+  /** What the safety gate counts enabled accounts in: the accounts, or (whole org) per-app counts. */
+  let gateAccounts: readonly ActualAccount[] | undefined;
+  if (scope.identityIds) {
+    const actual = await ws.store.accounts.forIdentities(scope.identityIds);
+    for (const op of planAll(desiredState(identities, grants, ctx), actual, apps, labels))
+      planned.push(op);
+    gateAccounts = actual;
+  } else {
+    // A batch of identities at a time, in planAll's (id) order, so the plan is the same as one
+    // planAll over everyone; but 100 k people's ~1 M accounts and ~2 M entitlements are never
+    // all in memory at once, only the operations.
+    const desiredFor = compilePolicies(ctx);
+    const ids = [...byId.keys()].sort(byString);
+    for (let i = 0; i < ids.length; i += PLAN_BATCH) {
+      const batch = ids.slice(i, i + PLAN_BATCH);
+      const desired = new Map(
+        batch.map((id) => [id, desiredFor(byId.get(id)!, grants.get(id) ?? [])]),
+      );
+      const actual = await ws.store.accounts.forIdentities(batch);
+      for (const op of planAll(desired, actual, apps, labels)) planned.push(op);
+    }
+    // Orphans (no identity) are never touched unless the app says `orphans: disable`.
+    for (const op of planOrphans(await ws.store.accounts.orphans(), apps)) planned.push(op);
+  }
 
   await labelFromHistory(ws, planned, labels, byId);
 
@@ -75,9 +101,15 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
     if (taskId === undefined) ops.push(op);
     else awaiting.push({ op, task_id: taskId });
   }
-  const wanted = new Set(planned.map((op) => op.key));
-  const obsolete = openTasks.filter((t) => !wanted.has(t.op.key));
-  const gate = safetyGate(ops, actual, apps, ws.config.safety);
+  // A task whose key is planned again is awaited; the others are no longer wanted.
+  const awaited = new Set(awaiting.map((a) => a.op.key));
+  const obsolete = openTasks.filter((t) => !awaited.has(t.op.key));
+  const gate = safetyGate(
+    ops,
+    gateAccounts ?? (await ws.store.accounts.enabledCounts(deprovisionedApps(ops))),
+    apps,
+    ws.config.safety,
+  );
   return {
     now,
     timeChanges,

@@ -23,6 +23,8 @@ export type ApplyOptions = RunScope & {
   actor: string;
   trigger: string;
   onProgress?: (done: number, total: number) => void;
+  /** Called once the plan is computed, before anything is executed (latency instrumentation). */
+  onPlanned?: (plan: PreparedRun) => void;
 };
 
 export const newRunId = (now: Date) =>
@@ -30,6 +32,7 @@ export const newRunId = (now: Date) =>
 
 export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<ApplyOutcome> {
   const plan = await prepareRun(ws, opts);
+  opts.onPlanned?.(plan);
   if (opts.dryRun) return { run_id: null, status: 'dry_run', plan };
   if (plan.ops.length === 0 && plan.timeChanges.length === 0 && plan.obsolete.length === 0) {
     return { run_id: null, status: 'nothing_to_do', plan };

@@ -3,17 +3,27 @@ import { type Kysely, sql } from 'kysely';
 import { TenureError } from '../domain/errors.js';
 import type { Clock } from '../domain/types.js';
 import { createAccountsRepo } from './accounts-repo.js';
+import { createApiTokensRepo } from './api-tokens-repo.js';
 import { createAuditRepo } from './audit-repo.js';
+import { createBrowseRepo } from './browse-repo.js';
 import { inTransaction } from './codec.js';
 import { connect } from './connect.js';
 import { createGrantsRepo } from './grants-repo.js';
 import { createIdentitiesRepo } from './identities-repo.js';
+import { createJobsRepo } from './jobs-repo.js';
+import { createLeaderRepo } from './leader-repo.js';
+import { createSchedulesRepo } from './leader-schedules-repo.js';
+import { createLoginFailuresRepo } from './login-failures-repo.js';
 import { migrateToLatest } from './migrate.js';
 import { createRunsRepo } from './runs-repo.js';
 import type { Database, StoreDialect } from './schema.js';
+import { createSessionsRepo } from './sessions-repo.js';
+import { createReconciliationsRepo } from './reconcile-repo.js';
 import { createSnapshotsRepo } from './snapshots-repo.js';
 import { createTasksRepo } from './tasks-repo.js';
 import type { Store } from './types.js';
+import { createUsersRepo } from './users-repo.js';
+import { createWebhookReplaysRepo } from './webhook-replays-repo.js';
 
 export type CreateStoreOptions = {
   /** Time source for audit timestamps when the caller gives none; tests inject. */
@@ -35,11 +45,11 @@ export const createStore = async (url: string, opts: CreateStoreOptions = {}): P
       throw new TenureError('store.unreachable', `cannot connect to PostgreSQL: ${String(e)}`, {});
     }
   }
-  return bind(db, dialect, opts.clock ?? (() => new Date()));
+  return bind(db, dialect, opts.clock ?? (() => new Date()), url);
 };
 
 /** The same Store shape over the root connection or over one transaction. */
-const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock): Store => ({
+const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock, url: string): Store => ({
   dialect,
   migrate: () => migrateToLatest(db, dialect),
   async close() {
@@ -53,12 +63,23 @@ const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock): Store 
     await db.destroy();
   },
   // Nested calls join the outer transaction: Kysely has no nested transactions.
-  transaction: (fn) => inTransaction(db, (trx) => fn(bind(trx, dialect, clock))),
+  transaction: (fn) => inTransaction(db, (trx) => fn(bind(trx, dialect, clock, url))),
   identities: createIdentitiesRepo(db),
   snapshots: createSnapshotsRepo(db),
-  accounts: createAccountsRepo(db),
+  accounts: createAccountsRepo(db, dialect),
   grants: createGrantsRepo(db),
   runs: createRunsRepo(db),
   tasks: createTasksRepo(db),
   audit: createAuditRepo(db, dialect, clock),
+  users: createUsersRepo(db),
+  sessions: createSessionsRepo(db),
+  apiTokens: createApiTokensRepo(db),
+  loginFailures: createLoginFailuresRepo(db),
+  browse: createBrowseRepo(db),
+  reconciliations: createReconciliationsRepo(db, dialect),
+  jobs: createJobsRepo(db, dialect),
+  // The URL: PostgreSQL leadership holds an advisory lock on a connection outside the pool.
+  leader: createLeaderRepo(db, dialect, url),
+  schedules: createSchedulesRepo(db),
+  webhookReplays: createWebhookReplaysRepo(db),
 });

@@ -1,5 +1,6 @@
 /** Kysely table types: one schema for SQLite and PostgreSQL (JSON as TEXT, booleans 0/1, ISO timestamps). */
 import type { Generated } from 'kysely';
+import type { SchedulerTables } from './jobs-schema.js';
 
 /** 0 or 1: SQLite has no boolean type, so both dialects store INTEGER. */
 export type Bool = number;
@@ -152,6 +153,6 @@ export type Database = {
   tasks: TasksTable;
   audit_events: AuditEventsTable;
   audit_checkpoints: AuditCheckpointsTable;
-};
+} & SchedulerTables;
 
 export type StoreDialect = 'sqlite' | 'postgres';

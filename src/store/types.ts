@@ -9,6 +9,15 @@ import type {
   OperationResult,
   Outcome,
 } from '../domain/types.js';
+import type {
+  ApiTokensRepo,
+  LoginFailuresRepo,
+  SessionsRepo,
+  UsersRepo,
+} from './auth-types.js';
+import type { BrowseRepo } from './browse-repo.js';
+import type { ReconciliationsRepo } from './reconcile-repo.js';
+import type { JobsRepo, LeaderRepo, SchedulesRepo, WebhookReplaysRepo } from './jobs-types.js';
 
 /** All timestamps are ISO-8601 UTC strings with milliseconds (`2026-11-26T18:52:15.123Z`). */
 export type Timestamp = string;
@@ -169,6 +178,12 @@ export type Store = {
     /** Current accounts with their current entitlements. */
     all(appId?: string): Promise<ActualAccount[]>;
     forIdentity(identityId: string): Promise<ActualAccount[]>;
+    /** Accounts linked to any of these identities (a plan reads them a batch at a time). */
+    forIdentities(identityIds: readonly string[]): Promise<ActualAccount[]>;
+    /** Accounts linked to no identity. */
+    orphans(): Promise<ActualAccount[]>;
+    /** Enabled accounts per application, for these applications (absent: none enabled). */
+    enabledCounts(appIds: readonly string[]): Promise<Map<string, number>>;
     /** Records the effect of one successful (or manually completed) operation on actual state. */
     applyOperation(op: Operation, result: OperationResult, at: Timestamp): Promise<void>;
     /** Who held what at `at`, optionally for one identity. */
@@ -231,4 +246,20 @@ export type Store = {
     addCheckpoint(cp: AuditCheckpoint): Promise<void>;
     checkpoints(): Promise<AuditCheckpoint[]>;
   };
+
+  /** Control-plane sign-in (src/store/auth-types.ts). */
+  users: UsersRepo;
+  sessions: SessionsRepo;
+  apiTokens: ApiTokensRepo;
+  loginFailures: LoginFailuresRepo;
+  /** Keyset-paged reads for the HTTP API, and the counts /metrics exposes. */
+  browse: BrowseRepo;
+  /** Reconciliation: actual state as read from targets, and the stored findings (src/store/reconcile-repo.ts). */
+  reconciliations: ReconciliationsRepo;
+
+  /** The durable work queue, scheduler leadership/state, webhook replay guard (src/store/jobs-types.ts). */
+  jobs: JobsRepo;
+  leader: LeaderRepo;
+  schedules: SchedulesRepo;
+  webhookReplays: WebhookReplaysRepo;
 };

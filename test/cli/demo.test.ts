@@ -43,17 +43,12 @@ describe.concurrent('tenure demo', () => {
   });
 
   it('identities list --status terminated --json lists every leaver of CHANGES.md', async () => {
-    const [terminated, missing] = await Promise.all([
-      cli(['identities', 'list', '--status', 'terminated', '--json']),
-      cli(['identities', 'list', '--missing', '--json']),
-    ]);
-    expect(terminated.code, terminated.why).toBe(0);
-    const rows = terminated.json<{ id: string; status: string }[]>();
-    expect(rows.map((r) => r.id)).toEqual(expect.arrayContaining(leavers));
-    expect(rows.every((r) => r.status === 'terminated')).toBe(true);
-    expect(rows.map((r) => r.id)).toEqual([...rows.map((r) => r.id)].sort());
-    expect(missing.code, missing.why).toBe(0);
-    expect(missing.json()).toEqual([]);
+    const r = await cli(['identities', 'list', '--status', 'terminated', '--json']);
+    expect(r.code, r.why).toBe(0);
+    const rows = r.json<{ id: string; status: string }[]>();
+    expect(rows.map((i) => i.id)).toEqual(expect.arrayContaining(leavers));
+    expect(rows.every((i) => i.status === 'terminated')).toBe(true);
+    expect(rows.map((i) => i.id)).toEqual([...rows.map((i) => i.id)].sort());
   });
 
   it('identities show <leaver> --json has the accounts and the effective-dated history', async () => {
@@ -72,28 +67,17 @@ describe.concurrent('tenure demo', () => {
     expect(history[1]).toMatchObject({ events: ['leaver'], valid_from: DEMO_NOW, valid_to: null });
   });
 
-  it('identities show of an unknown id exits 2', async () => {
-    const r = await cli(['identities', 'show', 'E9999']);
-    expect(r.code, r.why).toBe(2);
-    expect(r.stderr).toContain('error [cli.identity_not_found]: no identity "E9999"');
-  });
-
-  it('audit verify exits 0 on the fresh demo, in text and --json', async () => {
-    const [text, json] = await Promise.all([
-      cli(['audit', 'verify']),
-      cli(['audit', 'verify', '--json']),
-    ]);
-    expect(text.code, text.why).toBe(0);
-    expect(text.stdout).toMatch(/^Audit trail intact: \d+ events, [1-9]\d* signed checkpoints/);
-    expect(text.stdout).not.toContain('warning');
-    expect(json.code, json.why).toBe(0);
-    expect(json.json()).toEqual({
+  it('audit verify --json exits 0 on the fresh demo', async () => {
+    const r = await cli(['audit', 'verify', '--json']);
+    expect(r.code, r.why).toBe(0);
+    expect(r.json()).toEqual({
       ok: true,
       events: demo.json().audit.events,
       checkpoints: expect.any(Number),
       head: expect.stringMatching(/^[0-9a-f]{64}$/),
       seconds: expect.any(Number),
     });
+    expect(r.json().checkpoints).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -3,12 +3,13 @@
  * end-to-end tests: spawn, capture, parse --json. Asynchronous, so independent commands overlap.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { createSigningKey } from '../../src/audit/signing-key.js';
 
 export const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(REPO_DIR, 'bin', 'tenure.js');
@@ -25,6 +26,7 @@ export type CliResult = {
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON; the error names the command and shows its output. */
+  // biome-ignore lint/suspicious/noExplicitAny: test assertions walk the JSON freely; pass T to type it.
   json<T = any>(): T;
   /** Everything about the call, for assertion messages: `expect(r.code, r.why).toBe(0)`. */
   why: string;
@@ -101,13 +103,33 @@ export type CsvRow = Record<string, string>;
 export const readCsv = (file: string): CsvRow[] =>
   parse(readFileSync(file), { columns: true, bom: true, skip_empty_lines: true });
 
-/** Copies an HR CSV through `edit` (return null to drop a row), quoting as needed. */
-export function rewriteHr(from: string, to: string, edit: (row: CsvRow, index: number) => CsvRow | null) {
+/**
+ * Copies an HR CSV through `edit` (null drops the row) and appends `append`, quoting as needed.
+ * Data row `i` (0-based) is reported by the importer as row `i + 2`: the header is row 1.
+ */
+export function rewriteHr(
+  from: string,
+  to: string,
+  edit: (row: CsvRow, index: number) => CsvRow | null,
+  append: CsvRow[] = [],
+): CsvRow[] {
   const rows = readCsv(from);
   const columns = Object.keys(rows[0] ?? {});
   const kept = rows.map((r, i) => edit({ ...r }, i)).filter((r): r is CsvRow => r !== null);
+  kept.push(...append);
   writeFileSync(to, stringify(kept, { header: true, columns }));
   return kept;
+}
+
+/**
+ * What `tenure init <dir>` makes (the demo template and .tenure/ with the signing key), without
+ * spending a CLI spawn on it: init itself is tested in init.test.ts.
+ */
+export function initWorkspace(dir: string): string {
+  cpSync(join(REPO_DIR, 'examples', 'demo'), dir, { recursive: true });
+  mkdirSync(join(dir, '.tenure'), { mode: 0o700 });
+  createSigningKey(join(dir, '.tenure'));
+  return dir;
 }
 
 /** The ids in one section ("Joiners", "Leavers"…) of examples/demo/hr/CHANGES.md. */

@@ -6,7 +6,16 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Operation, OperationResult } from '../../domain/types.js';
 import type { AccountRecord, ConnectorFactory } from '../contract.js';
-import { ENTITLEMENT_SEPARATOR, readAccountFile, writeAccountFile } from './csv-file.js';
+import {
+  ENTITLEMENT_SEPARATOR,
+  emptyRenderCache,
+  parseAccountFile,
+  type RenderCache,
+  readAccountBytes,
+  readAccountFile,
+  renderAccountFile,
+  writeFileAtomically,
+} from './csv-file.js';
 
 const settings = z.strictObject({
   /** Output file, relative to the workspace. */
@@ -21,6 +30,15 @@ export const csvExportConnector: ConnectorFactory<CsvExportSettings> = {
     const file = isAbsolute(ctx.config.path)
       ? ctx.config.path
       : resolve(ctx.baseDir, ctx.config.path);
+    /**
+     * The file as this connector last wrote it, with its parsed accounts and rendered rows. While
+     * the bytes on disk are still exactly these, a batch reuses them and re-renders only the rows
+     * it touched: at 100 k accounts, parsing and rendering the whole file cost ~1.5 s per batch.
+     * Any other writer changes the bytes, and the file is parsed afresh. Writes stay atomic.
+     */
+    let last:
+      | { bytes: Buffer; accounts: Map<string, AccountRecord>; rows: RenderCache }
+      | undefined;
     return {
       async check() {
         try {
@@ -40,10 +58,18 @@ export const csvExportConnector: ConnectorFactory<CsvExportSettings> = {
         yield* (await readAccountFile(file)).values();
       },
       async *apply(ops) {
-        const accounts = await readAccountFile(file);
+        const prev = last;
+        last = undefined; // valid again only once this batch is written
+        const bytes = await readAccountBytes(file);
+        const kept = prev && bytes?.equals(prev.bytes) ? prev : undefined;
+        const accounts = kept?.accounts ?? (bytes ? parseAccountFile(bytes) : new Map());
+        const rows = kept?.rows ?? emptyRenderCache();
         const results = ops.map((op) => applyOne(accounts, op));
+        for (const op of ops) rows.rows.delete(op.account_id);
         try {
-          await writeAccountFile(file, accounts.values());
+          const written = renderAccountFile(accounts.values(), rows);
+          await writeFileAtomically(file, written);
+          last = { bytes: written, accounts, rows };
         } catch (e) {
           const message = `could not write ${file}: ${(e as Error).message}`;
           for (const op of ops) yield { key: op.key, outcome: 'failure', message };
@@ -51,7 +77,9 @@ export const csvExportConnector: ConnectorFactory<CsvExportSettings> = {
         }
         yield* results;
       },
-      async close() {},
+      async close() {
+        last = undefined;
+      },
     };
   },
 };

@@ -11,17 +11,26 @@ const FIXED = ['account_id', 'employee_id', 'enabled', 'container', 'entitlement
 export const ENTITLEMENT_SEPARATOR = ';';
 
 export async function readAccountFile(path: string): Promise<Map<string, AccountRecord>> {
-  let text: string;
+  const bytes = await readAccountBytes(path);
+  return bytes === undefined ? new Map() : parseAccountFile(bytes);
+}
+
+/** The file's bytes, or undefined when it does not exist yet. */
+export async function readAccountBytes(path: string): Promise<Buffer | undefined> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  const rows = parse(text, { columns: true, bom: true, skip_empty_lines: true }) as Record<
-    string,
-    string
-  >[];
+}
+
+export function parseAccountFile(bytes: Buffer): Map<string, AccountRecord> {
+  const rows = parse(bytes.toString('utf8'), {
+    columns: true,
+    bom: true,
+    skip_empty_lines: true,
+  }) as Record<string, string>[];
   const accounts = new Map<string, AccountRecord>();
   for (const row of rows) {
     const attributes: Record<string, string> = {};
@@ -46,24 +55,67 @@ export async function writeAccountFile(
   path: string,
   accounts: Iterable<AccountRecord>,
 ): Promise<void> {
-  const list = [...accounts].sort((a, b) =>
-    a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0,
-  );
-  const attrColumns = [...new Set(list.flatMap((a) => Object.keys(a.attributes)))].sort();
-  const rows = list.map((a) => [
-    a.account_id,
-    a.employee_id ?? '',
-    String(a.enabled),
-    a.container ?? '',
-    [...a.entitlements].sort().join(ENTITLEMENT_SEPARATOR),
-    ...attrColumns.map((c) => a.attributes[c] ?? ''),
-  ]);
-  const text = stringify([[...FIXED, ...attrColumns], ...rows]);
+  await writeFileAtomically(path, renderAccountFile(accounts));
+}
+
+/**
+ * Rendered rows (UTF-8, each with its line end) by account id, valid for one attribute column
+ * set. A connector that knows which accounts a batch touched drops just those rows, so rewriting
+ * a file of 100 k accounts does not re-render them all.
+ */
+export type RenderCache = { columns: string[]; rows: Map<string, Buffer> };
+
+export const emptyRenderCache = (): RenderCache => ({ columns: [], rows: new Map() });
+
+const byAccountId = (a: AccountRecord, b: AccountRecord): number =>
+  a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0;
+
+/** The file's bytes: header, then one row per account sorted by account id. */
+export function renderAccountFile(
+  accounts: Iterable<AccountRecord>,
+  cache: RenderCache = emptyRenderCache(),
+): Buffer {
+  const list = [...accounts].sort(byAccountId);
+  const names = new Set<string>();
+  for (const a of list) for (const k in a.attributes) names.add(k);
+  const attrColumns = [...names].sort();
+  if (
+    attrColumns.length !== cache.columns.length ||
+    attrColumns.some((c, i) => c !== cache.columns[i])
+  ) {
+    cache.columns = attrColumns;
+    cache.rows.clear();
+  }
+  const parts: Buffer[] = [Buffer.from(stringify([[...FIXED, ...attrColumns]]))];
+  for (const a of list) {
+    let row = cache.rows.get(a.account_id);
+    if (row === undefined) {
+      row = Buffer.from(
+        stringify([
+          [
+            a.account_id,
+            a.employee_id ?? '',
+            String(a.enabled),
+            a.container ?? '',
+            [...a.entitlements].sort().join(ENTITLEMENT_SEPARATOR),
+            ...attrColumns.map((c) => a.attributes[c] ?? ''),
+          ],
+        ]),
+      );
+      cache.rows.set(a.account_id, row);
+    }
+    parts.push(row);
+  }
+  // Concatenating bytes: joining 100 k cached row strings (concatenated, not flat) is far slower.
+  return Buffer.concat(parts);
+}
+
+export async function writeFileAtomically(path: string, bytes: Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tmp, 'w', 0o640);
   try {
-    await handle.writeFile(text, 'utf8');
+    await handle.writeFile(bytes);
     await handle.sync();
   } finally {
     await handle.close();

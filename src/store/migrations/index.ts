@@ -5,6 +5,9 @@ import { identitiesMigration } from './20261126_0001_identities.js';
 import { accessMigration } from './20261126_0002_access.js';
 import { runsMigration } from './20261126_0003_runs.js';
 import { auditMigration } from './20261126_0004_audit.js';
+import { authMigration } from './20261127_0100_auth.js';
+import { jobsMigration } from './20261127_0300_jobs.js';
+import { reconciliationsMigration } from './20261127_0500_reconciliations.js';
 
 /** Forward-only: append new entries with a later timestamped name; never edit a released one. */
 export const migrationProvider = (dialect: StoreDialect): MigrationProvider => ({
@@ -14,6 +17,9 @@ export const migrationProvider = (dialect: StoreDialect): MigrationProvider => (
       '20261126_0002_access': accessMigration(dialect),
       '20261126_0003_runs': runsMigration(dialect),
       '20261126_0004_audit': auditMigration(dialect),
+      '20261127_0100_auth': authMigration(dialect),
+      '20261127_0300_jobs': jobsMigration(dialect),
+      '20261127_0500_reconciliations': reconciliationsMigration(dialect),
     };
   },
 });

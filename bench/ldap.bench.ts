@@ -1,0 +1,121 @@
+/**
+ * Benchmark: the ldap connector provisioning 10,000 joiners (account + 2 memberships each) into
+ * slapd against one `ldapadd` adding the same 10,000 entries (ratio >= 1.0 wanted), read() of
+ * 100,000 accounts (<= 30 s wanted), and the same provisioning ratio on Samba AD when available.
+ */
+import { ldapConnector } from '../src/connectors/ldap/ldap-connector.js';
+import { ldapStats } from '../src/connectors/ldap/stats.js';
+import type { Operation } from '../src/domain/types.js';
+import { benchAd } from './ldap-ad.bench.js';
+import { DEPTS, joinerOps, seed, startBenchSlapd, timeLdapadd } from './ldap-fixture.js';
+
+const JOINERS = Number(process.env.TENURE_BENCH_LDAP_JOINERS ?? 10_000);
+const READ_TOTAL = Number(process.env.TENURE_BENCH_LDAP_READ ?? 100_000);
+const silent = { info() {}, warn() {}, error() {} };
+
+export async function benchLdap(): Promise<Record<string, number>> {
+  const slapd = await startBenchSlapd();
+  try {
+    const figures = await benchSlapd(slapd);
+    const ad = await benchAd();
+    return { ...figures, ...ad };
+  } finally {
+    slapd.stop();
+  }
+}
+
+async function benchSlapd(s: Awaited<ReturnType<typeof startBenchSlapd>>): Promise<Record<string, number>> {
+  const people = `ou=people,${s.base}`;
+  const ldif = [`dn: ou=ldapadd,${people}\nobjectClass: organizationalUnit\nou: ldapadd\n`];
+  for (let i = 0; i < JOINERS; i++) {
+    ldif.push(
+      `dn: uid=a${i},ou=ldapadd,${people}\nobjectClass: inetOrgPerson\nuid: a${i}\ncn: Person ${i}\n` +
+        `sn: Person${i}\nmail: a${i}@example.com\ntitle: Engineer\nemployeeNumber: Ea${i}\n`,
+    );
+  }
+  const ldapaddS = timeLdapadd(s.url, s.bindDn, s.password, ldif.join('\n'));
+
+  process.env.TENURE_BENCH_SLAPD_PW = s.password;
+  const config = ldapConnector.configGuard.parse({
+    url: s.url,
+    bind_dn: s.bindDn,
+    bind_password: '${env:TENURE_BENCH_SLAPD_PW}',
+    users_base: people,
+    groups_base: `ou=groups,${s.base}`,
+  });
+  const c = await ldapConnector.create({ appId: 'dir', config, secret: () => s.password, baseDir: '.', log: silent });
+  ldapStats.reset();
+  const t0 = performance.now();
+  let failures = 0;
+  for (const batch of joinerOps(JOINERS, 'j')) failures += await applyAll(c.apply(batch));
+  const oursS = (performance.now() - t0) / 1000;
+  const writes = ldapStats.writes();
+  if (failures > 0) throw new Error(`${failures} joiner operations failed`);
+
+  // Up to READ_TOTAL accounts, then read them all back through the connector.
+  const extra = Math.max(0, READ_TOTAL - 2 * JOINERS);
+  const entries: { dn: string; attrs: Record<string, string[]> }[] = [{ dn: `ou=seed,${people}`, attrs: { objectClass: ['organizationalUnit'], ou: ['seed'] } }];
+  for (let i = 0; i < extra; i++) {
+    entries.push({
+      dn: `uid=s${i},ou=seed,${people}`,
+      attrs: {
+        objectClass: ['inetOrgPerson'],
+        uid: [`s${i}`],
+        cn: [`Seed ${i}`],
+        sn: ['Seed'],
+        mail: [`s${i}@example.com`],
+        employeeNumber: [`S${i}`],
+      },
+    });
+  }
+  await seed(s.url, s.bindDn, s.password, entries);
+  const t1 = performance.now();
+  let read = 0;
+  let withGroups = 0;
+  for await (const a of c.read()) {
+    read++;
+    if (a.entitlements.length === 2) withGroups++;
+  }
+  const readS = (performance.now() - t1) / 1000;
+  await c.close();
+  if (withGroups !== JOINERS) throw new Error(`read ${withGroups} joiners with 2 groups, expected ${JOINERS}`);
+
+  const figures = {
+    ldap_joiners: JOINERS,
+    ldap_joiners_s: round(oursS),
+    ldap_joiners_per_s: Math.round(JOINERS / oursS),
+    ldap_writes: writes,
+    ldapadd_s: round(ldapaddS),
+    ldapadd_per_s: Math.round(JOINERS / ldapaddS),
+    ldap_vs_ldapadd_ratio: round(ldapaddS / oursS),
+    ldap_read_entries: read,
+    ldap_read_s: round(readS),
+  };
+  console.log(
+    `ldap (slapd): ${JOINERS.toLocaleString('en')} joiners (account + 2 groups) in ${figures.ldap_joiners_s} s ` +
+      `(${figures.ldap_joiners_per_s}/s, ${writes} writes) vs ldapadd of the same entries ${figures.ldapadd_s} s ` +
+      `-> ratio ${figures.ldap_vs_ldapadd_ratio} (want >= 1.0); read() of ${read.toLocaleString('en')} accounts ` +
+      `in ${figures.ldap_read_s} s (want <= 30 s)`,
+  );
+  void DEPTS;
+  return figures;
+}
+
+async function applyAll(results: AsyncIterable<{ outcome: string; message?: string }>): Promise<number> {
+  let failures = 0;
+  for await (const r of results) {
+    if (r.outcome !== 'success') {
+      if (failures === 0) console.error(`first failure: ${r.message}`);
+      failures++;
+    }
+  }
+  return failures;
+}
+
+export const round = (x: number) => Math.round(x * 100) / 100;
+export type { Operation };
+export { applyAll };
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  await benchLdap();
+}

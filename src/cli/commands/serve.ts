@@ -1,0 +1,135 @@
+/** `tenure serve`: the control plane (REST API) for a workspace, or for a fresh demo with `--demo`. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { TenureError } from '../../domain/errors.js';
+import { type Logger, openWorkspace, type Workspace } from '../../engine/workspace.js';
+import { createUser } from '../../http/auth/users.js';
+import { startServer, stopOnSignals } from '../../http/server.js';
+import type { SchedulerHandle } from '../../http/types.js';
+import { adminActor, cliClock, type GlobalOptions, workspaceDir } from '../context.js';
+import { runDemo } from './demo.js';
+
+type ServeFlags = {
+  host?: string;
+  port?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  demo?: string | boolean;
+};
+
+const parsePort = (text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new TenureError('cli.bad_port', `--port "${text}" is not a port number (0-65535)`);
+  return n;
+};
+
+/**
+ * Starts the scheduler if this build has one (src/engine/scheduler/index.ts exporting
+ * createScheduler); the path is a variable so the control plane builds without it.
+ */
+async function loadScheduler(ws: Workspace, log: Logger): Promise<SchedulerHandle | undefined> {
+  const spec = '../../engine/scheduler/index.js';
+  let mod: { createScheduler?: (deps: unknown) => unknown };
+  try {
+    mod = await import(spec);
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('scheduler'))
+      return undefined;
+    throw e;
+  }
+  if (typeof mod.createScheduler !== 'function') return undefined;
+  const scheduler = (await mod.createScheduler({ ws, log, clock: ws.clock })) as SchedulerHandle & {
+    start?: () => unknown;
+  };
+  await scheduler.start?.();
+  return scheduler;
+}
+
+export function registerServe(program: Command, g: () => GlobalOptions): void {
+  program
+    .command('serve')
+    .description('run the control plane: REST API under /api/v1, OpenAPI, /healthz, /metrics')
+    .option('--host <host>', 'address to listen on (default: tenure.yaml server.host, 127.0.0.1)')
+    .option('--port <port>', 'port (default: tenure.yaml server.port, 8080; 0 = any free port)')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key')
+    .option(
+      '--demo [dir]',
+      '(re)create the demo workspace (default tenure-demo) with a demo admin, then serve it',
+    )
+    .action(async (o: ServeFlags) => {
+      if ((o.tlsCert === undefined) !== (o.tlsKey === undefined))
+        throw new TenureError('cli.tls_incomplete', '--tls-cert and --tls-key go together');
+      const demoDir =
+        o.demo === undefined ? undefined : o.demo === true ? 'tenure-demo' : String(o.demo);
+      const dir = demoDir ?? workspaceDir(g());
+      if (demoDir !== undefined) await runDemo(demoDir, { json: false, actor: adminActor(g()) });
+
+      const level = process.env.TENURE_LOG_LEVEL ?? (demoDir ? 'warn' : 'info');
+      const log = pino(
+        { level, base: { service: 'tenure' }, timestamp: pino.stdTimeFunctions.isoTime },
+        pino.destination(1),
+      );
+      const ws = await openWorkspace(dir, { clock: cliClock(), log });
+      try {
+        const cfg = ws.config.server;
+        let demoPassword: string | undefined;
+        if (demoDir !== undefined) {
+          const made = await createUser(
+            ws.store,
+            { username: 'admin', role: 'admin', display_name: 'Demo admin' },
+            adminActor(g()),
+            ws.clock(),
+          );
+          demoPassword = made.generated_password;
+        }
+        const tls =
+          o.tlsCert && o.tlsKey
+            ? { cert: resolve(o.tlsCert), key: resolve(o.tlsKey) }
+            : cfg.tls && { cert: resolve(ws.dir, cfg.tls.cert), key: resolve(ws.dir, cfg.tls.key) };
+        const scheduler = await loadScheduler(ws, log);
+        const server = await startServer({
+          ws,
+          log,
+          host: o.host ?? cfg.host,
+          port: o.port === undefined ? cfg.port : parsePort(o.port),
+          tls,
+          scheduler,
+          shutdownTimeoutMs: cfg.shutdown_timeout_seconds * 1000,
+        });
+        const unhook = stopOnSignals(server, log);
+        const users = demoPassword ? 1 : (await ws.store.users.list()).length;
+        printBanner(server.url, ws, demoPassword, users);
+        await server.closed;
+        unhook();
+      } finally {
+        await ws.close();
+      }
+    });
+}
+
+/** Human lines on stderr (stdout carries the JSON logs); the first one is stable for scripts. */
+function printBanner(url: string, ws: Workspace, password: string | undefined, users: number) {
+  const lines = [
+    `Tenure control plane listening on ${url}  (workspace ${ws.dir}, ${ws.store.dialect})`,
+  ];
+  if (password) {
+    lines.push(
+      '',
+      `Sign in as the demo admin — username: admin   password: ${password}   (shown only now)`,
+      `  curl -c jar.txt -H 'content-type: application/json' \\`,
+      `       -d '{"username":"admin","password":"${password}"}' ${url}/api/v1/auth/login`,
+      `  curl -b jar.txt '${url}/api/v1/identities?status=terminated&limit=5'`,
+      `  curl -b jar.txt ${url}/api/v1/tasks`,
+    );
+  } else if (users === 0) {
+    lines.push('No users yet: create the first admin with  tenure users create <name> --admin');
+  }
+  lines.push(
+    `API reference: ${url}/api/v1/openapi.json (docs/api.md). Ctrl-C stops it gracefully.`,
+  );
+  process.stderr.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,150 @@
+/**
+ * The worker every replica runs: lease due jobs, run them, keep their leases alive, record the
+ * outcome. A job that throws a TenureError (bad config, halted import) fails at once; anything
+ * else (a lost connection, a crash) is retried with backoff.
+ */
+import { isTenureError } from '../../domain/errors.js';
+import type { Clock } from '../../domain/types.js';
+import type { JobRow } from '../../store/jobs-types.js';
+import type { Queue } from '../queue/index.js';
+import type { Logger, Workspace } from '../workspace.js';
+import { type JobHandler, type JobHooks, type JobOutcome } from './handlers.js';
+
+export type WorkerOptions = {
+  ws: Workspace;
+  queue: Queue;
+  queueName: string;
+  owner: string;
+  clock: Clock;
+  log: Logger;
+  handlers: Record<string, JobHandler>;
+  hooks?: JobHooks & { onFinished?: (job: JobRow, outcome: JobOutcome | Error) => void };
+  /** Jobs run at once by this process (1: runs of one process never overlap). */
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+};
+
+export type Worker = {
+  start(): void;
+  /** Look for work now (a webhook was just queued). */
+  poke(): void;
+  /** Stops leasing, waits up to graceMs for running jobs, then releases those still running. */
+  stop(graceMs: number): Promise<{ finished: number; released: number }>;
+  inFlight(): number;
+};
+
+export function createWorker(o: WorkerOptions): Worker {
+  const running = new Map<number, { job: JobRow; done: Promise<void> }>();
+  let active = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  const poke = () => wake?.();
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(done, o.pollMs);
+      function done() {
+        clearTimeout(t);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+
+  const schedule = (job: JobRow, outcome: string) => {
+    const name = job.payload.schedule;
+    if (typeof name !== 'string') return Promise.resolve();
+    return o.ws.store.schedules
+      .recordOutcome(name, job.id, outcome, o.clock().toISOString())
+      .catch((err) => o.log.warn({ err, job: job.id }, 'could not record the schedule outcome'));
+  };
+
+  const execute = async (job: JobRow) => {
+    const log = o.log.child({ job: job.id, kind: job.kind, attempt: job.attempts });
+    // Renew at a third of the lease: two renewals can be late before another replica takes over.
+    const renew = setInterval(() => {
+      o.queue
+        .extend([job.id], o.owner, o.leaseMs)
+        .then((held) => {
+          if (!held.includes(job.id)) log.warn('lease lost: another worker may run this job again');
+        })
+        .catch((err) => log.warn({ err }, 'lease renewal failed'));
+    }, Math.max(50, Math.floor(o.leaseMs / 3)));
+    try {
+      const handler = o.handlers[job.kind];
+      if (!handler) {
+        await o.queue.fail(job, o.owner, `unknown job kind "${job.kind}"`, { permanent: true });
+        return;
+      }
+      log.info('job started');
+      const out = await handler(o.ws, job, o.hooks ?? {});
+      if (!(await o.queue.complete(job, o.owner, { outcome: out.outcome, ...out.result })))
+        log.warn('job finished after its lease was lost; its result was not recorded');
+      await schedule(job, out.outcome);
+      log.info({ outcome: out.outcome }, 'job finished');
+      o.hooks?.onFinished?.(job, out);
+    } catch (e) {
+      const err = e as Error;
+      const code = isTenureError(e) ? e.code : 'error';
+      const status = await o.queue
+        .fail(job, o.owner, `${code}: ${err.message}`, { permanent: isTenureError(e) })
+        .catch((failErr) => {
+          log.error({ err: failErr }, 'could not record the job failure');
+          return undefined;
+        });
+      log.error({ err, status }, 'job failed');
+      await schedule(job, status === 'queued' ? `retrying (${code})` : `failed (${code})`);
+      o.hooks?.onFinished?.(job, err);
+    } finally {
+      clearInterval(renew);
+    }
+  };
+
+  const tick = async () => {
+    const free = o.concurrency - running.size;
+    if (free <= 0) return false;
+    let jobs: JobRow[] = [];
+    try {
+      jobs = await o.queue.lease(o.queueName, o.owner, free, o.leaseMs);
+    } catch (err) {
+      o.log.warn({ err }, 'could not lease jobs');
+      return false;
+    }
+    for (const job of jobs) {
+      const done = execute(job).finally(() => {
+        running.delete(job.id);
+        poke();
+      });
+      running.set(job.id, { job, done });
+    }
+    return jobs.length === free; // a full batch: there may be more waiting
+  };
+
+  return {
+    start() {
+      if (active) return;
+      active = true;
+      loop = (async () => {
+        while (active) {
+          if (!(await tick()) && active) await idle();
+        }
+      })();
+    },
+    poke,
+    async stop(graceMs) {
+      active = false;
+      poke();
+      await loop;
+      const all = [...running.values()];
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
+      await Promise.race([Promise.all(all.map((r) => r.done)), timeout]);
+      let released = 0;
+      for (const { job } of running.values()) {
+        // Still running: hand it back so another replica can start it; ours is about to stop.
+        if (await o.queue.release(job, o.owner).catch(() => false)) released++;
+      }
+      return { finished: all.length - running.size, released };
+    },
+    inFlight: () => running.size,
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * buildApp(deps): the control plane's Fastify instance — no globals, so tests build many.
+ * Order matters: RBAC runs in onRequest (before the body is read), errors go through errors.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyRequest, LogController } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { authSchema, serverSchema } from '../config/server-schema.js';
+import { TenureError } from '../domain/errors.js';
+import { createOidcClient } from './auth/oidc.js';
+import { createLoginThrottle } from './auth/throttle.js';
+import { problem, sendProblem, toProblem } from './errors.js';
+import { createMetrics } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
+import { rbacHook } from './rbac.js';
+import { routeModules } from './routes/index.js';
+import type { AppDeps, AppServices, BuildAppOptions, TenureApp } from './types.js';
+
+/** A caller's X-Request-Id is kept only if it is harmless in logs and headers. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const genReqId = (req: { headers: Record<string, string | string[] | undefined> }) => {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+};
+
+/** The OIDC callback's query holds a one-time code: logs get the path only there. */
+const logUrl = (req: FastifyRequest) =>
+  req.url.startsWith('/api/v1/auth/oidc/callback') ? req.url.split('?')[0] : req.url;
+
+export type RegisteredRoute = { method: string; url: string; rbac: unknown };
+
+export type BuiltApp = TenureApp & { routesTable: RegisteredRoute[]; services: AppServices };
+
+export async function buildApp(opts: BuildAppOptions): Promise<BuiltApp> {
+  const { ws } = opts;
+  const clock = opts.clock ?? ws.clock;
+  const log = opts.log ?? ws.log;
+  const server = serverSchema.parse({ ...ws.config.server, ...opts.server });
+  const auth = authSchema.parse({ ...ws.config.auth, ...opts.auth });
+
+  const app = Fastify({
+    loggerInstance: log,
+    // One line per request from our onResponse hook (with actor, without secrets) instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId,
+    requestIdHeader: false,
+    bodyLimit: server.body_limit_bytes,
+    trustProxy: server.trust_proxy,
+    exposeHeadRoutes: false,
+    return503OnClosing: true,
+    ...(opts.https && { https: opts.https }),
+  }).withTypeProvider() as unknown as TenureApp;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(fastifyCookie);
+  app.decorateRequest('principal', null);
+
+  let busy: string | null = null;
+  const services: AppServices = {
+    server,
+    auth,
+    metrics: createMetrics(),
+    throttle: createLoginThrottle(ws.store, auth.throttle, clock),
+    oidc: auth.oidc ? createOidcClient(auth.oidc, log) : undefined,
+    async audit(events) {
+      await ws.store.audit.append(events);
+    },
+    exclusive(what, fn) {
+      if (busy !== null)
+        return Promise.reject(
+          new TenureError(
+            'run.in_progress',
+            `a ${busy} is in progress in this process; try again when it ends`,
+          ),
+        );
+      busy = what;
+      return fn().finally(() => {
+        busy = null;
+      });
+    },
+    state: { closing: false, started_at: Date.now() },
+  };
+  const deps: AppDeps = {
+    ws,
+    clock,
+    log,
+    services,
+    ...(opts.scheduler && { scheduler: opts.scheduler }),
+    ...(opts.agentsOnline && { agentsOnline: opts.agentsOnline }),
+  };
+
+  const routesTable: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods)
+      routesTable.push({ method, url: route.url, rbac: route.config?.rbac });
+  });
+  app.addHook('onRequest', rbacHook(deps));
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (opts.https) reply.header('strict-transport-security', 'max-age=31536000');
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.is404 ? '(unmatched)' : (req.routeOptions.url ?? req.url);
+    services.metrics.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    req.log.info(
+      {
+        reqId: req.id,
+        method: req.method,
+        url: logUrl(req),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        actor: req.principal?.actor ?? null,
+        ip: req.ip,
+      },
+      'request',
+    );
+  });
+  app.setErrorHandler((err, req, reply) => sendProblem(reply, toProblem(req, err)));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(
+      reply,
+      problem(req, 404, 'request.not_found', `no route ${req.method} ${req.url.split('?')[0]}`),
+    ),
+  );
+
+  await registerOpenApi(app);
+  for (const register of routeModules) await register(app, deps);
+  return Object.assign(app, { routesTable, services });
+}

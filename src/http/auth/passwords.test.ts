@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { checkPasswordPolicy, generatePassword, hashPassword, verifyPassword } from './passwords.js';
+
+describe('passwords', () => {
+  it('hashes with scrypt and a fresh salt; verifies only the right password', async () => {
+    const a = await hashPassword('correct horse battery');
+    const b = await hashPassword('correct horse battery');
+    expect(a).toMatch(/^scrypt\$15\$8\$3\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword('correct horse battery', a)).toBe(true);
+    expect(await verifyPassword('correct horse batterY', a)).toBe(false);
+  });
+
+  it('refuses malformed or absurd stored hashes instead of hanging on them', async () => {
+    expect(await verifyPassword('x', 'bcrypt$whatever')).toBe(false);
+    expect(await verifyPassword('x', 'scrypt$30$8$1$c2FsdA==$a2V5')).toBe(false);
+    expect(await verifyPassword('x', 'scrypt$15$8$1$c2FsdA==')).toBe(false);
+  });
+
+  it('generates 24-character passwords and enforces a minimum length', () => {
+    expect(generatePassword()).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(() => checkPasswordPolicy('short')).toThrow(expect.objectContaining({ code: 'user.weak_password' }));
+    expect(() => checkPasswordPolicy('long enough pw')).not.toThrow();
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * The one place mapping errors to HTTP: TenureError codes → status + RFC 9457 problem+json.
+ * Anything unexpected is a bare 500 with the request id, never a message or a stack trace.
+ * @see https://www.rfc-editor.org/rfc/rfc9457
+ */
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isTenureError } from '../domain/errors.js';
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  /** Stable, safe to match in scripts (docs/api.md lists them). */
+  code: string;
+  instance: string;
+  request_id: string;
+  /** Validation problems, each naming the bad field: `body.role`, `querystring.limit`. */
+  errors?: { path: string; message: string }[];
+  [extra: string]: unknown;
+};
+
+/** Exact codes first; then the suffix and prefix rules below. */
+const STATUS: Record<string, number> = {
+  'auth.unauthenticated': 401,
+  'auth.invalid_credentials': 401,
+  'auth.token_invalid': 401,
+  'auth.token_expired': 401,
+  'auth.token_revoked': 401,
+  'auth.oidc_failed': 401,
+  'auth.forbidden': 403,
+  'auth.csrf': 403,
+  'auth.no_rule': 403,
+  'auth.password_login_disabled': 403,
+  'auth.oidc_user_unknown': 403,
+  'auth.not_a_session': 400,
+  'auth.throttled': 429,
+  'auth.oidc_not_configured': 404,
+  'auth.oidc_unavailable': 503,
+  'request.body_too_large': 413,
+  'request.unsupported_media_type': 415,
+  'run.not_held': 409,
+  'run.in_progress': 409,
+  'task.already_closed': 409,
+  'store.task_closed': 409,
+  'user.exists': 409,
+  'user.last_admin': 409,
+  'hr.snapshot_drop': 409,
+  'service.unavailable': 503,
+};
+
+/** Codes whose message is for operators only (paths, SQL): the client gets a bare 500. */
+const INTERNAL = /^(store|config|workspace|internal)\./;
+
+export const statusFor = (code: string): number | undefined => {
+  const exact = STATUS[code];
+  if (exact !== undefined) return exact;
+  if (INTERNAL.test(code)) return undefined;
+  if (code.endsWith('.not_found')) return 404;
+  if (/^(request|cli|user|token|task|run|policy|source|app)\./.test(code)) return 400;
+  if (code.startsWith('hr.')) return 422;
+  return 400;
+};
+
+const TITLES: Record<string, string> = {
+  'auth.unauthenticated': 'Sign-in required',
+  'auth.invalid_credentials': 'Wrong username or password',
+  'auth.forbidden': 'Your role does not allow this',
+  'auth.csrf': 'Missing or wrong CSRF token',
+  'auth.throttled': 'Too many failed sign-ins',
+  'request.invalid': 'The request does not match the schema',
+  'request.malformed_json': 'The body is not valid JSON',
+  'request.body_too_large': 'The body is too large',
+};
+
+export const problemType = (code: string) => `urn:tenure:problem:${code}`;
+
+export const problem = (
+  req: FastifyRequest,
+  status: number,
+  code: string,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+): Problem => ({
+  type: problemType(code),
+  title: TITLES[code] ?? STATUS_CODES[status] ?? 'Error',
+  status,
+  ...(detail !== undefined && { detail }),
+  code,
+  instance: `urn:tenure:request:${req.id}`,
+  request_id: req.id,
+  ...extra,
+});
+
+/** Fastify's own request errors (parsing, limits, schema validation) as problems. */
+const fromFastify = (req: FastifyRequest, err: FastifyError): Problem | undefined => {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? 'request';
+    const errors = err.validation.flatMap((v) => {
+      const path = `${where}${v.instancePath === '/' ? '' : v.instancePath.replaceAll('/', '.')}`;
+      // zod reports unknown fields once, on the parent: name each one instead.
+      const keys = (v.params as { keys?: unknown }).keys;
+      if (v.keyword === 'unrecognized_keys' && Array.isArray(keys))
+        return keys.map((k) => ({ path: `${path}.${String(k)}`, message: 'unknown field' }));
+      return [{ path, message: v.message ?? 'invalid' }];
+    });
+    const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    return problem(req, 400, 'request.invalid', detail, { errors });
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(req, 413, 'request.body_too_large', err.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem(req, 415, 'request.unsupported_media_type', 'send application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(req, 400, 'request.invalid', 'the JSON body is empty');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem(req, 400, 'request.malformed_json', 'the body is not valid JSON');
+  }
+  if (err instanceof SyntaxError && err.statusCode === 400)
+    return problem(req, 400, 'request.malformed_json', 'the body is not valid JSON');
+  const status = err.statusCode;
+  if (status !== undefined && status >= 400 && status < 500)
+    return problem(req, status, 'request.bad', STATUS_CODES[status]);
+  return undefined;
+};
+
+/** Maps any thrown value to the problem sent to the client; logs what the client must not see. */
+export const toProblem = (req: FastifyRequest, err: unknown): Problem => {
+  if (isTenureError(err)) {
+    const status = statusFor(err.code);
+    if (status !== undefined) {
+      const extra = err.code === 'auth.throttled' ? { retry_after: err.details.retry_after } : {};
+      return problem(req, status, err.code, err.message, extra);
+    }
+  } else if (err && typeof err === 'object') {
+    const known = fromFastify(req, err as FastifyError);
+    if (known) return known;
+  }
+  req.log.error({ err, reqId: req.id }, 'unhandled error');
+  return {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    code: 'internal',
+    instance: `urn:tenure:request:${req.id}`,
+    request_id: req.id,
+  };
+};
+
+export const sendProblem = (reply: FastifyReply, p: Problem) => {
+  if (p.status === 429 && typeof p.retry_after === 'number')
+    reply.header('retry-after', String(p.retry_after));
+  if (p.status === 401) reply.header('www-authenticate', 'Bearer realm="tenure"');
+  return reply.code(p.status).type('application/problem+json; charset=utf-8').send(p);
+};

@@ -1,0 +1,129 @@
+/** Identities: keyset-paged list, detail with accounts and grants, effective-dated history, access at a moment. */
+import { z } from 'zod';
+import { TenureError } from '../../domain/errors.js';
+import type { RbacRule } from '../rbac.js';
+import {
+  accessRowSchema,
+  accountSchema,
+  decodeCursor,
+  errors,
+  grantSchema,
+  historyRowSchema,
+  identitySchema,
+  identityStatusSchema,
+  idParams,
+  isoTimestamp,
+  page,
+  pageQuery,
+  toPage,
+} from '../schemas.js';
+import type { RouteModule } from '../types.js';
+
+const READ: RbacRule = ['admin', 'operator', 'auditor'];
+/** A person may read their own record (`:id` = the identity linked to their user). */
+const READ_OR_SELF: RbacRule = [...READ, 'self'];
+
+export const identitiesRoutes: RouteModule = async (app, { ws, clock }) => {
+  const mustExist = async (id: string) => {
+    const identity = await ws.store.identities.get(id);
+    if (!identity) throw new TenureError('identity.not_found', `no identity "${id}"`);
+    return identity;
+  };
+
+  app.get(
+    '/api/v1/identities',
+    {
+      config: { rbac: READ },
+      schema: {
+        tags: ['identities'],
+        summary: 'Identities, ordered by id, keyset-paged',
+        querystring: z.strictObject({
+          ...pageQuery,
+          status: identityStatusSchema.optional(),
+          missing: z.enum(['true', 'false']).optional().describe('flagged missing_from_source'),
+        }),
+        response: { 200: page(identitySchema), ...errors },
+      },
+    },
+    async (req) => {
+      const { limit, cursor, status, missing } = req.query;
+      const after = decodeCursor(cursor, z.string());
+      const rows = await ws.store.browse.identities({
+        limit: limit + 1,
+        ...(after !== undefined && { after }),
+        ...(status !== undefined && { status }),
+        ...(missing !== undefined && { missing: missing === 'true' }),
+      });
+      return toPage(rows, limit, (i) => i.id);
+    },
+  );
+
+  app.get(
+    '/api/v1/identities/:id',
+    {
+      config: { rbac: READ_OR_SELF },
+      schema: {
+        tags: ['identities'],
+        summary:
+          'One identity with its accounts (and their entitlements) and non-birthright grants',
+        params: idParams,
+        response: {
+          200: z.object({
+            identity: identitySchema,
+            accounts: z.array(accountSchema),
+            grants: z.array(grantSchema),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const [identity, accounts, grants] = await Promise.all([
+        mustExist(id),
+        ws.store.accounts.forIdentity(id),
+        ws.store.browse.grants({ identityId: id, limit: 1000 }),
+      ]);
+      return { identity, accounts, grants };
+    },
+  );
+
+  app.get(
+    '/api/v1/identities/:id/history',
+    {
+      config: { rbac: READ_OR_SELF },
+      schema: {
+        tags: ['identities'],
+        summary: 'Effective-dated history: every status and attribute change, with its events',
+        params: idParams,
+        response: { 200: z.object({ items: z.array(historyRowSchema) }), ...errors },
+      },
+    },
+    async (req) => {
+      await mustExist(req.params.id);
+      return { items: await ws.store.identities.history(req.params.id) };
+    },
+  );
+
+  app.get(
+    '/api/v1/identities/:id/access',
+    {
+      config: { rbac: READ_OR_SELF },
+      schema: {
+        tags: ['identities'],
+        summary: 'What the identity held at a moment (default: now), from access history',
+        params: idParams,
+        querystring: z.strictObject({ at: isoTimestamp.optional() }),
+        response: {
+          200: z.object({ at: z.string(), items: z.array(accessRowSchema) }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      await mustExist(req.params.id);
+      const at = req.query.at ?? clock().toISOString();
+      return { at, items: await ws.store.accounts.accessAt(at, req.params.id) };
+    },
+  );
+};

@@ -1,0 +1,84 @@
+/**
+ * POST /api/v1/sources/{id}/events: an HR change event, authenticated by its HMAC signature (not
+ * by a session), so RBAC `public`. The signature covers the raw bytes: this plugin's own
+ * content-type parser keeps the body as a Buffer (scoped here; the rest of the API parses JSON).
+ */
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { isTenureError } from '../../domain/errors.js';
+import { receiveSourceEvent } from '../../engine/webhook/receive.js';
+import { SIGNATURE_HEADER } from '../../engine/webhook/verify.js';
+import { problem, sendProblem } from '../errors.js';
+import { errors } from '../schemas.js';
+import type { RouteModule, SchedulerHandle } from '../types.js';
+
+/** An HR event is one person: a few KiB. */
+const BODY_LIMIT = 64 * 1024;
+
+/** Refusals, each a 4xx problem+json (and a `webhook.refused` audit event). */
+export const WEBHOOK_STATUS: Record<string, number> = {
+  'webhook.bad_signature': 401,
+  'webhook.stale': 401,
+  'webhook.replay': 409,
+  'webhook.invalid': 400,
+  'webhook.unknown_source': 404,
+  'webhook.unknown_identity': 404,
+};
+
+const acceptedSchema = z
+  .object({
+    identity_id: z.string(),
+    source_id: z.string(),
+    events: z.array(z.string()).describe('lifecycle events the record caused'),
+    job_id: z.number().int().describe('the queued run for this person'),
+    deduped: z.boolean().describe('a run for this person was already queued and will see it'),
+  })
+  .meta({ id: 'AcceptedSourceEvent' });
+
+/** The worker of this process picks the run up at once instead of at its next poll. */
+const poke = (scheduler: SchedulerHandle | undefined) => {
+  const s = scheduler as { poke?: () => void } | undefined;
+  if (typeof s?.poke === 'function') s.poke();
+};
+
+export const sourceEventsRoutes: RouteModule = async (app, deps) => {
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
+      (_req, body, done) => done(null, body),
+    );
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/sources/:id/events',
+      {
+        config: { rbac: 'public' },
+        schema: {
+          tags: ['sources'],
+          summary: 'HR change event for one person (HMAC-signed webhook): runs for that person',
+          description: `Signed with the source's webhook secret: header \`${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">\`, within ±300 s. Body: {"employee_id", "event_id"?, "record"?: {HR fields}}. See docs/api.md#webhooks.`,
+          security: [],
+          params: z.object({ id: z.string() }),
+          response: { 202: acceptedSchema, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const header = req.headers[SIGNATURE_HEADER];
+        try {
+          const accepted = await receiveSourceEvent(deps.ws, {
+            sourceId: req.params.id,
+            body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+            signature: typeof header === 'string' ? header : undefined,
+            remote: req.ip,
+            requestId: req.id,
+          });
+          poke(deps.scheduler);
+          return reply.code(202).send(accepted);
+        } catch (e) {
+          if (!isTenureError(e) || WEBHOOK_STATUS[e.code] === undefined) throw e;
+          return sendProblem(reply, problem(req, WEBHOOK_STATUS[e.code]!, e.code, e.message));
+        }
+      },
+    );
+  });
+};

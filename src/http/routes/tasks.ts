@@ -1,0 +1,76 @@
+/** Manual tasks: read them, and close one with evidence through the engine (then sign the trail). */
+import { z } from 'zod';
+import { TenureError } from '../../domain/errors.js';
+import { checkpoint } from '../../engine/checkpoint.js';
+import { closeTask } from '../../engine/tasks.js';
+import { OPERATE, STAFF } from '../rbac.js';
+import { decodeCursor, errors, page, pageQuery, taskSchema, toPage } from '../schemas.js';
+import type { RouteModule } from '../types.js';
+
+const taskParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+export const tasksRoutes: RouteModule = async (app, { ws }) => {
+  app.get(
+    '/api/v1/tasks',
+    {
+      config: { rbac: STAFF },
+      schema: {
+        tags: ['tasks'],
+        summary: 'Manual tasks by id (default: open ones)',
+        querystring: z.strictObject({
+          ...pageQuery,
+          status: z.enum(['open', 'closed', 'cancelled', 'all']).default('open'),
+        }),
+        response: { 200: page(taskSchema), ...errors },
+      },
+    },
+    async (req) => {
+      const { limit, cursor, status } = req.query;
+      const after = decodeCursor(cursor, z.number().int()) ?? 0;
+      // Tasks are people's work queue, thousands at most: one indexed read, paged here.
+      const rows = (await ws.store.tasks.list(status === 'all' ? undefined : status)).filter(
+        (t) => t.id > after,
+      );
+      return toPage(rows.slice(0, limit + 1), limit, (t) => t.id);
+    },
+  );
+
+  app.get(
+    '/api/v1/tasks/:id',
+    {
+      config: { rbac: STAFF },
+      schema: {
+        tags: ['tasks'],
+        summary: 'One manual task',
+        params: taskParams,
+        response: { 200: taskSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const task = await ws.store.tasks.get(req.params.id);
+      if (!task) throw new TenureError('task.not_found', `no task #${req.params.id}`);
+      return task;
+    },
+  );
+
+  app.post(
+    '/api/v1/tasks/:id/close',
+    {
+      config: { rbac: OPERATE },
+      schema: {
+        tags: ['tasks'],
+        summary: 'Record that the work was done, with evidence; then Tenure applies its effect',
+        params: taskParams,
+        body: z.strictObject({
+          evidence: z.string().trim().min(1).max(4000).describe('ticket, note, screenshot path'),
+        }),
+        response: { 200: taskSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const task = await closeTask(ws, req.params.id, req.principal!.actor, req.body.evidence);
+      await checkpoint(ws);
+      return task;
+    },
+  );
+};

@@ -1,0 +1,201 @@
+/** Keyset-paged reads for the HTTP API and the figures /metrics exposes: no full-table loads. */
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type {
+  ActualAccount,
+  Grant,
+  HrRecord,
+  Identity,
+  IdentityStatus,
+} from '../domain/types.js';
+import { fromBool, fromJson, toTimestamp } from './codec.js';
+import type { AccountsTable, Database, IdentitiesTable } from './schema.js';
+import type { AuditEvent } from './types.js';
+
+export type IdentityPageQuery = {
+  after?: string;
+  limit: number;
+  status?: IdentityStatus;
+  missing?: boolean;
+};
+export type AccountPageQuery = {
+  after?: { app_id: string; account_id: string };
+  limit: number;
+  appId?: string;
+  identityId?: string;
+};
+export type AuditPageQuery = {
+  afterSeq?: number;
+  limit: number;
+  since?: string;
+  until?: string;
+  action?: string;
+  actor?: string;
+  target?: string;
+};
+export type StoreCounts = {
+  runs: Record<string, number>;
+  operations: Record<string, number>;
+  /** created_at of the oldest run that still has a queued operation. */
+  oldest_queued_at: string | null;
+  open_tasks: number;
+  oldest_open_task_at: string | null;
+};
+
+export type BrowseRepo = {
+  ping(): Promise<void>;
+  identities(q: IdentityPageQuery): Promise<Identity[]>;
+  /** Case-insensitive email match; the identity a signed-in person is. */
+  identityByEmail(email: string): Promise<Identity | undefined>;
+  accounts(q: AccountPageQuery): Promise<ActualAccount[]>;
+  grants(q: { identityId?: string; after?: string; limit: number }): Promise<Grant[]>;
+  audit(q: AuditPageQuery): Promise<AuditEvent[]>;
+  counts(): Promise<StoreCounts>;
+};
+
+const toIdentity = (r: Selectable<IdentitiesTable>): Identity => ({
+  id: r.id,
+  source_id: r.source_id,
+  attributes: fromJson<HrRecord>(r.attributes),
+  status: r.status as IdentityStatus,
+  missing_from_source: fromBool(r.missing_from_source),
+  updated_at: r.updated_at,
+});
+
+const toAccount = (r: Selectable<AccountsTable>, entitlements: string[]): ActualAccount => ({
+  app_id: r.app_id,
+  account_id: r.account_id,
+  identity_id: r.identity_id,
+  attributes: fromJson<Record<string, string>>(r.attributes),
+  container: r.container,
+  enabled: fromBool(r.enabled),
+  entitlements,
+});
+
+const grouped = (rows: { k: string; n: number | string | bigint }[]) =>
+  Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
+
+export const createBrowseRepo = (db: Kysely<Database>): BrowseRepo => ({
+  async ping() {
+    await sql`select 1`.execute(db);
+  },
+
+  async identities({ after, limit, status, missing }) {
+    let q = db.selectFrom('identities').selectAll();
+    if (after !== undefined) q = q.where('id', '>', after);
+    if (status !== undefined) q = q.where('status', '=', status);
+    if (missing !== undefined) q = q.where('missing_from_source', '=', missing ? 1 : 0);
+    const rows = await q.orderBy('id').limit(limit).execute();
+    return rows.map(toIdentity);
+  },
+
+  async identityByEmail(email) {
+    // Attributes are canonical JSON ("email":"…" with no spaces): LIKE narrows, JS confirms.
+    const needle = `%${JSON.stringify(email.toLowerCase()).slice(1, -1)}%`;
+    const rows = await db
+      .selectFrom('identities')
+      .selectAll()
+      .where(sql`lower(attributes)`, 'like', needle)
+      .orderBy('id')
+      .limit(50)
+      .execute();
+    return rows
+      .map(toIdentity)
+      .find((i) => i.attributes.email.toLowerCase() === email.toLowerCase());
+  },
+
+  async accounts({ after, limit, appId, identityId }) {
+    let q = db.selectFrom('accounts').selectAll();
+    if (appId !== undefined) q = q.where('app_id', '=', appId);
+    if (identityId !== undefined) q = q.where('identity_id', '=', identityId);
+    if (after !== undefined) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('app_id', '>', after.app_id),
+          eb.and([eb('app_id', '=', after.app_id), eb('account_id', '>', after.account_id)]),
+        ]),
+      );
+    }
+    const rows = await q.orderBy('app_id').orderBy('account_id').limit(limit).execute();
+    if (rows.length === 0) return [];
+    const held = await db
+      .selectFrom('access_history')
+      .select(['app_id', 'account_id', 'entitlement_id'])
+      .where('valid_to', 'is', null)
+      .where('entitlement_id', 'is not', null)
+      .where((eb) =>
+        eb.or(
+          rows.map((r) =>
+            eb.and([eb('app_id', '=', r.app_id), eb('account_id', '=', r.account_id)]),
+          ),
+        ),
+      )
+      .orderBy('entitlement_id')
+      .execute();
+    const byAccount = new Map<string, string[]>();
+    for (const h of held) {
+      const key = `${h.app_id}\u0000${h.account_id}`;
+      byAccount.set(key, [...(byAccount.get(key) ?? []), h.entitlement_id!]);
+    }
+    return rows.map((r) => toAccount(r, byAccount.get(`${r.app_id}\u0000${r.account_id}`) ?? []));
+  },
+
+  async grants({ identityId, after, limit }) {
+    let q = db
+      .selectFrom('grants')
+      .select(['id', 'identity_id', 'app_id', 'entitlement_id', 'reason', 'expires_at']);
+    if (identityId !== undefined) q = q.where('identity_id', '=', identityId);
+    if (after !== undefined) q = q.where('id', '>', after);
+    return q.orderBy('id').limit(limit).execute();
+  },
+
+  async audit({ afterSeq, limit, since, until, action, actor, target }) {
+    let q = db.selectFrom('audit_events').selectAll();
+    if (afterSeq !== undefined) q = q.where('seq', '>', afterSeq);
+    if (since !== undefined) q = q.where('ts', '>=', toTimestamp(since));
+    if (until !== undefined) q = q.where('ts', '<', toTimestamp(until));
+    if (action !== undefined) q = q.where('action', '=', action);
+    if (actor !== undefined) q = q.where('actor', '=', actor);
+    if (target !== undefined) q = q.where('target', '=', target);
+    return (await q.orderBy('seq').limit(limit).execute()) as AuditEvent[];
+  },
+
+  async counts() {
+    const [runs, ops, oldest, tasks] = await Promise.all([
+      db
+        .selectFrom('runs')
+        .select((eb) => [eb.ref('status').as('k'), eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute(),
+      db
+        .selectFrom('operations')
+        .select((eb) => [eb.ref('status').as('k'), eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute(),
+      db
+        .selectFrom('runs')
+        .select((eb) => eb.fn.min('created_at').as('at'))
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('operations')
+              .select(sql.lit(1).as('one'))
+              .where('operations.status', '=', 'queued')
+              .whereRef('operations.run_id', '=', 'runs.id'),
+          ),
+        )
+        .executeTakeFirst(),
+      db
+        .selectFrom('tasks')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('at')])
+        .where('status', '=', 'open')
+        .executeTakeFirst(),
+    ]);
+    return {
+      runs: grouped(runs),
+      operations: grouped(ops),
+      oldest_queued_at: (oldest?.at as string | null | undefined) ?? null,
+      open_tasks: Number(tasks?.n ?? 0),
+      oldest_open_task_at: (tasks?.at as string | null | undefined) ?? null,
+    };
+  },
+});

@@ -1,0 +1,21 @@
+/** Child process for the queue exclusivity test: leases from one queue until it is empty, prints the ids. */
+import { createQueue } from '../../src/engine/queue/index.js';
+import { createStore } from '../../src/store/create-store.js';
+
+const [url, queue, owner, startAt, now] = process.argv.slice(2);
+const store = await createStore(url!);
+const q = createQueue({ store, clock: () => new Date(now!) });
+const ids: number[] = [];
+try {
+  // Every child starts at the same wall-clock instant, so the leasers really overlap.
+  while (Date.now() < Number(startAt)) await new Promise((r) => setTimeout(r, 5));
+  for (;;) {
+    const jobs = await q.lease(queue!, owner!, 3, 60_000);
+    if (jobs.length === 0) break;
+    ids.push(...jobs.map((j) => j.id));
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  process.stdout.write(`${JSON.stringify(ids)}\n`);
+} finally {
+  await store.close();
+}
