@@ -5,7 +5,7 @@
  * Run alone: `npx tsx bench/http.bench.ts`.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -105,6 +105,11 @@ export async function benchHttp(): Promise<HttpFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'tenure-bench-http-'));
   try {
     cpSync(join(REPO, 'examples/demo/tenure.yaml'), join(dir, 'tenure.yaml'));
+    // Only the API is measured: no scheduled import or run competing for the process.
+    appendFileSync(
+      join(dir, 'tenure.yaml'),
+      '\nschedules:\n  import_and_run: { enabled: false }\n  lifecycle_tick: { enabled: false }\n  reconcile: { enabled: false }\n',
+    );
     cpSync(join(REPO, 'examples/demo/hr'), join(dir, 'hr'), { recursive: true });
     mkdirSync(join(dir, '.tenure'), { mode: 0o700 });
     createSigningKey(join(dir, '.tenure'));
@@ -123,7 +128,8 @@ export async function benchHttp(): Promise<HttpFigures> {
     const listPath = () => `/api/v1/identities?limit=50&cursor=${cursor(pick())}`;
     const detailPath = () => `/api/v1/identities/${pick()}`;
     try {
-      await load(listPath, 2); // warm-up: JIT, SQLite page cache
+      const warm = await load(listPath, 2); // warm-up: JIT, SQLite page cache
+      if (process.env.BENCH_DEBUG) console.log(server.url, JSON.stringify(warm).slice(0, 2000));
       await load(detailPath, 2);
       const list = await load(listPath, SECONDS);
       const detail = await load(detailPath, SECONDS);

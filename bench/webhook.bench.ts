@@ -34,6 +34,7 @@ export type WebhookFigures = {
   done_p50_ms: number;
   ops_per_run: number;
   setup_s: number;
+  slowest: number[][];
   max_rss_mb: number;
 };
 
@@ -147,6 +148,11 @@ async function measure(dir: string, webhooks: number): Promise<void> {
       done_p50_ms: quantile(done, 0.5),
       ops_per_run: ops,
       setup_s: setupSeconds,
+      // Where the slowest ones spent their time: [to plan, to 202] in ms, send order.
+      slowest: toPlan
+        .map((ms, i) => [Math.round(ms), Math.round(accepted[i]!), i])
+        .sort((a, b) => b[0]! - a[0]!)
+        .slice(0, 5),
     });
   } finally {
     await app.close();

@@ -16,6 +16,7 @@ try {
     await Promise.all(clients.flatMap((c) => Array.from({ length: 8 }, async () => { for (let i = next++; i < N; i = next++) await c.add(`uid=r${round}x${i},ou=raw${round},${people}`, { objectClass: 'inetOrgPerson', uid: `r${round}x${i}`, cn: `Person ${i}`, sn: `Person${i}`, mail: `r${i}@example.com`, title: 'Engineer', employeeNumber: `Er${round}x${i}` }); })));
     const raw = (performance.now() - t) / 1000;
     await Promise.all(clients.map((c) => c.unbind()));
+    { const a = new Client({ url: s.url }); await a.bind(s.bindDn, s.password); await a.add(`ou=t${round},${people}`, { objectClass: "organizationalUnit", ou: "t" + round }); await a.unbind(); }
     const config = ldapConnector.configGuard.parse({ url: s.url, bind_dn: s.bindDn, bind_password: '${env:PW}', users_base: `ou=t${round},${people}`, groups_base: `ou=groups,${s.base}` });
     const c: any = await ldapConnector.create({ appId: 'dir', config, secret: () => s.password, baseDir: '.', log: { info() {}, warn() {}, error() {} } });
     const batches = joinerOps(N, `j${round}x`);

@@ -12,6 +12,6 @@ export async function checkpoint(ws: Workspace): Promise<boolean> {
     );
     return false;
   }
-  await writeCheckpoint(ws.store, loadSigningKey(ws.stateDir));
+  await writeCheckpoint(ws.store, loadSigningKey(ws.stateDir), { at: ws.clock().toISOString() });
   return true;
 }

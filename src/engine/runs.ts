@@ -66,7 +66,8 @@ export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<Apply
     const audit: AuditInput[] = plan.timeEvents.flatMap(({ identity, events }) =>
       events.map((e) => lifecycleAudit(identity, e, identity.source_id, `run:${runId}`, ts)),
     );
-    for (const task of plan.obsolete) {
+    // A held run changes nothing until approved; the next run cancels what is still unwanted.
+    for (const task of held ? [] : plan.obsolete) {
       const reason = 'no longer wanted: the desired state changed before the task was done';
       await tx.tasks.cancel(task.id, 'system', reason, ts);
       audit.push({

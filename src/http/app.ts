@@ -110,7 +110,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<BuiltApp> {
     services.metrics.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
     req.log.info(
       {
-        reqId: req.id,
         method: req.method,
         url: logUrl(req),
         status: reply.statusCode,

@@ -139,7 +139,7 @@ export const toProblem = (req: FastifyRequest, err: unknown): Problem => {
     const known = fromFastify(req, err as FastifyError);
     if (known) return known;
   }
-  req.log.error({ err, reqId: req.id }, 'unhandled error');
+  req.log.error({ err }, 'unhandled error');
   return {
     type: 'about:blank',
     title: 'Internal Server Error',

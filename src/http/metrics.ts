@@ -15,7 +15,11 @@ const labels = (l: Record<string, string>) => {
 
 type Histogram = { buckets: number[]; sum: number; count: number };
 
-export type WorkFigures = StoreCounts & { agents_online: number; scheduler?: unknown };
+export type WorkFigures = StoreCounts & {
+  agents_online: number;
+  /** The scheduler's durable job queue, when this process runs one. */
+  jobs?: { queue_depth: number; oldest_pending_age_seconds: number; leader: boolean; jobs_in_flight: number };
+};
 
 export type Metrics = {
   observe(method: string, route: string, status: number, seconds: number): void;
@@ -106,6 +110,23 @@ export function createMetrics(): Metrics {
         'Age of the oldest open manual task (0: none).',
         [['', age(work.oldest_open_task_at)]],
       );
+      if (work.jobs) {
+        metric('tenure_jobs_queue_depth', 'gauge', 'Scheduler jobs queued (runs, imports, webhooks).', [
+          ['', work.jobs.queue_depth],
+        ]);
+        metric(
+          'tenure_jobs_oldest_pending_age_seconds',
+          'gauge',
+          'Age of the oldest queued scheduler job (0: none).',
+          [['', work.jobs.oldest_pending_age_seconds]],
+        );
+        metric('tenure_jobs_in_flight', 'gauge', 'Jobs this process is running.', [
+          ['', work.jobs.jobs_in_flight],
+        ]);
+        metric('tenure_scheduler_leader', 'gauge', '1 if this process leads the schedules.', [
+          ['', work.jobs.leader ? 1 : 0],
+        ]);
+      }
       metric('tenure_agents_online', 'gauge', 'On-prem agents currently connected.', [
         ['', work.agents_online],
       ]);

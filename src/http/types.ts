@@ -35,8 +35,18 @@ export type Principal = {
   token_id?: string;
 };
 
-/** The scheduler `tenure serve` may run (src/engine/scheduler); only what the API needs of it. */
-export type SchedulerHandle = { status(): unknown; stop(): Promise<void> };
+/** The scheduler `tenure serve` runs (src/engine/scheduler); only what the API needs of it. */
+export type SchedulerHandle = {
+  status(): unknown;
+  stop(): Promise<void>;
+  /** The durable job queue, for /metrics. */
+  metrics?(): Promise<{
+    queue_depth: number;
+    oldest_pending_age_seconds: number;
+    leader: boolean;
+    jobs_in_flight: number;
+  }>;
+};
 
 /** Built once per app by buildApp; routes share them. */
 export type AppServices = {

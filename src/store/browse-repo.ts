@@ -44,6 +44,8 @@ export type StoreCounts = {
 export type BrowseRepo = {
   ping(): Promise<void>;
   identities(q: IdentityPageQuery): Promise<Identity[]>;
+  /** The same page as stored: `attributes` is the canonical JSON text, not parsed (the API splices it). */
+  identityRows(q: IdentityPageQuery): Promise<Selectable<IdentitiesTable>[]>;
   /** Case-insensitive email match; the identity a signed-in person is. */
   identityByEmail(email: string): Promise<Identity | undefined>;
   accounts(q: AccountPageQuery): Promise<ActualAccount[]>;
@@ -71,6 +73,14 @@ const toAccount = (r: Selectable<AccountsTable>, entitlements: string[]): Actual
   entitlements,
 });
 
+const identityRows = (db: Kysely<Database>, { after, limit, status, missing }: IdentityPageQuery) => {
+  let q = db.selectFrom('identities').selectAll();
+  if (after !== undefined) q = q.where('id', '>', after);
+  if (status !== undefined) q = q.where('status', '=', status);
+  if (missing !== undefined) q = q.where('missing_from_source', '=', missing ? 1 : 0);
+  return q.orderBy('id').limit(limit).execute();
+};
+
 const grouped = (rows: { k: string; n: number | string | bigint }[]) =>
   Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
 
@@ -79,14 +89,11 @@ export const createBrowseRepo = (db: Kysely<Database>): BrowseRepo => ({
     await sql`select 1`.execute(db);
   },
 
-  async identities({ after, limit, status, missing }) {
-    let q = db.selectFrom('identities').selectAll();
-    if (after !== undefined) q = q.where('id', '>', after);
-    if (status !== undefined) q = q.where('status', '=', status);
-    if (missing !== undefined) q = q.where('missing_from_source', '=', missing ? 1 : 0);
-    const rows = await q.orderBy('id').limit(limit).execute();
-    return rows.map(toIdentity);
+  async identities(q) {
+    return (await identityRows(db, q)).map(toIdentity);
   },
+
+  identityRows: (q) => identityRows(db, q),
 
   async identityByEmail(email) {
     // Attributes are canonical JSON ("email":"…" with no spaces): LIKE narrows, JS confirms.

@@ -261,6 +261,10 @@ export const createJobsRepo = (db: Kysely<Database>, dialect: StoreDialect): Job
       return { queued: n('queued'), leased: n('leased'), oldest_due_at: oldest?.at ?? null };
     },
 
+    async idle() {
+      if (dialect === 'sqlite') await sql`pragma wal_checkpoint(PASSIVE)`.execute(db);
+    },
+
     async purge(before) {
       const r = await db
         .deleteFrom('jobs')

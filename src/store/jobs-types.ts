@@ -81,6 +81,11 @@ export type JobsRepo = {
   stats(queue: string | undefined, at: Timestamp): Promise<QueueStats>;
   /** Deletes done/failed jobs finished before `before`. */
   purge(before: Timestamp): Promise<number>;
+  /**
+   * The worker has nothing running: a moment to tidy the database. SQLite: a passive WAL
+   * checkpoint, so its fsyncs happen now rather than in the commit of the next webhook.
+   */
+  idle(): Promise<void>;
 };
 
 export type LeaderRow = {

@@ -16,8 +16,8 @@ import type {
   UsersRepo,
 } from './auth-types.js';
 import type { BrowseRepo } from './browse-repo.js';
-import type { ReconciliationsRepo } from './reconcile-repo.js';
 import type { JobsRepo, LeaderRepo, SchedulesRepo, WebhookReplaysRepo } from './jobs-types.js';
+import type { ReconciliationsRepo } from './reconcile-repo.js';
 
 /** All timestamps are ISO-8601 UTC strings with milliseconds (`2026-11-26T18:52:15.123Z`). */
 export type Timestamp = string;

@@ -1,19 +1,39 @@
-/** `tenure demo` end to end on SQLite: the JML summary, the identities it leaves, and the audit trail. */
+/**
+ * `tenure demo` end to end: the JML summary, the identities it leaves, the audit trail and its
+ * tampering — on the default SQLite store, and with TENURE_DATABASE_URL on a fresh PostgreSQL
+ * database when TENURE_TEST_PG_URL is set (an error in CI without it, like every PostgreSQL test).
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase, testDialects } from '../support/databases.js';
 import { type CliResult, cliFor, DEMO_NOW, demoChangeIds, tempDir, tenure } from './run-cli.js';
 
+const withPostgres = testDialects().includes('postgres');
 const tmp = tempDir('demo');
-afterAll(tmp.cleanup);
 const dir = join(tmp.dir, 'demo');
+const pgDir = join(tmp.dir, 'demo-pg');
 const cli = cliFor(dir, { TENURE_NOW: DEMO_NOW });
 const leavers = demoChangeIds('Leavers');
 let demo: CliResult;
+let pgDb: TestDatabase | undefined;
+let pgDemo: CliResult | undefined;
+
+const runDemo = (into: string, env: Record<string, string> = {}) =>
+  tenure(['demo', into, '--json'], { env: { TENURE_NOW: DEMO_NOW, ...env } });
 
 beforeAll(async () => {
-  demo = await tenure(['demo', dir, '--json'], { env: { TENURE_NOW: DEMO_NOW } });
+  if (withPostgres) pgDb = await createTestDatabase('postgres');
+  // Both demos at once: the SQLite one is also the baseline PostgreSQL must match.
+  [demo, pgDemo] = await Promise.all([
+    runDemo(dir),
+    pgDb && runDemo(pgDir, { TENURE_DATABASE_URL: pgDb.url }),
+  ]);
+});
+afterAll(async () => {
+  tmp.cleanup();
+  await pgDb?.drop();
 });
 
 describe.concurrent('tenure demo', () => {
@@ -102,5 +122,45 @@ describe('tampering with the demo store', () => {
     expect(text.stdout).toContain(`AUDIT TRAIL BROKEN at seq ${seq}:`);
     expect(json.code, json.why).toBe(4);
     expect(json.json()).toMatchObject({ ok: false, first_bad_seq: seq });
+  });
+});
+
+describe.skipIf(!withPostgres)('TENURE_DATABASE_URL on PostgreSQL', () => {
+  const onPg = () => cliFor(pgDir, { TENURE_NOW: DEMO_NOW, TENURE_DATABASE_URL: pgDb!.url });
+
+  it('demo exits 0 with the same summary as on SQLite, and no SQLite file', () => {
+    expect(pgDemo?.code, pgDemo?.why).toBe(0);
+    const comparable = (r: CliResult) => {
+      const s = r.json();
+      return {
+        day1: { ...s.day1, run: undefined },
+        day2: { ...s.day2, run: undefined },
+        open_manual_tasks: s.open_manual_tasks,
+        audit: { ...s.audit, head: undefined },
+      };
+    };
+    expect(comparable(pgDemo!)).toEqual(comparable(demo));
+    expect(pgDemo!.json().audit.ok).toBe(true);
+    expect(existsSync(join(pgDir, '.tenure', 'tenure.db'))).toBe(false);
+    expect(existsSync(join(pgDir, '.tenure', 'audit-signing.key'))).toBe(true);
+  });
+
+  it('audit verify exits 0, then 4 naming the seq an attacker edited', async () => {
+    const ok = await onPg()(['audit', 'verify']);
+    expect(ok.code, ok.why).toBe(0);
+    expect(ok.stdout).toMatch(
+      new RegExp(
+        `^Audit trail intact: ${pgDemo!.json().audit.events} events, [1-9]\\d* signed checkpoints`,
+      ),
+    );
+
+    const seq = 42;
+    const update = `UPDATE audit_events SET details = '{"forged":true}' WHERE seq = ${seq}`;
+    await expect(pgDb!.exec(update)).rejects.toThrow(/append-only/);
+    await pgDb!.exec(`DROP TRIGGER audit_events_append_only ON audit_events; ${update}`);
+
+    const bad = await onPg()(['audit', 'verify', '--json']);
+    expect(bad.code, bad.why).toBe(4);
+    expect(bad.json()).toMatchObject({ ok: false, first_bad_seq: seq });
   });
 });

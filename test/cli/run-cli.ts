@@ -51,7 +51,7 @@ export function tenure(args: readonly string[], opts: CliOptions = {}): Promise<
       cwd: opts.cwd ?? tmpdir(),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: opts.timeoutMs ?? 45_000,
+      timeout: opts.timeoutMs ?? 90_000,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_KEY_FILE } from '../../src/audit/signing-key.js';
 import { verifyExport } from '../../src/audit/verify-export.js';
 import { importSource } from '../../src/engine/import-source.js';
+import { identitySchema, page } from '../../src/http/schemas.js';
 import { testDialects } from '../support/databases.js';
 import { DEMO_DIR } from '../support/workspace.js';
 import { makeTestApp, OWN_IDENTITY, type TestApp } from './support.js';
@@ -59,6 +60,9 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     expect(pages).toBe(5);
     expect(new Set(ids).size).toBe(300);
     expect(ids).toEqual([...ids].sort());
+    // The list is written without the serializer (raw JSON): it must still match its schema.
+    const raw = await get<unknown>('/api/v1/identities?limit=3');
+    expect(page(identitySchema).strict().parse(raw)).toEqual(raw);
     const active = await get<Page<{ status: string }>>('/api/v1/identities?status=active&limit=500');
     expect(active.items.length).toBeGreaterThan(200);
     expect(active.items.every((i) => i.status === 'active')).toBe(true);

@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { TenureError } from '../../domain/errors.js';
-import { type Logger, openWorkspace, type Workspace } from '../../engine/workspace.js';
+import { createScheduler } from '../../engine/scheduler/index.js';
+import { openWorkspace, type Workspace } from '../../engine/workspace.js';
 import { createUser } from '../../http/auth/users.js';
 import { startServer, stopOnSignals } from '../../http/server.js';
-import type { SchedulerHandle } from '../../http/types.js';
 import { adminActor, cliClock, type GlobalOptions, workspaceDir } from '../context.js';
 import { runDemo } from './demo.js';
 
@@ -24,29 +24,6 @@ const parsePort = (text: string) => {
     throw new TenureError('cli.bad_port', `--port "${text}" is not a port number (0-65535)`);
   return n;
 };
-
-/**
- * Starts the scheduler if this build has one (src/engine/scheduler/index.ts exporting
- * createScheduler); the path is a variable so the control plane builds without it.
- */
-async function loadScheduler(ws: Workspace, log: Logger): Promise<SchedulerHandle | undefined> {
-  const spec = '../../engine/scheduler/index.js';
-  let mod: { createScheduler?: (deps: unknown) => unknown };
-  try {
-    mod = await import(spec);
-  } catch (e) {
-    const err = e as { code?: string; message?: string };
-    if (err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('scheduler'))
-      return undefined;
-    throw e;
-  }
-  if (typeof mod.createScheduler !== 'function') return undefined;
-  const scheduler = (await mod.createScheduler({ ws, log, clock: ws.clock })) as SchedulerHandle & {
-    start?: () => unknown;
-  };
-  await scheduler.start?.();
-  return scheduler;
-}
 
 export function registerServe(program: Command, g: () => GlobalOptions): void {
   program
@@ -90,7 +67,11 @@ export function registerServe(program: Command, g: () => GlobalOptions): void {
           o.tlsCert && o.tlsKey
             ? { cert: resolve(o.tlsCert), key: resolve(o.tlsKey) }
             : cfg.tls && { cert: resolve(ws.dir, cfg.tls.cert), key: resolve(ws.dir, cfg.tls.key) };
-        const scheduler = await loadScheduler(ws, log);
+        // The demo's tenure.yaml points at snapshot 1: re-importing it on the hourly schedule
+        // would undo the JML story just shown. Time-driven changes (lifecycle_tick) still run.
+        if (demoDir !== undefined) ws.config.schedules.import_and_run.enabled = false;
+        const scheduler = createScheduler({ ws, log });
+        await scheduler.start();
         const server = await startServer({
           ws,
           log,

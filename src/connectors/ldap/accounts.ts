@@ -12,7 +12,15 @@ import {
   diffChanges,
   loginProblem,
 } from './attributes.js';
-import { containerParent, inDisabledContainer, parentOf, readState, stateChange, withContainer } from './containers.js';
+import {
+  containerParent,
+  ensureKnown,
+  inDisabledContainer,
+  parentOf,
+  readState,
+  stateChange,
+  withContainer,
+} from './containers.js';
 import type { LdapCtx } from './context.js';
 import { formatDn, normalizeDn, parseDn, rdnString } from './dn.js';
 import { isCode, LdapOpError, RC } from './errors.js';
@@ -166,6 +174,7 @@ async function place(ctx: LdapCtx, entry: Entry, container: string | null): Prom
     return note ? reread(ctx, entry) : entry;
   }
   if (normalizeDn(parentOf(entry)) === normalizeDn(target)) return entry;
+  await ensureKnown(ctx, target);
   const newDn = `${formatDn(parseDn(entry.dn).slice(0, 1))},${formatDn(target)}`;
   await withContainer(ctx, target, () => ctx.pool.modifyDN(entry.dn, newDn));
   return { ...entry, dn: newDn };

@@ -68,7 +68,6 @@ const success = (op: Operation, d: Done): OperationResult => ({
 });
 
 async function runPhase(ctx: LdapCtx, phase: Operation[], results: Results): Promise<void> {
-  (globalThis as any).__t0 = performance.now();
   const logins = phase.map((o) => o.account_id);
   const creates = phase.filter((o) => o.kind === 'account.create');
   const employees = creates.flatMap((o) => (o.identity_id ? [o.identity_id] : []));
@@ -82,7 +81,6 @@ async function runPhase(ctx: LdapCtx, phase: Operation[], results: Results): Pro
     creates.length > 0 ? prepareContainers(ctx, creates) : undefined,
   ]);
 
-  if (process.env.LDAP_PROF) console.error('lookup', performance.now() - (globalThis as any).__t0);
   if (memberships) return grantsAndRevokes(ctx, phase, found, results);
 
   const byAccount = new Map<string, Operation[]>();
@@ -93,10 +91,11 @@ async function runPhase(ctx: LdapCtx, phase: Operation[], results: Results): Pro
   await Promise.all(
     [...byAccount.values()].map(async (list) => {
       list.sort((a, b) => (ORDER[a.kind] ?? 0) - (ORDER[b.kind] ?? 0));
-      for (const op of list) {
+      for (const [i, op] of list.entries()) {
         try {
+          // After a first operation (a move renames) or a failed attempt, read the entry again.
           const done = await withRetry(ctx.retry, (attempt) =>
-            attempt === 0 ? runOne(ctx, op, found, managers) : refetchAndRun(ctx, op, managers),
+            attempt === 0 && i === 0 ? runOne(ctx, op, found, managers) : refetchAndRun(ctx, op, managers),
           );
           results.set(op.key, success(op, done));
         } catch (e) {

@@ -87,31 +87,42 @@ export async function prepareContainers(ctx: LdapCtx, creates: { container?: str
       // A bad container fails its own operation, with the reason, later.
     }
   }
-  await Promise.all(
-    [...wanted].map(async ([key, parent]) => {
-      try {
-        const hit = await ctx.pool.search(formatDn(parent), { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] });
-        if (hit.length > 0) return ctx.knownContainers.add(key);
-      } catch (e) {
-        if (!isCode(e, RC.noSuchObject)) return; // the creates will report it
-      }
-      try {
-        await ensureContainer(ctx, parent);
-        ctx.knownContainers.add(key);
-      } catch {
-        // Not creatable (create_containers: false, not an ou=): the creates report why.
-      }
-    }),
-  );
+  await Promise.all([...wanted.values()].map((parent) => ensureKnown(ctx, parent)));
 }
+
+/** Checks once per connector that a container exists, creating it if allowed; never throws. */
+export async function ensureKnown(ctx: LdapCtx, parent: Dn): Promise<void> {
+  const key = normalizeDn(parent);
+  if (ctx.knownContainers.has(key)) return;
+  try {
+    const hit = await ctx.pool.search(formatDn(parent), { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] });
+    if (hit.length > 0) {
+      ctx.knownContainers.add(key);
+      return;
+    }
+  } catch (e) {
+    if (!isCode(e, RC.noSuchObject)) return; // the operation will report it
+  }
+  try {
+    await ensureContainer(ctx, parent);
+    ctx.knownContainers.add(key);
+  } catch {
+    // Not creatable (create_containers: false, not an ou=): the operation reports why.
+  }
+}
+
+/** A missing parent: noSuchObject, or Samba's "parent does not exist" on a rename. */
+const missingParent = (e: unknown) =>
+  isCode(e, RC.noSuchObject) || /parent does not exist/i.test((e as Error)?.message ?? '');
 
 /** Runs `fn`; if the parent is missing, creates it (when allowed) and runs `fn` once more. */
 export async function withContainer<T>(ctx: LdapCtx, parent: Dn, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (!isCode(e, RC.noSuchObject) || !ctx.settings.create_containers) throw e;
+    if (!missingParent(e) || !ctx.settings.create_containers) throw e;
     await ensureContainer(ctx, parent);
+    ctx.knownContainers.add(normalizeDn(parent));
     return fn();
   }
 }

@@ -104,7 +104,19 @@ export const rdnString = (type: string, value: string): string =>
  * (cn, ou, dc, uid) match case-insensitively, which is what this approximates.
  */
 export function normalizeDn(dn: string | Dn): string {
-  const parsed = typeof dn === 'string' ? parseDn(dn) : dn;
+  if (typeof dn !== 'string') return normalizeParsed(dn);
+  let key = memo.get(dn);
+  if (key === undefined) {
+    key = normalizeParsed(parseDn(dn));
+    // Group DNs recur in every membership check: remember a bounded number of them.
+    if (memo.size >= 10_000) memo.clear();
+    memo.set(dn, key);
+  }
+  return key;
+}
+const memo = new Map<string, string>();
+
+function normalizeParsed(parsed: Dn): string {
   return parsed
     .map((rdn) =>
       rdn

@@ -66,8 +66,11 @@ export function isTransient(e: unknown): boolean {
 /** A one-line message for a result: `insufficientAccessRights (50): <server text>`. */
 export function describeError(e: unknown): string {
   const code = resultCode(e);
-  const text = ((e as Error)?.message ?? String(e)).replace(/\s+/g, ' ').trim();
-  if (code !== undefined) return `${NAMES[code] ?? 'ldap error'} (${code}): ${text}`;
+  // ldapts appends " Code: 0x20"; with no server text that is all there is.
+  const text = ((e as Error)?.message ?? String(e)).replace(/\s*Code: 0x[0-9a-f]+$/i, '').replace(/\s+/g, ' ').trim();
+  const on = (e as { dn?: string })?.dn;
+  if (code !== undefined)
+    return `${NAMES[code] ?? 'ldap error'} (${code})${text ? `: ${text}` : ''}${on !== undefined ? ` on ${on}` : ''}`;
   if (/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND/.test(text))
     return `server unreachable: ${text}`;
   if (/timed out|timeout/i.test(text)) return `timed out: ${text}`;

@@ -7,8 +7,8 @@ import { eqFilter } from './escape.js';
 import { type Entry, first } from './pool.js';
 import type { LdapCtx } from './context.js';
 
-/** Terms per OR filter: few round trips, filters still small (a few KB). */
-const CHUNK = 200;
+/** Terms per OR filter: one round trip per batch, the filter still small (~20 KB). */
+const CHUNK = 500;
 
 export type Found = {
   byLogin: Map<string, Entry[]>;

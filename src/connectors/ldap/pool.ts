@@ -132,11 +132,15 @@ export function createPool(o: PoolOptions) {
     waiting.shift()?.();
   };
 
-  const run = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
+  /** Runs one operation on a ready connection; a server error remembers the DN it was about. */
+  const run = async <T>(fn: (client: Client) => Promise<T>, dn?: string): Promise<T> => {
     const conn = await acquire();
     try {
       await ensureReady(conn);
       return await fn(conn.client);
+    } catch (e) {
+      if (dn !== undefined && e instanceof Error && !('dn' in e)) Object.assign(e, { dn });
+      throw e;
     } finally {
       release(conn);
     }
@@ -178,20 +182,20 @@ export function createPool(o: PoolOptions) {
     },
     async add(dn: string, attributes: Attribute[]): Promise<void> {
       ldapStats.add++;
-      await run((c) => c.add(dn, attributes));
+      await run((c) => c.add(dn, attributes), dn);
     },
     async modify(dn: string, changes: Change[]): Promise<void> {
       if (changes.length === 0) return;
       ldapStats.modify++;
-      await run((c) => c.modify(dn, changes));
+      await run((c) => c.modify(dn, changes), dn);
     },
     async modifyDN(dn: string, newDn: string): Promise<void> {
       ldapStats.modifyDN++;
-      await run((c) => c.modifyDN(dn, newDn));
+      await run((c) => c.modifyDN(dn, newDn), dn);
     },
     async del(dn: string): Promise<void> {
       ldapStats.del++;
-      await run((c) => c.del(dn));
+      await run((c) => c.del(dn), dn);
     },
     async compare(dn: string, attribute: string, value: string): Promise<boolean> {
       ldapStats.compare++;

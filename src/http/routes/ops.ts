@@ -88,8 +88,9 @@ export const opsRoutes: RouteModule = async (app, deps) => {
       if (!cached || now - cached.at > COUNTS_TTL_MS)
         cached = { at: now, counts: await ws.store.browse.counts() };
       const agents = (await deps.agentsOnline?.()) ?? 0;
+      const jobs = await deps.scheduler?.metrics?.();
       const text = services.metrics.render(
-        { ...cached.counts, agents_online: agents },
+        { ...cached.counts, agents_online: agents, ...(jobs && { jobs }) },
         deps.clock(),
       );
       return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);

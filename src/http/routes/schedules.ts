@@ -20,6 +20,9 @@ export const schedulesRoutes: RouteModule = async (app, { scheduler }) => {
         },
       },
     },
-    async () => ({ enabled: scheduler !== undefined, status: scheduler?.status() ?? null }),
+    async () => ({
+      enabled: scheduler !== undefined,
+      status: scheduler ? await scheduler.status() : null,
+    }),
   );
 };

@@ -1,0 +1,18 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { importSource } from '../src/engine/import-source.ts';
+import { openWorkspace } from '../src/engine/workspace.ts';
+import { populateActualState, writeWorkspace } from '../bench/workspace-fixture.ts';
+const dir = '/tmp/wbx/ws';
+writeWorkspace(dir, Number(process.env.N ?? 20000));
+const file = join(dir, 'tenure.yaml');
+const config = parse(readFileSync(file, 'utf8'));
+for (const s of config.sources) if (s.id === 'hr') s.webhook = { secret: '${env:WB_SECRET}' };
+config.schedules = { import_and_run: { enabled: false }, lifecycle_tick: { enabled: false }, reconcile: { enabled: false } };
+writeFileSync(file, stringify(config));
+const ws = await openWorkspace(dir);
+await importSource(ws, { sourceId: 'hr' });
+await ws.close();
+await populateActualState(dir);
+console.log('ok');

@@ -1,0 +1,18 @@
+import { safeEncode } from 'zod/v4/core';
+import { z } from 'zod';
+import { identitySchema, page } from '../src/http/schemas.js';
+import { syntheticOrg } from './synthetic-org.js';
+const recs = syntheticOrg(50);
+const items = recs.map((r) => ({ id: r.employee_id, source_id: 'hr', attributes: r, status: r.status, missing_from_source: false, updated_at: 'x' }));
+const data = { items, next: 'abc' };
+const schema = page(identitySchema);
+const bench = (name: string, fn: () => unknown, n = 5000) => { for (let i = 0; i < 500; i++) fn(); const t = performance.now(); for (let i = 0; i < n; i++) fn(); console.log(name, ((performance.now() - t) / n * 1000).toFixed(1), 'µs'); };
+bench('zod encode', () => safeEncode(schema, data));
+bench('zod parse', () => schema.safeParse(data));
+bench('JSON.stringify', () => JSON.stringify(data));
+const texts = items.map((i) => JSON.stringify(i.attributes));
+bench('JSON.parse x50', () => texts.map((t) => JSON.parse(t)));
+const fjs = (await import('fast-json-stringify')).default;
+const js = z.toJSONSchema(schema, { io: 'output', target: 'draft-7' } as any);
+const stringify = fjs(js as any);
+bench('fast-json-stringify', () => stringify(data));
