@@ -5,8 +5,8 @@
  * Run alone: `npx tsx bench/http.bench.ts`.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createSigningKey } from '../src/audit/signing-key.js';
@@ -28,10 +28,13 @@ export type HttpFigures = {
   list_p99_ms: number;
   list_max_ms: number;
   list_requests: number;
+  /** Server CPU time per request (user + system): what the load costs, whatever the machine's load. */
+  list_cpu_ms_per_request: number;
   detail_p50_ms: number;
   detail_p99_ms: number;
   detail_max_ms: number;
   detail_requests: number;
+  detail_cpu_ms_per_request: number;
   errors: number;
 };
 
@@ -74,8 +77,16 @@ async function seed(url: string): Promise<{ token: string; ids: string[]; second
   }
 }
 
-function startServer(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/tenure.js'), '-w', dir, 'serve', '--port', '0'], {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+const cpuSeconds = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+};
+
+function startServer(dir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [...nodeArgs, join(REPO, 'bin/tenure.js'), '-w', dir, 'serve', '--port', '0'];
+  const child = spawn(process.execPath, args, {
     // Request logs at info, as in production; they go to /dev/null here.
     env: { ...process.env, TENURE_LOG_LEVEL: 'info', TENURE_DATABASE_URL: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -89,6 +100,7 @@ function startServer(dir: string): Promise<{ url: string; stop(): Promise<void> 
       if (m)
         resolve({
           url: m[1]!,
+          pid: child.pid!,
           stop: async () => {
             child.kill('SIGTERM');
             await exited;
@@ -128,11 +140,16 @@ export async function benchHttp(): Promise<HttpFigures> {
     const listPath = () => `/api/v1/identities?limit=50&cursor=${cursor(pick())}`;
     const detailPath = () => `/api/v1/identities/${pick()}`;
     try {
-      const warm = await load(listPath, 2); // warm-up: JIT, SQLite page cache
-      if (process.env.BENCH_DEBUG) console.log(server.url, JSON.stringify(warm).slice(0, 2000));
+      await load(listPath, 2); // warm-up: JIT, SQLite page cache
       await load(detailPath, 2);
-      const list = await load(listPath, SECONDS);
-      const detail = await load(detailPath, SECONDS);
+      const measured = async (path: () => string) => {
+        const cpu0 = cpuSeconds(server.pid);
+        const result = await load(path, SECONDS);
+        const cpuMs = (cpuSeconds(server.pid) - cpu0) * 1000;
+        return { result, cpuPerRequest: cpuMs / Math.max(1, result.requests.total) };
+      };
+      const { result: list, cpuPerRequest: listCpu } = await measured(listPath);
+      const { result: detail, cpuPerRequest: detailCpu } = await measured(detailPath);
       const figures: HttpFigures = {
         identities: IDENTITIES,
         seed_s: seconds,
@@ -141,17 +158,19 @@ export async function benchHttp(): Promise<HttpFigures> {
         list_p99_ms: list.latency.p99,
         list_max_ms: list.latency.max,
         list_requests: list.requests.total,
+        list_cpu_ms_per_request: Math.round(listCpu * 100) / 100,
         detail_p50_ms: detail.latency.p50,
         detail_p99_ms: detail.latency.p99,
         detail_max_ms: detail.latency.max,
         detail_requests: detail.requests.total,
+        detail_cpu_ms_per_request: Math.round(detailCpu * 100) / 100,
         errors: list.non2xx + list.errors + detail.non2xx + detail.errors,
       };
       console.log(
         `http: ${IDENTITIES.toLocaleString('en')} identities (seeded in ${seconds.toFixed(1)} s), ${RATE} req/s for ${SECONDS} s each:\n` +
-          `  identity list page  p50 ${figures.list_p50_ms} ms, p99 ${figures.list_p99_ms} ms, max ${figures.list_max_ms} ms (${figures.list_requests} requests)\n` +
-          `  identity detail     p50 ${figures.detail_p50_ms} ms, p99 ${figures.detail_p99_ms} ms, max ${figures.detail_max_ms} ms (${figures.detail_requests} requests)\n` +
-          `  non-2xx or errors: ${figures.errors}   target: p99 ≤ 20 ms`,
+          `  identity list page  p50 ${figures.list_p50_ms} ms, p99 ${figures.list_p99_ms} ms, max ${figures.list_max_ms} ms (${figures.list_requests} requests; server CPU ${figures.list_cpu_ms_per_request} ms/request)\n` +
+          `  identity detail     p50 ${figures.detail_p50_ms} ms, p99 ${figures.detail_p99_ms} ms, max ${figures.detail_max_ms} ms (${figures.detail_requests} requests; server CPU ${figures.detail_cpu_ms_per_request} ms/request)\n` +
+          `  non-2xx or errors: ${figures.errors}   target: p99 ≤ 20 ms   load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
       );
       return figures;
     } finally {

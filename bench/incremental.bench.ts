@@ -12,6 +12,8 @@ import { DELTA_FILE } from './workspace-fixture.js';
 export type IncrementalFigures = {
   iterations: number;
   ops_per_run: number;
+  /** The first run: connectors parse their files (as every run of a fresh `tenure` process does). */
+  apply_first_ms: number;
   apply_p50_ms: number;
   apply_p99_ms: number;
   /** Of the apply: time inside connector.apply (csv-export reading and rewriting its files). */
@@ -115,6 +117,7 @@ async function measure(dir: string, iterations: number, budgetMs: number): Promi
     report({
       iterations: apply.length,
       ops_per_run: ops,
+      apply_first_ms: apply[0],
       apply_p50_ms: quantile(apply, 0.5),
       apply_p99_ms: quantile(apply, 0.99),
       connector_p50_ms: quantile(connector, 0.5),

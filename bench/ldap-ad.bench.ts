@@ -11,22 +11,40 @@ const USERS = Number(process.env.TENURE_BENCH_AD_USERS ?? 500);
 const silent = { info() {}, warn() {}, error() {} };
 const ROOT = new URL('..', import.meta.url).pathname;
 
-type Ad = { url: string; ca: string; tlsName: string; base: string; bindDn: string; password: string; stop(): void };
+type Ad = {
+  url: string;
+  ca: string;
+  tlsName: string;
+  base: string;
+  bindDn: string;
+  password: string;
+  stop(): void;
+};
 
 /** The Samba of the test setup (TENURE_TEST_AD_*), else one started here (root only). */
 function samba(): Ad | undefined {
   let vars: Record<string, string | undefined> = process.env;
   let stop = () => {};
   if (!vars.TENURE_TEST_AD_URL) {
-    const env = { ...process.env, SERVICES_DIR: process.env.SERVICES_DIR ?? '/tmp/tenure-test-services' };
+    const env = {
+      ...process.env,
+      SERVICES_DIR: process.env.SERVICES_DIR ?? '/tmp/tenure-test-services',
+    };
     const script = `${ROOT}scripts/services/samba.sh`;
     const wasRunning = spawnSync('bash', [script, 'status'], { env }).status === 0;
     const r = spawnSync('bash', [script, 'start'], { env, encoding: 'utf8' });
     if (r.status !== 0) {
-      console.log(`ldap (Samba AD): skipped, samba.sh start failed: ${r.stderr.trim().split('\n').pop()}`);
+      console.log(
+        `ldap (Samba AD): skipped, samba.sh start failed: ${r.stderr.trim().split('\n').pop()}`,
+      );
       return undefined;
     }
-    vars = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    vars = Object.fromEntries(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
     if (!wasRunning) stop = () => void spawnSync('bash', [script, 'stop'], { env });
   }
   return {
@@ -45,7 +63,11 @@ export async function benchAd(): Promise<Record<string, number>> {
   if (!ad) return {};
   const tag = randomBytes(3).toString('hex');
   const root = `OU=bench-${tag},${ad.base}`;
-  const admin = new Client({ url: ad.url, tlsOptions: { ca: [readFileSync(ad.ca)], servername: ad.tlsName }, timeout: 120_000 });
+  const admin = new Client({
+    url: ad.url,
+    tlsOptions: { ca: [readFileSync(ad.ca)], servername: ad.tlsName },
+    timeout: 120_000,
+  });
   await admin.bind(ad.bindDn, ad.password);
   try {
     for (const dn of [root, `OU=ldapadd,${root}`, `OU=people,${root}`, `OU=groups,${root}`])
@@ -74,12 +96,19 @@ export async function benchAd(): Promise<Record<string, number>> {
       groups_base: `OU=groups,${root}`,
       upn_suffix: 'example.test',
     });
-    const c = await ldapConnector.create({ appId: 'ad', config, secret: () => ad.password, baseDir: '.', log: silent });
+    const c = await ldapConnector.create({
+      appId: 'ad',
+      config,
+      secret: () => ad.password,
+      baseDir: '.',
+      log: silent,
+    });
     ldapStats.reset();
     const t0 = performance.now();
     let failures = 0;
     for (const batch of joinerOps(USERS, `b${tag}t`))
-      for await (const r of c.apply(batch)) if (r.outcome !== 'success' && failures++ === 0) console.error(r.message);
+      for await (const r of c.apply(batch))
+        if (r.outcome !== 'success' && failures++ === 0) console.error(r.message);
     const oursS = (performance.now() - t0) / 1000;
     await c.close();
     if (failures > 0) throw new Error(`${failures} AD joiner operations failed`);

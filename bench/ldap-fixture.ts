@@ -89,19 +89,37 @@ export function joinerOps(n: number, prefix: string): Operation[][] {
   for (let i = 0; i < n; i++) {
     const login = `${prefix}${i}`;
     const dept = DEPTS[i % DEPTS.length]!;
-    const base = { app_id: 'dir', identity_id: `E${prefix}${i}`, account_id: login, reasons: [], lifecycle: ['joiner'] };
+    const base = {
+      app_id: 'dir',
+      identity_id: `E${prefix}${i}`,
+      account_id: login,
+      reasons: [],
+      lifecycle: ['joiner'],
+    };
     creates.push({
       ...base,
       key: `c-${login}`,
       kind: 'account.create',
-      attributes: { cn: `Person ${i}`, sn: `Person${i}`, mail: `${login}@example.com`, title: 'Engineer' },
+      attributes: {
+        cn: `Person ${i}`,
+        sn: `Person${i}`,
+        mail: `${login}@example.com`,
+        title: 'Engineer',
+      },
       container: `ou=${dept}`,
     });
     for (const ent of ['staff', dept.toLowerCase()])
-      grants.push({ ...base, key: `g-${login}-${ent}`, kind: 'entitlement.grant', entitlement: ent });
+      grants.push({
+        ...base,
+        key: `g-${login}-${ent}`,
+        kind: 'entitlement.grant',
+        entitlement: ent,
+      });
   }
   const batches = (ops: Operation[]) =>
-    Array.from({ length: Math.ceil(ops.length / 500) }, (_, i) => ops.slice(i * 500, i * 500 + 500));
+    Array.from({ length: Math.ceil(ops.length / 500) }, (_, i) =>
+      ops.slice(i * 500, i * 500 + 500),
+    );
   return [...batches(creates), ...batches(grants)];
 }
 
@@ -125,7 +143,10 @@ export async function seed(
       Array.from({ length: 16 }, async () => {
         for (let i = next++; i < entries.length; i = next++) {
           const e = entries[i]!;
-          await c.add(e.dn, Object.entries(e.attrs).map(([type, values]) => new Attribute({ type, values })));
+          await c.add(
+            e.dn,
+            Object.entries(e.attrs).map(([type, values]) => new Attribute({ type, values })),
+          );
         }
       }),
     ),
@@ -135,7 +156,11 @@ export async function seed(
 
 /** Deletes an entry and everything below it, deepest first. */
 export async function deleteTree(c: Client, root: string): Promise<void> {
-  const { searchEntries } = await c.search(root, { scope: 'sub', attributes: ['1.1'], paged: { pageSize: 500 } });
+  const { searchEntries } = await c.search(root, {
+    scope: 'sub',
+    attributes: ['1.1'],
+    paged: { pageSize: 500 },
+  });
   const depth = (dn: string) => dn.split(/(?<!\\),/).length;
   const dns = searchEntries.map((e) => e.dn).sort((a, b) => depth(b) - depth(a));
   for (let i = 0; i < dns.length; ) {

@@ -5,9 +5,9 @@
  */
 import { ldapConnector } from '../src/connectors/ldap/ldap-connector.js';
 import { ldapStats } from '../src/connectors/ldap/stats.js';
-import type { Operation } from '../src/domain/types.js';
+import { isMain } from './child.js';
 import { benchAd } from './ldap-ad.bench.js';
-import { DEPTS, joinerOps, seed, startBenchSlapd, timeLdapadd } from './ldap-fixture.js';
+import { joinerOps, seed, startBenchSlapd, timeLdapadd } from './ldap-fixture.js';
 
 const JOINERS = Number(process.env.TENURE_BENCH_LDAP_JOINERS ?? 10_000);
 const READ_TOTAL = Number(process.env.TENURE_BENCH_LDAP_READ ?? 100_000);
@@ -24,7 +24,9 @@ export async function benchLdap(): Promise<Record<string, number>> {
   }
 }
 
-async function benchSlapd(s: Awaited<ReturnType<typeof startBenchSlapd>>): Promise<Record<string, number>> {
+async function benchSlapd(
+  s: Awaited<ReturnType<typeof startBenchSlapd>>,
+): Promise<Record<string, number>> {
   const people = `ou=people,${s.base}`;
   const ldif = [`dn: ou=ldapadd,${people}\nobjectClass: organizationalUnit\nou: ldapadd\n`];
   for (let i = 0; i < JOINERS; i++) {
@@ -43,7 +45,13 @@ async function benchSlapd(s: Awaited<ReturnType<typeof startBenchSlapd>>): Promi
     users_base: people,
     groups_base: `ou=groups,${s.base}`,
   });
-  const c = await ldapConnector.create({ appId: 'dir', config, secret: () => s.password, baseDir: '.', log: silent });
+  const c = await ldapConnector.create({
+    appId: 'dir',
+    config,
+    secret: () => s.password,
+    baseDir: '.',
+    log: silent,
+  });
   ldapStats.reset();
   const t0 = performance.now();
   let failures = 0;
@@ -54,7 +62,9 @@ async function benchSlapd(s: Awaited<ReturnType<typeof startBenchSlapd>>): Promi
 
   // Up to READ_TOTAL accounts, then read them all back through the connector.
   const extra = Math.max(0, READ_TOTAL - 2 * JOINERS);
-  const entries: { dn: string; attrs: Record<string, string[]> }[] = [{ dn: `ou=seed,${people}`, attrs: { objectClass: ['organizationalUnit'], ou: ['seed'] } }];
+  const entries: { dn: string; attrs: Record<string, string[]> }[] = [
+    { dn: `ou=seed,${people}`, attrs: { objectClass: ['organizationalUnit'], ou: ['seed'] } },
+  ];
   for (let i = 0; i < extra; i++) {
     entries.push({
       dn: `uid=s${i},ou=seed,${people}`,
@@ -78,7 +88,8 @@ async function benchSlapd(s: Awaited<ReturnType<typeof startBenchSlapd>>): Promi
   }
   const readS = (performance.now() - t1) / 1000;
   await c.close();
-  if (withGroups !== JOINERS) throw new Error(`read ${withGroups} joiners with 2 groups, expected ${JOINERS}`);
+  if (withGroups !== JOINERS)
+    throw new Error(`read ${withGroups} joiners with 2 groups, expected ${JOINERS}`);
 
   const figures = {
     ldap_joiners: JOINERS,
@@ -97,11 +108,12 @@ async function benchSlapd(s: Awaited<ReturnType<typeof startBenchSlapd>>): Promi
       `-> ratio ${figures.ldap_vs_ldapadd_ratio} (want >= 1.0); read() of ${read.toLocaleString('en')} accounts ` +
       `in ${figures.ldap_read_s} s (want <= 30 s)`,
   );
-  void DEPTS;
   return figures;
 }
 
-async function applyAll(results: AsyncIterable<{ outcome: string; message?: string }>): Promise<number> {
+async function applyAll(
+  results: AsyncIterable<{ outcome: string; message?: string }>,
+): Promise<number> {
   let failures = 0;
   for await (const r of results) {
     if (r.outcome !== 'success') {
@@ -112,10 +124,7 @@ async function applyAll(results: AsyncIterable<{ outcome: string; message?: stri
   return failures;
 }
 
-export const round = (x: number) => Math.round(x * 100) / 100;
-export type { Operation };
-export { applyAll };
+const round = (x: number) => Math.round(x * 100) / 100;
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  await benchLdap();
-}
+// `npx tsx bench/ldap.bench.ts` runs it alone.
+if (isMain(import.meta.url)) await benchLdap();

@@ -79,6 +79,12 @@ try {
     incTarget(inc.apply_p50_ms),
   );
   row('incremental run p99', ms(inc.apply_p99_ms), '≤ 50 ms', incTarget(inc.apply_p99_ms));
+  row(
+    '  first run (csv-export parses its files: a fresh process)',
+    ms(inc.apply_first_ms),
+    '(info)',
+    null,
+  );
   row('  of which csv-export connectors, p50', ms(inc.connector_p50_ms), '(info)', null);
   row(
     '  the rest (plan, store, audit, checkpoint) p50 / p99',

@@ -8,7 +8,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { parse, stringify } from 'yaml';
@@ -35,6 +35,8 @@ export type WebhookFigures = {
   ops_per_run: number;
   setup_s: number;
   slowest: number[][];
+  /** 1-minute load average before and after the measurement: the tail is the machine's too. */
+  load: [number, number];
   max_rss_mb: number;
 };
 
@@ -55,7 +57,8 @@ function enableWebhook(dir: string): void {
     sources: { id: string; webhook?: unknown }[];
     schedules?: unknown;
   };
-  for (const s of config.sources) if (s.id === 'hr') s.webhook = { secret: `\${env:${SECRET_ENV}}` };
+  for (const s of config.sources)
+    if (s.id === 'hr') s.webhook = { secret: `\${env:${SECRET_ENV}}` };
   config.schedules = {
     import_and_run: { enabled: false },
     lifecycle_tick: { enabled: false },
@@ -89,8 +92,7 @@ async function measure(dir: string, webhooks: number): Promise<void> {
         planned.set(job.id, performance.now());
         ops = plan.ops.length;
       },
-      onFinished: (job, outcome) =>
-        waiting.get(job.id)?.(outcome instanceof Error ? outcome : 0),
+      onFinished: (job, outcome) => waiting.get(job.id)?.(outcome instanceof Error ? outcome : 0),
     },
   });
   let ops = 0;
@@ -103,13 +105,19 @@ async function measure(dir: string, webhooks: number): Promise<void> {
       (i) => i.status === 'active' && i.attributes.department !== 'Executive',
     );
     const stride = Math.max(1, Math.floor(people.length / webhooks));
+    const loadBefore = loadavg()[0]!;
     const toPlan: number[] = [];
     const accepted: number[] = [];
     const done: number[] = [];
     for (let i = 0; i < webhooks; i++) {
       const p = people[(i * stride) % people.length]!;
-      const department = DEPARTMENTS[(DEPARTMENTS.indexOf(p.attributes.department) + 1) % DEPARTMENTS.length]!;
-      const body = JSON.stringify({ employee_id: p.id, event_id: `bench-${i}`, record: { department } });
+      const department =
+        DEPARTMENTS[(DEPARTMENTS.indexOf(p.attributes.department) + 1) % DEPARTMENTS.length]!;
+      const body = JSON.stringify({
+        employee_id: p.id,
+        event_id: `bench-${i}`,
+        record: { department },
+      });
       const header = signatureHeader(body, SECRET, ws.clock().getTime() / 1000);
       const t0 = performance.now();
       const res = await fetch(url, {
@@ -153,6 +161,7 @@ async function measure(dir: string, webhooks: number): Promise<void> {
         .map((ms, i) => [Math.round(ms), Math.round(accepted[i]!), i])
         .sort((a, b) => b[0]! - a[0]!)
         .slice(0, 5),
+      load: [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 10) / 10),
     });
   } finally {
     await app.close();
@@ -177,7 +186,7 @@ export async function benchWebhook(
       `webhook: received ⟶ plan computed p50 ${ms(f.received_to_plan_p50_ms)}, p99 ${ms(f.received_to_plan_p99_ms)} ` +
         `(max ${ms(f.received_to_plan_max_ms)}; target p99 ≤ 100 ms) over ${f.webhooks} signed movers, ` +
         `${people.toLocaleString('en')} people on SQLite; 202 in p50 ${ms(f.accepted_p50_ms)}, ` +
-        `run done p50 ${ms(f.done_p50_ms)} (${f.ops_per_run} ops, csv-export)`,
+        `run done p50 ${ms(f.done_p50_ms)} (${f.ops_per_run} ops, csv-export); load average ${f.load.join(' ⟶ ')}`,
     );
     return f;
   } finally {

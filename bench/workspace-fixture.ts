@@ -179,7 +179,9 @@ export type PopulateFigures = {
  * writes them) and the csv-export files are written with the connector's own writer. No audit
  * events are written for this setup.
  */
-export async function populateActualState(dir: string): Promise<Omit<PopulateFigures, 'max_rss_mb'>> {
+export async function populateActualState(
+  dir: string,
+): Promise<Omit<PopulateFigures, 'max_rss_mb'>> {
   const t = performance.now();
   const ws = await openWorkspace(dir);
   let desired: Map<string, DesiredAccount[]>;
@@ -197,6 +199,14 @@ export async function populateActualState(dir: string): Promise<Omit<PopulateFig
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -1000000');
+    // Millions of rows go in faster without their indexes, rebuilt (from the schema's own SQL) after.
+    const indexes = db
+      .prepare(
+        `select name, sql from sqlite_master where type = 'index' and sql is not null
+         and tbl_name in ('accounts', 'access_history')`,
+      )
+      .all() as { name: string; sql: string }[];
     const insAccount = db.prepare(
       `insert into accounts (app_id, account_id, identity_id, attributes, container, enabled, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -206,6 +216,7 @@ export async function populateActualState(dir: string): Promise<Omit<PopulateFig
        values (?, ?, ?, ?, ?, null)`,
     );
     db.transaction(() => {
+      for (const { name } of indexes) db.exec(`drop index "${name}"`);
       for (const list of desired.values()) {
         for (const d of list) {
           const held = Object.keys(d.entitlements).sort();
@@ -236,6 +247,7 @@ export async function populateActualState(dir: string): Promise<Omit<PopulateFig
           });
         }
       }
+      for (const { sql } of indexes) db.exec(sql);
     })();
   } finally {
     db.close();

@@ -92,7 +92,7 @@ olcDbMaxSize: 4294967296
 olcDbNoSync: TRUE
 olcDbIndex: objectClass eq
 olcDbIndex: uid,cn,mail eq,sub
-olcDbIndex: employeeNumber,description eq,sub
+olcDbIndex: employeeNumber eq
 olcDbIndex: member,memberOf eq
 olcAccess: to attrs=userPassword by self write by anonymous auth by * none
 olcAccess: to * by self write by users read by * none

@@ -1,6 +1,7 @@
 /** The `tenure` command line: every admin action, scriptable, with --json and documented exit codes. */
 import { Command, CommanderError } from 'commander';
 import { isTenureError } from '../domain/errors.js';
+import { registerApps } from './commands/apps.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerIdentities } from './commands/identities.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerIdentities(program, g);
   registerTasks(program, g);
   registerAudit(program, g);
+  registerApps(program, g);
   registerRuns(program, g);
   registerReconcile(program, g);
   registerDemo(program, g);

@@ -13,7 +13,10 @@ export function parseDuration(text: string): number | undefined {
 
 const duration = z
   .string()
-  .refine((s) => parseDuration(s) !== undefined, 'must be a duration like "30s", "5m", "1h" or "1d"')
+  .refine(
+    (s) => parseDuration(s) !== undefined,
+    'must be a duration like "30s", "5m", "1h" or "1d"',
+  )
   .refine((s) => (parseDuration(s) ?? 0) >= 1_000, 'must be at least 1s');
 
 const schedule = (every: string) =>

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { ATTRIBUTE_NAMES } from '../domain/attributes.js';
 import { compileTemplate } from '../domain/template.js';
-import { authSchema, serverSchema } from './server-schema.js';
 import { schedulesSchema, webhookSchema } from './scheduler-schema.js';
+import { authSchema, serverSchema } from './server-schema.js';
 
 const id = z
   .string()

@@ -5,7 +5,10 @@ import { ldapConnector } from './ldap/ldap-connector.js';
 import { manualConnector } from './manual/manual-connector.js';
 
 const factories = new Map<string, ConnectorFactory<never>>(
-  [csvExportConnector, manualConnector, ldapConnector].map((f) => [f.kind, f as ConnectorFactory<never>]),
+  [csvExportConnector, manualConnector, ldapConnector].map((f) => [
+    f.kind,
+    f as ConnectorFactory<never>,
+  ]),
 );
 
 export const findConnector = (kind: string): ConnectorFactory<unknown> | undefined =>

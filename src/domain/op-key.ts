@@ -26,7 +26,9 @@ export function opKey(op: Omit<Operation, 'key'>): string {
     op.container ?? null,
     op.enabled ?? null,
   ]);
-  return sha256hex(canonical).slice(0, 32);
+  // slice() would keep the whole 64-digit digest alive behind each key; JSON.parse copies the 32
+  // digits into a string of their own: ~65 bytes less per operation, ~185 MB on a 2.9 M-op plan.
+  return JSON.parse(`"${sha256hex(canonical).slice(0, 32)}"`) as string;
 }
 
 /** The same record with keys inserted in sorted order (a no-op copy-free path when already sorted). */

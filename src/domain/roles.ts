@@ -7,4 +7,5 @@
 export const ROLES = ['admin', 'operator', 'reviewer', 'auditor', 'requester'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+export const isRole = (value: string): value is Role =>
+  (ROLES as readonly string[]).includes(value);

@@ -29,7 +29,7 @@ export type RunScope = { identityIds?: string[] };
 /** Past this many affected identities, labels come from status alone instead of one history read each. */
 const HISTORY_LABEL_LIMIT = 2_000;
 /** Identities planned per batch (a whole-organisation plan reads their accounts batch by batch). */
-const PLAN_BATCH = 1_000;
+const PLAN_BATCH = 250;
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -94,12 +94,16 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
     !scope.identityIds || (t.identity_id !== null && byId.has(t.identity_id));
   const openTasks = (await ws.store.tasks.list('open')).filter(inScope);
   const taskByKey = new Map(openTasks.map((t) => [t.op.key, t.id]));
-  const ops: Operation[] = [];
+  // Usually no task is open: then every planned op stays (no lookup per op of millions).
+  let ops: Operation[] = planned;
   const awaiting: PreparedRun['awaiting'] = [];
-  for (const op of planned) {
-    const taskId = taskByKey.get(op.key);
-    if (taskId === undefined) ops.push(op);
-    else awaiting.push({ op, task_id: taskId });
+  if (taskByKey.size > 0) {
+    ops = [];
+    for (const op of planned) {
+      const taskId = taskByKey.get(op.key);
+      if (taskId === undefined) ops.push(op);
+      else awaiting.push({ op, task_id: taskId });
+    }
   }
   // A task whose key is planned again is awaited; the others are no longer wanted.
   const awaited = new Set(awaiting.map((a) => a.op.key));
@@ -130,12 +134,9 @@ async function labelFromHistory(
   labels: Map<string, string[]>,
   identities: Map<string, Identity>,
 ): Promise<void> {
-  const unlabelled = [
-    ...new Set(
-      ops.filter((o) => o.lifecycle.length === 0 && o.identity_id).map((o) => o.identity_id!),
-    ),
-  ];
-  const useHistory = unlabelled.length <= HISTORY_LABEL_LIMIT;
+  const unlabelled = new Set<string>();
+  for (const o of ops) if (o.lifecycle.length === 0 && o.identity_id) unlabelled.add(o.identity_id);
+  const useHistory = unlabelled.size <= HISTORY_LABEL_LIMIT;
   for (const id of unlabelled) {
     if (labels.has(id)) continue;
     let events: string[] = [];
@@ -149,9 +150,16 @@ async function labelFromHistory(
     }
     labels.set(id, events);
   }
+  // Ops come grouped by identity: one label lookup per identity, not per op.
+  let id: string | undefined;
+  let label: string[] = [];
   for (const op of ops) {
-    if (op.lifecycle.length === 0 && op.identity_id)
-      op.lifecycle = labels.get(op.identity_id) ?? [];
+    if (op.lifecycle.length !== 0 || !op.identity_id) continue;
+    if (op.identity_id !== id) {
+      id = op.identity_id;
+      label = labels.get(id) ?? [];
+    }
+    op.lifecycle = label;
   }
 }
 

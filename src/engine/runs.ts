@@ -38,6 +38,11 @@ export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<Apply
     return { run_id: null, status: 'nothing_to_do', plan };
   }
 
+  if (plan.gate.held) {
+    const waiting = await sameHeldRun(ws, plan.ops);
+    if (waiting) return { run_id: waiting.id, status: 'held', plan, held_reason: waiting.held_reason ?? '' };
+  }
+
   const ts = plan.now.toISOString();
   const runId = newRunId(plan.now);
   const run: RunRow = {
@@ -181,4 +186,15 @@ export async function fullRun(
   const wanted = opts.imports ?? ws.config.sources.map((s) => ({ sourceId: s.id }));
   for (const i of wanted) imports.push(await importSource(ws, i));
   return { imports, apply: await applyRun(ws, opts) };
+}
+
+/** A plan held again while an identical one already waits for approval is that run, not a new one. */
+async function sameHeldRun(ws: Workspace, ops: Operation[]): Promise<RunRow | undefined> {
+  const keys = new Set(ops.map((o) => o.key));
+  for (const run of await ws.store.runs.list(50)) {
+    if (run.status !== 'held') continue;
+    const held = await ws.store.runs.operations(run.id);
+    if (held.length === keys.size && held.every((o) => keys.has(o.op.key))) return run;
+  }
+  return undefined;
 }

@@ -16,10 +16,18 @@ describe('metrics', () => {
     m.observe('GET', '/api/v1/identities', 200, 0.004);
     m.observe('GET', '/api/v1/identities', 200, 0.03);
     const text = m.render(work, new Date('2026-11-26T09:01:00.000Z'));
-    expect(text).toContain('tenure_http_requests_total{method="GET",route="/api/v1/identities",status="200"} 2');
-    expect(text).toContain('tenure_http_request_duration_seconds_bucket{method="GET",route="/api/v1/identities",le="0.005"} 1');
-    expect(text).toContain('tenure_http_request_duration_seconds_bucket{method="GET",route="/api/v1/identities",le="0.05"} 2');
-    expect(text).toContain('tenure_http_request_duration_seconds_count{method="GET",route="/api/v1/identities"} 2');
+    expect(text).toContain(
+      'tenure_http_requests_total{method="GET",route="/api/v1/identities",status="200"} 2',
+    );
+    expect(text).toContain(
+      'tenure_http_request_duration_seconds_bucket{method="GET",route="/api/v1/identities",le="0.005"} 1',
+    );
+    expect(text).toContain(
+      'tenure_http_request_duration_seconds_bucket{method="GET",route="/api/v1/identities",le="0.05"} 2',
+    );
+    expect(text).toContain(
+      'tenure_http_request_duration_seconds_count{method="GET",route="/api/v1/identities"} 2',
+    );
     expect(text).toContain('tenure_queue_depth 3');
     expect(text).toContain('tenure_oldest_pending_operation_age_seconds 60');
     expect(text).toContain('tenure_runs{status="held"} 1');

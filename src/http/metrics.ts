@@ -18,7 +18,12 @@ type Histogram = { buckets: number[]; sum: number; count: number };
 export type WorkFigures = StoreCounts & {
   agents_online: number;
   /** The scheduler's durable job queue, when this process runs one. */
-  jobs?: { queue_depth: number; oldest_pending_age_seconds: number; leader: boolean; jobs_in_flight: number };
+  jobs?: {
+    queue_depth: number;
+    oldest_pending_age_seconds: number;
+    leader: boolean;
+    jobs_in_flight: number;
+  };
 };
 
 export type Metrics = {
@@ -71,11 +76,11 @@ export function createMetrics(): Metrics {
         '# TYPE tenure_http_request_duration_seconds histogram',
       );
       for (const { l, h } of durations.values()) {
-        BUCKETS.forEach((b, i) =>
+        BUCKETS.forEach((b, i) => {
           out.push(
             `tenure_http_request_duration_seconds_bucket${labels({ ...l, le: String(b) })} ${h.buckets[i]}`,
-          ),
-        );
+          );
+        });
         out.push(
           `tenure_http_request_duration_seconds_bucket${labels({ ...l, le: '+Inf' })} ${h.count}`,
           `tenure_http_request_duration_seconds_sum${labels(l)} ${h.sum}`,
@@ -111,9 +116,12 @@ export function createMetrics(): Metrics {
         [['', age(work.oldest_open_task_at)]],
       );
       if (work.jobs) {
-        metric('tenure_jobs_queue_depth', 'gauge', 'Scheduler jobs queued (runs, imports, webhooks).', [
-          ['', work.jobs.queue_depth],
-        ]);
+        metric(
+          'tenure_jobs_queue_depth',
+          'gauge',
+          'Scheduler jobs queued (runs, imports, webhooks).',
+          [['', work.jobs.queue_depth]],
+        );
         metric(
           'tenure_jobs_oldest_pending_age_seconds',
           'gauge',

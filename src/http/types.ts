@@ -7,8 +7,8 @@ import type { Role } from '../domain/roles.js';
 import type { Clock } from '../domain/types.js';
 import type { Logger, Workspace } from '../engine/workspace.js';
 import type { AuditInput } from '../store/types.js';
-import type { LoginThrottle } from './auth/throttle.js';
 import type { OidcClient } from './auth/oidc.js';
+import type { LoginThrottle } from './auth/throttle.js';
 import type { Metrics } from './metrics.js';
 import type { RbacRule } from './rbac.js';
 

@@ -10,6 +10,16 @@ import type { Store } from './types.js';
 /** Ids per `in (…)` list: far below SQLite's and PostgreSQL's bound-parameter limits. */
 const ID_CHUNK = 500;
 
+/** What an ActualAccount is made of (not the row's timestamps). */
+const ACCOUNT_COLUMNS = [
+  'app_id',
+  'account_id',
+  'identity_id',
+  'attributes',
+  'container',
+  'enabled',
+] as const;
+
 type Filter = { appId?: string; identityIds?: readonly string[]; orphans?: boolean };
 
 /**
@@ -32,7 +42,10 @@ const load = async (
   dialect: StoreDialect,
   filter: Filter,
 ): Promise<ActualAccount[]> => {
-  let q = db.selectFrom('accounts').selectAll().select(heldEntitlements(dialect).as('held'));
+  let q = db
+    .selectFrom('accounts')
+    .select(ACCOUNT_COLUMNS)
+    .select(heldEntitlements(dialect).as('held'));
   if (filter.appId !== undefined) q = q.where('app_id', '=', filter.appId);
   if (filter.identityIds !== undefined) q = q.where('identity_id', 'in', [...filter.identityIds]);
   if (filter.orphans) q = q.where('identity_id', 'is', null);
@@ -42,7 +55,10 @@ const load = async (
   );
 };
 
-const toAccount = (r: Selectable<AccountsTable>, entitlements: string[]): ActualAccount => ({
+const toAccount = (
+  r: Pick<Selectable<AccountsTable>, (typeof ACCOUNT_COLUMNS)[number]>,
+  entitlements: string[],
+): ActualAccount => ({
   app_id: r.app_id,
   account_id: r.account_id,
   identity_id: r.identity_id,

@@ -1,12 +1,6 @@
 /** Keyset-paged reads for the HTTP API and the figures /metrics exposes: no full-table loads. */
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type {
-  ActualAccount,
-  Grant,
-  HrRecord,
-  Identity,
-  IdentityStatus,
-} from '../domain/types.js';
+import type { ActualAccount, Grant, HrRecord, Identity, IdentityStatus } from '../domain/types.js';
 import { fromBool, fromJson, toTimestamp } from './codec.js';
 import type { AccountsTable, Database, IdentitiesTable } from './schema.js';
 import type { AuditEvent } from './types.js';
@@ -73,7 +67,10 @@ const toAccount = (r: Selectable<AccountsTable>, entitlements: string[]): Actual
   entitlements,
 });
 
-const identityRows = (db: Kysely<Database>, { after, limit, status, missing }: IdentityPageQuery) => {
+const identityRows = (
+  db: Kysely<Database>,
+  { after, limit, status, missing }: IdentityPageQuery,
+) => {
   let q = db.selectFrom('identities').selectAll();
   if (after !== undefined) q = q.where('id', '>', after);
   if (status !== undefined) q = q.where('status', '=', status);

@@ -25,13 +25,17 @@ const toHistory = (r: Selectable<IdentityHistoryTable>): IdentityHistoryRow => (
 });
 
 /** A new history row is only worth writing if something an auditor would ask about changed. */
-const changed = (cur: Selectable<IdentityHistoryTable> | undefined, c: IdentityChange) =>
+const changed = (
+  cur: Selectable<IdentityHistoryTable> | undefined,
+  c: IdentityChange,
+  attributes: string,
+) =>
   !cur ||
   c.events.length > 0 ||
   cur.status !== c.identity.status ||
   cur.source_id !== c.identity.source_id ||
   fromBool(cur.missing_from_source) !== c.identity.missing_from_source ||
-  cur.attributes !== toJson(c.identity.attributes);
+  cur.attributes !== attributes;
 
 export const createIdentitiesRepo = (db: Kysely<Database>): Store['identities'] => ({
   async all() {
@@ -107,7 +111,9 @@ const saveBatch = async (trx: Kysely<Database>, batch: IdentityChange[], at: str
     .where('valid_to', 'is', null)
     .execute();
   const openById = new Map(open.map((r) => [r.identity_id, r]));
-  const toRecord = batch.filter((c) => changed(openById.get(c.identity.id), c));
+  // Canonical JSON of each identity's attributes, once: compared, then written twice.
+  const json = new Map(batch.map((c) => [c, toJson(c.identity.attributes)]));
+  const toRecord = batch.filter((c) => changed(openById.get(c.identity.id), c, json.get(c)!));
   if (toRecord.length > 0) {
     await trx
       .updateTable('identity_history')
@@ -122,15 +128,15 @@ const saveBatch = async (trx: Kysely<Database>, batch: IdentityChange[], at: str
     await trx
       .insertInto('identity_history')
       .values(
-        toRecord.map(({ identity: i, events }) => ({
-          identity_id: i.id,
-          source_id: i.source_id,
+        toRecord.map((c) => ({
+          identity_id: c.identity.id,
+          source_id: c.identity.source_id,
           valid_from: at,
           valid_to: null,
-          status: i.status,
-          attributes: toJson(i.attributes),
-          missing_from_source: toBool(i.missing_from_source),
-          events: toJson(events),
+          status: c.identity.status,
+          attributes: json.get(c)!,
+          missing_from_source: toBool(c.identity.missing_from_source),
+          events: toJson(c.events),
         })),
       )
       .execute();
@@ -138,13 +144,13 @@ const saveBatch = async (trx: Kysely<Database>, batch: IdentityChange[], at: str
   await trx
     .insertInto('identities')
     .values(
-      batch.map(({ identity: i }) => ({
-        id: i.id,
-        source_id: i.source_id,
-        status: i.status,
-        attributes: toJson(i.attributes),
-        missing_from_source: toBool(i.missing_from_source),
-        updated_at: i.updated_at,
+      batch.map((c) => ({
+        id: c.identity.id,
+        source_id: c.identity.source_id,
+        status: c.identity.status,
+        attributes: json.get(c)!,
+        missing_from_source: toBool(c.identity.missing_from_source),
+        updated_at: c.identity.updated_at,
       })),
     )
     .onConflict((oc) =>

@@ -1,8 +1,9 @@
 /** The durable work queue: leases with expiry, attempts, dedupe keys; SKIP LOCKED on PostgreSQL. */
-import { type Kysely, type Selectable, type Updateable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { TenureError } from '../domain/errors.js';
 import { fromJson, inTransaction, toJson, toTimestamp } from './codec.js';
-import type { JobRow, JobStatus, JobsRepo } from './jobs-types.js';
 import type { JobsTable } from './jobs-schema.js';
+import type { JobRow, JobStatus, JobsRepo, NewJob } from './jobs-types.js';
 import type { Database, StoreDialect } from './schema.js';
 
 const toJob = (r: Selectable<JobsTable>): JobRow => ({
@@ -92,10 +93,9 @@ export const createJobsRepo = (db: Kysely<Database>, dialect: StoreDialect): Job
     return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
   };
 
-  const enqueueOnce: JobsRepo['enqueue'] = async (job, atInput) => {
-    const at = toTimestamp(atInput);
-    const key = job.dedupe_key ?? null;
-    return inTransaction(db, async (trx) => {
+  const insertOrTwin = (job: NewJob, at: string) =>
+    inTransaction(db, async (trx) => {
+      const key = job.dedupe_key ?? null;
       const inserted = await trx
         .insertInto('jobs')
         .values({
@@ -124,12 +124,24 @@ export const createJobsRepo = (db: Kysely<Database>, dialect: StoreDialect): Job
         .where('dedupe_key', '=', key)
         .where('status', '=', 'queued')
         .executeTakeFirst();
-      return twin ? { job: toJob(twin), deduped: true } : undefined;
-    }).then(async (r) => r ?? (await enqueueOnce(job, at))); // the twin was leased meanwhile: retry
+      return twin && { job: toJob(twin), deduped: true };
+    });
+
+  const enqueue: JobsRepo['enqueue'] = async (job, atInput) => {
+    const at = toTimestamp(atInput);
+    // The twin that blocked the insert can be leased before we read it: then insert again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const r = await insertOrTwin(job, at);
+      if (r) return r;
+    }
+    throw new TenureError(
+      'store.enqueue_contended',
+      `could not queue ${job.kind} (dedupe key ${job.dedupe_key}) in ${job.queue}`,
+    );
   };
 
   return {
-    enqueue: enqueueOnce,
+    enqueue,
 
     async lease(queue, owner, max, leaseMs, atInput) {
       const at = toTimestamp(atInput);

@@ -54,7 +54,13 @@ export type JobsRepo = {
    * jobs of `queue` to `owner`, best priority then oldest first; each lease counts an attempt.
    * PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one BEGIN IMMEDIATE transaction.
    */
-  lease(queue: string, owner: string, max: number, leaseMs: number, at: Timestamp): Promise<JobRow[]>;
+  lease(
+    queue: string,
+    owner: string,
+    max: number,
+    leaseMs: number,
+    at: Timestamp,
+  ): Promise<JobRow[]>;
   /** Extends leases `owner` still holds; returns the ids it still holds. */
   extend(ids: number[], owner: string, leaseMs: number, at: Timestamp): Promise<number[]>;
   /** false if `owner` no longer holds the lease (it expired and someone else took the job). */

@@ -27,9 +27,11 @@ export const createLeaderRepo = (
       .insertInto('scheduler_leader')
       .values({ name, owner, acquired_at: at, heartbeat_at: at })
       .onConflict((oc) =>
-        oc.column('name').doUpdateSet(
-          fresh ? { owner, acquired_at: at, heartbeat_at: at } : { owner, heartbeat_at: at },
-        ),
+        oc
+          .column('name')
+          .doUpdateSet(
+            fresh ? { owner, acquired_at: at, heartbeat_at: at } : { owner, heartbeat_at: at },
+          ),
       )
       .execute();
 
@@ -105,7 +107,9 @@ export const createLeaderRepo = (
           oc
             .column('name')
             .doUpdateSet(
-              row?.owner === owner ? { heartbeat_at: at } : { owner, acquired_at: at, heartbeat_at: at },
+              row?.owner === owner
+                ? { heartbeat_at: at }
+                : { owner, acquired_at: at, heartbeat_at: at },
             ),
         )
         .execute();

@@ -9,12 +9,7 @@ import type {
   OperationResult,
   Outcome,
 } from '../domain/types.js';
-import type {
-  ApiTokensRepo,
-  LoginFailuresRepo,
-  SessionsRepo,
-  UsersRepo,
-} from './auth-types.js';
+import type { ApiTokensRepo, LoginFailuresRepo, SessionsRepo, UsersRepo } from './auth-types.js';
 import type { BrowseRepo } from './browse-repo.js';
 import type { JobsRepo, LeaderRepo, SchedulesRepo, WebhookReplaysRepo } from './jobs-types.js';
 import type { ReconciliationsRepo } from './reconcile-repo.js';

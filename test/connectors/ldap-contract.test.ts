@@ -13,7 +13,8 @@ import { runConnectorContract } from './contract-suite.js';
 
 function contractOn(d: DirectoryEnv | undefined, label: string): void {
   if (!d) {
-    describe.skip(`connector contract: ${label} (no ${label} configured)`, () => it('skipped', () => {}));
+    describe.skip(`connector contract: ${label} (no ${label} configured)`, () =>
+      it('skipped', () => {}));
     return;
   }
   const made: Subtree[] = [];

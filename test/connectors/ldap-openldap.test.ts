@@ -1,5 +1,5 @@
 /** The openldap flavour against a real slapd: JML, escaping, idempotency (write counts), errors. */
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecord, Connector } from '../../src/connectors/contract.js';
 import { ldapStats } from '../../src/connectors/ldap/stats.js';
@@ -33,7 +33,8 @@ const person = (login: string, emp: string, extra: Partial<Operation> = {}) =>
     ...extra,
   });
 const grant = (login: string, ent: string) => op('entitlement.grant', login, { entitlement: ent });
-const revoke = (login: string, ent: string) => op('entitlement.revoke', login, { entitlement: ent });
+const revoke = (login: string, ent: string) =>
+  op('entitlement.revoke', login, { entitlement: ent });
 
 describe.skipIf(!d)('ldap openldap flavour on slapd', () => {
   let t: Subtree;
@@ -109,10 +110,16 @@ describe.skipIf(!d)('ldap openldap flavour on slapd', () => {
 
   it('re-applying joiner and mover operations performs zero LDAP writes', async () => {
     const ops = [
-      person('zed', 'E103', { container: 'ou=Sales', attributes: { cn: 'Zed Z', sn: 'Z', manager: 'E100' } }),
+      person('zed', 'E103', {
+        container: 'ou=Sales',
+        attributes: { cn: 'Zed Z', sn: 'Z', manager: 'E100' },
+      }),
       grant('zed', 'staff'),
       grant('zed', 'sales'),
-      op('account.update', 'zed', { identity_id: 'E103', attributes: { cn: 'Zed Z', sn: 'Z', manager: 'E100' } }),
+      op('account.update', 'zed', {
+        identity_id: 'E103',
+        attributes: { cn: 'Zed Z', sn: 'Z', manager: 'E100' },
+      }),
       op('account.move', 'zed', { container: 'ou=Sales' }),
       op('account.enable', 'zed'),
     ];
@@ -133,7 +140,11 @@ describe.skipIf(!d)('ldap openldap flavour on slapd', () => {
     for (const r of results) expect(r, r.message).toMatchObject({ outcome: 'success' });
     const read = await readAll(c);
     for (const [i, n] of names.entries()) {
-      expect(read.get(n), n).toMatchObject({ account_id: n, employee_id: `H${i}`, container: null });
+      expect(read.get(n), n).toMatchObject({
+        account_id: n,
+        employee_id: `H${i}`,
+        container: null,
+      });
       expect(read.get(n)?.attributes.cn).toBe(n);
     }
     // `*)(uid=*` is a name, not a filter: granting to it touches that account only.
@@ -147,7 +158,10 @@ describe.skipIf(!d)('ldap openldap flavour on slapd', () => {
     expect(r?.message).toMatch(/not found/);
     // A login with a control character is refused with its reason.
     const [bad] = await collect(c.apply([op('account.create', 'nl\nx', { attributes: {} })]));
-    expect(bad).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/control character/) });
+    expect(bad).toMatchObject({
+      outcome: 'failure',
+      message: expect.stringMatching(/control character/),
+    });
   });
 
   it('login collisions: a login held by another person gets the next free one', async () => {
@@ -170,7 +184,13 @@ describe.skipIf(!d)('ldap openldap flavour on slapd', () => {
         person('c5', 'E304'),
       ]),
     );
-    expect(results.map((r) => r.outcome)).toEqual(['failure', 'failure', 'failure', 'failure', 'success']);
+    expect(results.map((r) => r.outcome)).toEqual([
+      'failure',
+      'failure',
+      'failure',
+      'failure',
+      'success',
+    ]);
     expect(results[0]?.message).toMatch(/container "not a dn" is not a DN/);
     expect(results[1]?.message).toMatch(/only supported by the ad flavour/);
     expect(results[2]?.message).toMatch(/managed by the connector/);
@@ -178,9 +198,13 @@ describe.skipIf(!d)('ldap openldap flavour on slapd', () => {
   });
 
   it('update sets and removes attributes (empty value = remove)', async () => {
-    await collect(c.apply([person('upd', 'E400', { attributes: { cn: 'U', sn: 'U', title: 'Dev' } })]));
     await collect(
-      c.apply([op('account.update', 'upd', { identity_id: 'E400', attributes: { cn: 'U2', title: '' } })]),
+      c.apply([person('upd', 'E400', { attributes: { cn: 'U', sn: 'U', title: 'Dev' } })]),
+    );
+    await collect(
+      c.apply([
+        op('account.update', 'upd', { identity_id: 'E400', attributes: { cn: 'U2', title: '' } }),
+      ]),
     );
     const e = await entryAt(t.admin, `uid=upd,ou=Engineering,${t.usersBase}`);
     expect(e?.cn).toEqual(['U2']);
@@ -189,7 +213,11 @@ describe.skipIf(!d)('ldap openldap flavour on slapd', () => {
 
   it('the last member of a group is replaced by the placeholder, not refused', async () => {
     const dn = `cn=solo,ou=groups,${t.root}`;
-    await t.admin.add(dn, { objectClass: 'groupOfNames', cn: 'solo', member: `uid=boss,ou=Leadership,${t.usersBase}` });
+    await t.admin.add(dn, {
+      objectClass: 'groupOfNames',
+      cn: 'solo',
+      member: `uid=boss,ou=Leadership,${t.usersBase}`,
+    });
     const [r] = await collect(c.apply([revoke('boss', 'solo')]));
     expect(r?.outcome, r?.message).toBe('success');
     expect((await entryAt(t.admin, dn))?.member).toEqual(['']);
@@ -198,7 +226,9 @@ describe.skipIf(!d)('ldap openldap flavour on slapd', () => {
 
   it('deletes accounts, and absent ones count as done', async () => {
     await collect(c.apply([person('gone', 'E500')]));
-    const [r1, r2] = await collect(c.apply([op('account.delete', 'gone'), op('account.delete', 'never-was')]));
+    const [r1, r2] = await collect(
+      c.apply([op('account.delete', 'gone'), op('account.delete', 'never-was')]),
+    );
     expect(r1?.outcome).toBe('success');
     expect(r2).toMatchObject({ outcome: 'success', message: expect.stringMatching(/absent/) });
     expect(await entryAt(t.admin, `uid=gone,ou=Engineering,${t.usersBase}`)).toBeUndefined();
@@ -219,7 +249,11 @@ describe.skipIf(!d)('ldap openldap options on slapd', () => {
     await collect(c.apply([person('mo', 'E1', { container: 'ou=Eng' }), grant('mo', 'staff')]));
     await collect(c.apply([op('account.disable', 'mo')]));
     expect(await entryAt(t.admin, `uid=mo,ou=disabled,${t.usersBase}`)).toBeDefined();
-    expect((await readAll(c)).get('mo')).toMatchObject({ enabled: false, container: 'ou=Eng', entitlements: ['staff'] });
+    expect((await readAll(c)).get('mo')).toMatchObject({
+      enabled: false,
+      container: 'ou=Eng',
+      entitlements: ['staff'],
+    });
     // A mover while disabled changes where it will come back to.
     await collect(c.apply([op('account.move', 'mo', { container: 'ou=Ops' })]));
     expect((await readAll(c)).get('mo')?.container).toBe('ou=Ops');
@@ -252,7 +286,10 @@ describe.skipIf(!d)('ldap openldap options on slapd', () => {
       }),
     );
     const results = await collect(
-      c.apply([person('pre', 'E3', { container: 'R&D, Europe', enabled: false }), grant('pre', 'vip')]),
+      c.apply([
+        person('pre', 'E3', { container: 'R&D, Europe', enabled: false }),
+        grant('pre', 'vip'),
+      ]),
     );
     for (const r of results) expect(r.outcome, r.message).toBe('success');
     expect(await entryAt(t.admin, `uid=pre,ou=R&D\\2C Europe,${t.usersBase}`)).toBeDefined();
@@ -289,10 +326,14 @@ describe.skipIf(!d)('ldap openldap options on slapd', () => {
   });
 
   it('ldaps:// with the CA file works too', async () => {
-    const c = await makeLdapConnector(settingsFor(d!, t, { url: d!.ldapsUrl, tls: { ca_file: d!.ca } }));
+    const c = await makeLdapConnector(
+      settingsFor(d!, t, { url: d!.ldapsUrl, tls: { ca_file: d!.ca } }),
+    );
     const check = await c.check();
     expect(check.ok, JSON.stringify(check)).toBe(true);
-    expect(check.checks.find((x) => x.name === 'tls')?.detail).toMatch(/^ldaps, TLSv1\.[23], certificate CN=localhost verified/);
+    expect(check.checks.find((x) => x.name === 'tls')?.detail).toMatch(
+      /^ldaps, TLSv1\.[23], certificate CN=localhost verified/,
+    );
     await c.close();
   });
 });
@@ -318,7 +359,10 @@ describe.skipIf(!d)('ldap errors on slapd', () => {
   it('insufficient rights: every operation fails with the server message; check says so', async () => {
     process.env.TENURE_TEST_READER_PW = 'reader';
     const c = await makeLdapConnector(
-      settingsFor(d!, t, { bind_dn: `cn=reader,${base}`, bind_password: '${env:TENURE_TEST_READER_PW}' }),
+      settingsFor(d!, t, {
+        bind_dn: `cn=reader,${base}`,
+        bind_password: '${env:TENURE_TEST_READER_PW}',
+      }),
     );
     const results = await collect(c.apply([person('r1', 'E1'), person('r2', 'E2')]));
     for (const r of results) {
@@ -328,17 +372,27 @@ describe.skipIf(!d)('ldap errors on slapd', () => {
     const check = await c.check();
     expect(check.ok).toBe(false);
     expect(check.checks.find((x) => x.name === 'bind')?.ok).toBe(true);
-    expect(check.checks.find((x) => x.name === 'rights')?.detail).toMatch(/cannot create entries in users_base: insufficientAccessRights/);
+    expect(check.checks.find((x) => x.name === 'rights')?.detail).toMatch(
+      /cannot create entries in users_base: insufficientAccessRights/,
+    );
     await c.close();
   });
 
   it('wrong password: check reports the bind, apply fails every operation', async () => {
     process.env.TENURE_TEST_WRONG_PW = 'nope';
-    const c = await makeLdapConnector(settingsFor(d!, t, { bind_password: '${env:TENURE_TEST_WRONG_PW}' }));
+    const c = await makeLdapConnector(
+      settingsFor(d!, t, { bind_password: '${env:TENURE_TEST_WRONG_PW}' }),
+    );
     const check = await c.check();
-    expect(check.checks.find((x) => x.name === 'bind')).toMatchObject({ ok: false, detail: expect.stringMatching(/invalidCredentials \(49\)/) });
+    expect(check.checks.find((x) => x.name === 'bind')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/invalidCredentials \(49\)/),
+    });
     const [r] = await collect(c.apply([person('w1', 'E1')]));
-    expect(r).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/invalidCredentials/) });
+    expect(r).toMatchObject({
+      outcome: 'failure',
+      message: expect.stringMatching(/invalidCredentials/),
+    });
     await c.close();
   });
 
@@ -348,7 +402,11 @@ describe.skipIf(!d)('ldap errors on slapd', () => {
     );
     const started = Date.now();
     const results = await collect(c.apply([person('x1', 'E1'), op('account.disable', 'x2')]));
-    for (const r of results) expect(r).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/server unreachable: .*ECONNREFUSED/) });
+    for (const r of results)
+      expect(r).toMatchObject({
+        outcome: 'failure',
+        message: expect.stringMatching(/server unreachable: .*ECONNREFUSED/),
+      });
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
     expect((await c.check()).checks[0]).toMatchObject({ name: 'reachable', ok: false });
     await c.close();
@@ -371,12 +429,61 @@ describe.skipIf(!d)('ldap errors on slapd', () => {
     await c.close();
   });
 
+  it('reconnects (StartTLS + bind again) after the connections drop, and retries while the server is away', async () => {
+    // A TCP relay to slapd that the test can cut and refuse at will.
+    const target = new URL(d!.url);
+    const live = new Set<Socket>();
+    let refuse = 0;
+    const relay = createServer((client) => {
+      if (refuse > 0) {
+        refuse--;
+        client.destroy();
+        return;
+      }
+      const upstream = connect(Number(target.port), target.hostname);
+      client.pipe(upstream).pipe(client);
+      for (const s of [client, upstream]) {
+        live.add(s);
+        s.on('error', () => {});
+        s.on('close', () => live.delete(s));
+      }
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const port = (relay.address() as { port: number }).port;
+    // The certificate names 127.0.0.1, so TLS verifies through the relay too.
+    const c = await makeLdapConnector(
+      settingsFor(d!, t, { url: `ldap://127.0.0.1:${port}`, retries: 4, retry_backoff_ms: 50 }),
+    );
+    try {
+      for (const r of await collect(c.apply([person('rc1', 'E1')])))
+        expect(r.outcome, r.message).toBe('success');
+      for (const s of live) s.destroy(); // the server "restarts": every connection is gone
+      refuse = 3; // ...and refuses the first attempts to reconnect
+      const results = await collect(c.apply([person('rc2', 'E2'), grant('rc1', 'staff')]));
+      for (const r of results) expect(r.outcome, r.message).toBe('success');
+      expect((await entryAt(t.admin, `uid=rc1,ou=Engineering,${t.usersBase}`))?.memberof).toEqual([
+        `cn=staff,${t.groupsBase}`,
+      ]);
+    } finally {
+      await c.close();
+      for (const s of live) s.destroy();
+      await new Promise((r) => relay.close(r));
+    }
+  });
+
   it('a wrong CA fails the TLS check with the reason', async () => {
     const c = await makeLdapConnector(
-      settingsFor(d!, t, { tls: { starttls: true, ca_file: '/etc/ssl/certs/ca-certificates.crt' } }),
+      settingsFor(d!, t, {
+        tls: { starttls: true, ca_file: '/etc/ssl/certs/ca-certificates.crt' },
+      }),
     );
     const check = await c.check();
-    expect(check.checks.find((x) => x.name === 'tls')).toMatchObject({ ok: false, detail: expect.stringMatching(/certificate/) });
+    expect(check.checks.find((x) => x.name === 'tls')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/certificate/),
+    });
     await c.close();
   });
 
@@ -392,13 +499,20 @@ describe.skipIf(!d)('ldap errors on slapd', () => {
     });
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => i.path.join('.'));
-    expect(paths).toEqual(expect.arrayContaining(['url', 'bind_password', 'users_base', 'pool_size']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['url', 'bind_password', 'users_base', 'pool_size']),
+    );
   });
 });
 
 async function setPassword(t: Subtree, dn: string, pw: string): Promise<void> {
   const { Attribute, Change } = await import('ldapts');
-  await t.admin.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'userPassword', values: [pw] }) })]);
+  await t.admin.modify(dn, [
+    new Change({
+      operation: 'replace',
+      modification: new Attribute({ type: 'userPassword', values: [pw] }),
+    }),
+  ]);
 }
 
 void findEntries;

@@ -1,7 +1,8 @@
 /** The durable work queue on SQLite and PostgreSQL: exclusivity, expiry, retries, dedupe, release. */
+
+import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue, type Queue } from '../../src/engine/queue/index.js';
-import { execFile } from 'node:child_process';
 import { createTestStore, type TestStore, testDialects } from '../support/databases.js';
 import { testClock } from '../support/fixtures.js';
 

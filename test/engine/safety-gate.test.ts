@@ -28,6 +28,10 @@ describe.each(testDialects())('safety gate on %s', (dialect) => {
     expect(held.apply.status).toBe('held');
     expect(held.apply.held_reason).toMatch(/dir/);
     const runId = held.apply.run_id!;
+    // Asking again while it waits returns the same held run instead of queueing a duplicate.
+    const again = await applyRun(t.ws, { actor, trigger: 'test' });
+    expect(again).toMatchObject({ status: 'held', run_id: runId });
+    expect((await t.ws.store.runs.list(10)).filter((r) => r.status === 'held')).toHaveLength(1);
     expect((await t.ws.store.runs.get(runId))?.status).toBe('held');
     // Nothing was executed while held.
     const before = await t.ws.store.accounts.all('dir');
@@ -52,6 +56,10 @@ describe.each(testDialects())('safety gate on %s', (dialect) => {
     });
     expect(approvedEvent!.seq).toBeGreaterThan(heldEvent!.seq);
 
+    // The held run changed nothing before approval, so the leavers' never-done tasks are cancelled now.
+    const cleanup = await applyRun(t.ws, { actor, trigger: 'test' });
+    expect(cleanup.plan.ops).toEqual([]);
+    expect(cleanup.plan.obsolete.length).toBe(24);
     expect((await applyRun(t.ws, { actor, trigger: 'test' })).status).toBe('nothing_to_do');
   });
 

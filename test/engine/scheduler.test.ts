@@ -6,16 +6,16 @@
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLeaderElection } from '../../src/engine/scheduler/leader.js';
-import { createScheduler, type Scheduler } from '../../src/engine/scheduler/index.js';
-import { fullRun } from '../../src/engine/runs.js';
 import { TenureError } from '../../src/domain/errors.js';
+import { fullRun } from '../../src/engine/runs.js';
+import { createScheduler, type Scheduler } from '../../src/engine/scheduler/index.js';
+import { createLeaderElection } from '../../src/engine/scheduler/leader.js';
 import { openWorkspace } from '../../src/engine/workspace.js';
+import { waitFor } from '../http/webhook-support.js';
 import { testDialects } from '../support/databases.js';
 import { testClock } from '../support/fixtures.js';
 import { org, person, SMALL_YAML } from '../support/small-org.js';
 import { makeWorkspace, type TestWorkspace } from '../support/workspace.js';
-import { waitFor } from '../http/webhook-support.js';
 
 const log = pino({ level: 'silent' });
 const FAST = { tickMs: 50, pollMs: 50, leaseMs: 5_000, leaderTtlMs: 2_000, graceMs: 5_000 };
@@ -81,7 +81,11 @@ describe.each(testDialects())('scheduler on %s', (dialect) => {
     expect(st.next_run_at).toBe('2026-11-26T15:01:00.000Z'); // on the 14:50 + k·1m grid
     expect((await tw.ws.store.identities.get('P006'))?.status).toBe('terminated');
     const runs = await tw.ws.store.runs.list(10);
-    expect(runs[0]).toMatchObject({ trigger: 'schedule:lifecycle_tick', actor: 'system', status: 'done' });
+    expect(runs[0]).toMatchObject({
+      trigger: 'schedule:lifecycle_tick',
+      actor: 'system',
+      status: 'done',
+    });
     const ops = await tw.ws.store.runs.operations(runs[0]!.id);
     expect(new Set(ops.map((o) => o.op.identity_id))).toEqual(new Set(['P006']));
     expect(ops.some((o) => o.op.kind === 'account.disable')).toBe(true);
@@ -111,7 +115,11 @@ describe.each(testDialects())('scheduler on %s', (dialect) => {
     });
     expect(first.last_outcome).toBe('retrying (error)');
     const [job] = await tw.ws.store.jobs.list();
-    expect(job).toMatchObject({ status: 'queued', attempts: 1, last_error: 'error: connection reset' });
+    expect(job).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      last_error: 'error: connection reset',
+    });
     // Backoff: due 5 s later on the (frozen) test clock.
     expect(Date.parse(job!.not_before) - tw.ws.clock().getTime()).toBe(5_000);
     tw.setNow(new Date(tw.ws.clock().getTime() + 5_000).toISOString());
@@ -143,7 +151,9 @@ describe.each(testDialects())('scheduler on %s', (dialect) => {
       },
     });
     await s.start();
-    await waitFor('the job to start', async () => ((await s.metrics()).jobs_in_flight === 1 ? true : undefined));
+    await waitFor('the job to start', async () =>
+      (await s.metrics()).jobs_in_flight === 1 ? true : undefined,
+    );
     await s.stop();
     const [job] = await tw.ws.store.jobs.list();
     expect(job).toMatchObject({ status: 'queued', attempts: 0, lease_owner: null });
@@ -152,7 +162,11 @@ describe.each(testDialects())('scheduler on %s', (dialect) => {
   });
 
   it('has exactly one leader; both replicas work the queue', async () => {
-    tw = await makeWorkspace(dialect, { yaml: schedules('import_and_run: { enabled: false }, reconcile: { enabled: false }, lifecycle_tick: { enabled: false }') });
+    tw = await makeWorkspace(dialect, {
+      yaml: schedules(
+        'import_and_run: { enabled: false }, reconcile: { enabled: false }, lifecycle_tick: { enabled: false }',
+      ),
+    });
     const ran: Record<string, string[]> = { A: [], B: [] };
     const handler = (owner: string) => ({
       run_identity: async (_ws: unknown, job: { id: number }) => {
@@ -161,8 +175,12 @@ describe.each(testDialects())('scheduler on %s', (dialect) => {
         return { outcome: 'done', result: {} };
       },
     });
-    const a = await start(createScheduler({ ws: tw.ws, owner: 'A', log, intervals: FAST, handlers: handler('A') }));
-    const b = await start(createScheduler({ ws: tw.ws, owner: 'B', log, intervals: FAST, handlers: handler('B') }));
+    const a = await start(
+      createScheduler({ ws: tw.ws, owner: 'A', log, intervals: FAST, handlers: handler('A') }),
+    );
+    const b = await start(
+      createScheduler({ ws: tw.ws, owner: 'B', log, intervals: FAST, handlers: handler('B') }),
+    );
     expect([a.isLeader(), b.isLeader()]).toEqual([true, false]);
     expect((await b.status())[0]?.leader).toBe('A');
     for (let i = 0; i < 30; i++)
@@ -173,7 +191,9 @@ describe.each(testDialects())('scheduler on %s', (dialect) => {
     a.poke();
     b.poke();
     await waitFor('all jobs done', async () =>
-      (await tw!.ws.store.jobs.list({ status: 'done', limit: 100 })).length === 30 ? true : undefined,
+      (await tw!.ws.store.jobs.list({ status: 'done', limit: 100 })).length === 30
+        ? true
+        : undefined,
     );
     const all = [...ran.A!, ...ran.B!];
     expect(all).toHaveLength(30);

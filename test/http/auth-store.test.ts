@@ -43,9 +43,19 @@ describe.each(testDialects())('auth and browse repositories (%s)', (dialect) => 
     expect(await store.users.passwordHash(u.id)).toBe('scrypt$x');
     const oidc = await store.users.byUsername('oidc-person');
     expect(await store.users.passwordHash(oidc!.id)).toBeNull();
-    const changed = await store.users.update(u.id, { role: 'auditor', disabled: true }, '2026-11-27T00:00:00Z');
-    expect(changed).toMatchObject({ role: 'auditor', disabled: true, updated_at: '2026-11-27T00:00:00.000Z' });
-    await expect(store.users.update('nope', { role: 'admin' }, AT)).rejects.toMatchObject({ code: 'user.not_found' });
+    const changed = await store.users.update(
+      u.id,
+      { role: 'auditor', disabled: true },
+      '2026-11-27T00:00:00Z',
+    );
+    expect(changed).toMatchObject({
+      role: 'auditor',
+      disabled: true,
+      updated_at: '2026-11-27T00:00:00.000Z',
+    });
+    await expect(store.users.update('nope', { role: 'admin' }, AT)).rejects.toMatchObject({
+      code: 'user.not_found',
+    });
     expect((await store.users.list()).map((x) => x.username)).toEqual(['ada', 'oidc-person']);
   });
 
@@ -64,7 +74,10 @@ describe.each(testDialects())('auth and browse repositories (%s)', (dialect) => 
     await store.sessions.create(row('h2', '2026-11-26T10:00:00Z'));
     await store.sessions.create(row('h3', '2026-11-27T10:00:00Z'));
     const got = await store.sessions.get('h1');
-    expect(got?.session).toMatchObject({ csrf_token: 'csrf-h1', expires_at: '2026-11-26T21:00:00.000Z' });
+    expect(got?.session).toMatchObject({
+      csrf_token: 'csrf-h1',
+      expires_at: '2026-11-26T21:00:00.000Z',
+    });
     expect(got?.user.username).toBe('sam');
     expect(await store.sessions.deleteExpired('2026-11-26T12:00:00Z')).toBe(1);
     expect(await store.sessions.get('h2')).toBeUndefined();
@@ -85,7 +98,9 @@ describe.each(testDialects())('auth and browse repositories (%s)', (dialect) => 
       last_used_at: null,
     };
     await store.apiTokens.create({ ...base, id: 'tok_1', token_hash: 'aaa' });
-    await expect(store.apiTokens.create({ ...base, id: 'tok_2', token_hash: 'aaa' })).rejects.toThrow();
+    await expect(
+      store.apiTokens.create({ ...base, id: 'tok_2', token_hash: 'aaa' }),
+    ).rejects.toThrow();
     expect((await store.apiTokens.byHash('aaa'))?.id).toBe('tok_1');
     expect(await store.apiTokens.byHash('bbb')).toBeUndefined();
     await store.apiTokens.touch('tok_1', '2026-11-26T09:05:00Z');
@@ -94,29 +109,42 @@ describe.each(testDialects())('auth and browse repositories (%s)', (dialect) => 
     expect(first.revoked_at).toBe('2026-11-26T10:00:00.000Z');
     expect(second.revoked_at).toBe(first.revoked_at);
     expect(second.last_used_at).toBe('2026-11-26T09:05:00.000Z');
-    await expect(store.apiTokens.revoke('tok_none', AT)).rejects.toMatchObject({ code: 'token.not_found' });
+    await expect(store.apiTokens.revoke('tok_none', AT)).rejects.toMatchObject({
+      code: 'token.not_found',
+    });
   });
 
   it('login failures: counted per key inside the window, cleared, pruned', async () => {
     await store.loginFailures.record(['user:ada', 'ip:10.0.0.1'], '2026-11-26T08:50:00Z');
     await store.loginFailures.record(['user:ada', 'ip:10.0.0.1'], '2026-11-26T08:59:00Z');
     await store.loginFailures.record(['user:bob', 'ip:10.0.0.1'], '2026-11-26T08:10:00Z');
-    expect(await store.loginFailures.count(['user:ada', 'ip:10.0.0.1', 'user:bob'], '2026-11-26T08:45:00Z')).toEqual({
+    expect(
+      await store.loginFailures.count(
+        ['user:ada', 'ip:10.0.0.1', 'user:bob'],
+        '2026-11-26T08:45:00Z',
+      ),
+    ).toEqual({
       'user:ada': 2,
       'ip:10.0.0.1': 2,
       'user:bob': 0,
     });
     await store.loginFailures.clear('user:ada');
-    expect((await store.loginFailures.count(['user:ada'], AT.replace('09', '00')))['user:ada']).toBe(0);
+    expect(
+      (await store.loginFailures.count(['user:ada'], AT.replace('09', '00')))['user:ada'],
+    ).toBe(0);
     expect(await store.loginFailures.prune('2026-11-26T08:30:00Z')).toBe(2); // bob's row and its IP row
   });
 
   it('browse: keyset identity pages with filters, identity by e-mail, audit filters, counts', async () => {
     await store.identities.save(
       Array.from({ length: 25 }, (_, i) => ({
-        identity: identity(`E${String(i).padStart(3, '0')}`, { status: i % 5 === 0 ? 'terminated' : 'active' }, {
-          email: i === 7 ? 'Jane_Doe@Example.com' : `p${i}@example.com`,
-        }),
+        identity: identity(
+          `E${String(i).padStart(3, '0')}`,
+          { status: i % 5 === 0 ? 'terminated' : 'active' },
+          {
+            email: i === 7 ? 'Jane_Doe@Example.com' : `p${i}@example.com`,
+          },
+        ),
         events: ['joiner'],
       })),
       AT,
@@ -137,9 +165,17 @@ describe.each(testDialects())('auth and browse repositories (%s)', (dialect) => 
     ]);
     const e1 = await store.browse.audit({ limit: 10, target: 'identity:E001' });
     expect(e1.map((e) => e.seq)).toEqual([1, 3]);
-    expect((await store.browse.audit({ limit: 10, afterSeq: 1, target: 'identity:E001' })).map((e) => e.seq)).toEqual([3]);
-    expect((await store.browse.audit({ limit: 10, action: 'auth.login' })).map((e) => e.seq)).toEqual([2]);
-    expect((await store.browse.audit({ limit: 10, actor: 'admin:ada' })).map((e) => e.seq)).toEqual([3]);
+    expect(
+      (await store.browse.audit({ limit: 10, afterSeq: 1, target: 'identity:E001' })).map(
+        (e) => e.seq,
+      ),
+    ).toEqual([3]);
+    expect(
+      (await store.browse.audit({ limit: 10, action: 'auth.login' })).map((e) => e.seq),
+    ).toEqual([2]);
+    expect((await store.browse.audit({ limit: 10, actor: 'admin:ada' })).map((e) => e.seq)).toEqual(
+      [3],
+    );
 
     const counts = await store.browse.counts();
     expect(counts).toEqual({

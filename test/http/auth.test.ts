@@ -40,7 +40,11 @@ describe.each(testDialects())('sign-in and tokens (%s)', (dialect) => {
     const rows = await t.tw.db.query<{ id_hash: string }>('select id_hash from sessions');
     expect(rows.some((r) => r.id_hash === session.value)).toBe(false);
     const me = await t.app.inject({ url: '/api/v1/me', headers: { cookie: cookieHeader(res) } });
-    expect(me.json()).toMatchObject({ kind: 'session', role: 'operator', actor: 'admin:operator-user' });
+    expect(me.json()).toMatchObject({
+      kind: 'session',
+      role: 'operator',
+      actor: 'admin:operator-user',
+    });
     const events = await t.auditActions(before);
     expect(events).toContainEqual(
       expect.objectContaining({ action: 'auth.login', actor: 'admin:operator-user' }),
@@ -80,21 +84,26 @@ describe.each(testDialects())('sign-in and tokens (%s)', (dialect) => {
     }
     expect(bad.json().detail).toBe(unknown.json().detail);
     const failed = (await t.auditActions(before)).filter((e) => e.action === 'auth.login_failed');
-    expect(failed.map((e) => JSON.parse(e.details).reason)).toEqual(['bad_password', 'unknown_user']);
+    expect(failed.map((e) => JSON.parse(e.details).reason)).toEqual([
+      'bad_password',
+      'unknown_user',
+    ]);
     expect(failed.every((e) => !e.details.includes('wrong password'))).toBe(true);
   });
 
   it('throttles an account after N failures, even with the right password, until the window passes', async () => {
     for (let i = 0; i < THROTTLE.max_failures_per_account; i++)
-      expect((await login('reviewer-user', `wrong-${i}-password`, `10.1.0.${i}`)).statusCode).toBe(401);
+      expect((await login('reviewer-user', `wrong-${i}-password`, `10.1.0.${i}`)).statusCode).toBe(
+        401,
+      );
     const before = await head();
     const blocked = await login('reviewer-user', PASSWORD, '10.1.0.99');
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json()).toMatchObject({ code: 'auth.throttled' });
     expect(Number(blocked.headers['retry-after'])).toBe(THROTTLE.window_minutes * 60);
-    expect((await t.auditActions(before)).map((e) => [e.action, JSON.parse(e.details).reason])).toEqual([
-      ['auth.login_failed', 'throttled'],
-    ]);
+    expect(
+      (await t.auditActions(before)).map((e) => [e.action, JSON.parse(e.details).reason]),
+    ).toEqual([['auth.login_failed', 'throttled']]);
     // Other accounts are not affected.
     expect((await login('auditor-user', PASSWORD)).statusCode).toBe(200);
     t.tw.setNow('2026-11-26T09:16:00Z');
@@ -125,7 +134,9 @@ describe.each(testDialects())('sign-in and tokens (%s)', (dialect) => {
     expect(JSON.parse(denied[0]!.details)).toMatchObject({ reason: 'csrf', role: 'operator' });
     expect((await plan({ cookie: s.cookie, 'x-csrf-token': s.csrf })).statusCode).toBe(200);
     // Reads need no token; API tokens need none either (no ambient credential to abuse).
-    expect((await t.app.inject({ url: '/api/v1/runs', headers: { cookie: s.cookie } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ url: '/api/v1/runs', headers: { cookie: s.cookie } })).statusCode,
+    ).toBe(200);
     expect((await plan(t.bearer('operator'))).statusCode).toBe(200);
   });
 
@@ -198,7 +209,9 @@ describe.each(testDialects())('sign-in and tokens (%s)', (dialect) => {
     const actions = events.map((e) => e.action);
     expect(actions.filter((a) => a === 'auth.token_created')).toHaveLength(2);
     expect(actions).toContain('auth.token_revoked');
-    const denied = events.filter((e) => e.action === 'auth.denied').map((e) => JSON.parse(e.details).reason);
+    const denied = events
+      .filter((e) => e.action === 'auth.denied')
+      .map((e) => JSON.parse(e.details).reason);
     expect(denied).toEqual(['role', 'token_revoked', 'token_expired']); // garbage is not audited
     expect(JSON.stringify(events)).not.toContain(token.slice(4));
   });
@@ -215,7 +228,9 @@ describe.each(testDialects())('sign-in and tokens (%s)', (dialect) => {
     const { user, password } = made.json();
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
     const s = await t.login(user.username, password);
-    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: s.cookie } })).json()).toMatchObject({
+    expect(
+      (await t.app.inject({ url: '/api/v1/me', headers: { cookie: s.cookie } })).json(),
+    ).toMatchObject({
       role: 'requester',
       identity_id: 'E1005',
     });
@@ -235,7 +250,9 @@ describe.each(testDialects())('sign-in and tokens (%s)', (dialect) => {
       payload: { disabled: true },
     });
     expect(disable.statusCode, disable.body).toBe(200);
-    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode,
+    ).toBe(401);
     expect((await login(user.username, password)).statusCode).toBe(401);
 
     const demote = await t.app.inject({
@@ -248,5 +265,17 @@ describe.each(testDialects())('sign-in and tokens (%s)', (dialect) => {
     expect(demote.json().code).toBe('user.last_admin');
     const actions = (await t.auditActions(before)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['user.created', 'auth.login', 'user.updated']));
+  });
+
+  it('a session ends after auth.session_hours, and its row goes', async () => {
+    const s = await t.login('auditor-user');
+    const me = () => t.app.inject({ url: '/api/v1/me', headers: { cookie: s.cookie } });
+    expect((await me()).statusCode).toBe(200);
+    const count = async () =>
+      (await t.tw.db.query<{ n: number }>('select count(*) as n from sessions'))[0]!.n;
+    const before = Number(await count());
+    t.tw.setNow('2026-11-27T12:00:00Z'); // 12 h later, and more
+    expect((await me()).statusCode).toBe(401);
+    expect(Number(await count())).toBe(before - 1);
   });
 });

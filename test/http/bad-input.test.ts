@@ -91,7 +91,13 @@ describe.each(testDialects())('bad input (%s)', (dialect) => {
   });
 
   it('refuses a path-traversal file name in the audit export, and audits the attempt', async () => {
-    for (const filename of ['../../etc/passwd', 'a/b.jsonl', '..\\..\\x.csv', '.hidden', 'ok..jsonl']) {
+    for (const filename of [
+      '../../etc/passwd',
+      'a/b.jsonl',
+      '..\\..\\x.csv',
+      '.hidden',
+      'ok..jsonl',
+    ]) {
       const before = await state();
       const res = await t.app.inject({
         url: `/api/v1/audit/export?format=jsonl&filename=${encodeURIComponent(filename)}`,
@@ -168,7 +174,10 @@ describe.each(testDialects())('bad input (%s)', (dialect) => {
         instance: 'urn:tenure:request:trace-42',
         request_id: 'trace-42',
       });
-      const evil = await app.inject({ url: '/boom', headers: { 'x-request-id': 'a\u0000b'.repeat(50) } });
+      const evil = await app.inject({
+        url: '/boom',
+        headers: { 'x-request-id': 'a\u0000b'.repeat(50) },
+      });
       expect(evil.json().request_id).toMatch(/^[0-9a-f-]{36}$/);
     } finally {
       await app.close();

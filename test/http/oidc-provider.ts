@@ -27,9 +27,17 @@ const body = async (req: IncomingMessage) => {
 export async function startTestIdp(client: { id: string; secret: string }): Promise<TestIdp> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-  const codes = new Map<string, { challenge: string; nonce: string; redirect: string; user: TestUser }>();
+  const codes = new Map<
+    string,
+    { challenge: string; nonce: string; redirect: string; user: TestUser }
+  >();
   const tokens = new Map<string, TestUser>();
-  const idp: TestIdp = { issuer: '', nextUser: { sub: 'nobody' }, refusals: [], close: async () => {} };
+  const idp: TestIdp = {
+    issuer: '',
+    nextUser: { sub: 'nobody' },
+    refusals: [],
+    close: async () => {},
+  };
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', idp.issuer);
@@ -94,7 +102,12 @@ export async function startTestIdp(client: { id: string; secret: string }): Prom
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey);
-      return json(200, { access_token: access, token_type: 'Bearer', expires_in: 300, id_token: idToken });
+      return json(200, {
+        access_token: access,
+        token_type: 'Bearer',
+        expires_in: 300,
+        id_token: idToken,
+      });
     }
     if (url.pathname === '/userinfo') {
       const user = tokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));

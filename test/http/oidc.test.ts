@@ -95,7 +95,10 @@ describe.each(testDialects())('OIDC sign-in (%s)', (dialect) => {
     idp.nextUser = { ...idp.nextUser, groups: ['tenure-admins'] };
     const again = await signIn();
     expect(again.done.statusCode).toBe(302);
-    const me2 = await t.app.inject({ url: '/api/v1/me', headers: { cookie: cookieHeader(again.done) } });
+    const me2 = await t.app.inject({
+      url: '/api/v1/me',
+      headers: { cookie: cookieHeader(again.done) },
+    });
     expect(me2.json().role).toBe('admin');
     expect((await t.tw.ws.store.users.list()).filter((u) => u.oidc_subject)).toHaveLength(2);
 

@@ -45,7 +45,8 @@ describe('OpenAPI document', () => {
       if (!op || Object.keys(op.responses ?? {}).length === 0) missing.push(key);
     }
     expect(missing).toEqual([]);
-    for (const key of HIDDEN) expect(JSON.stringify(doc.paths)).not.toContain(`"${key.split(' ')[1]}":`);
+    for (const key of HIDDEN)
+      expect(JSON.stringify(doc.paths)).not.toContain(`"${key.split(' ')[1]}":`);
   });
 
   it('describes strict request bodies, typed parameters and problem responses', () => {
@@ -63,9 +64,9 @@ describe('OpenAPI document', () => {
   });
 
   it('every $ref resolves to a component', () => {
-    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
-      (m) => m[1]!,
-    );
+    const refs = [
+      ...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g),
+    ].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(10);
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();
   });

@@ -108,7 +108,8 @@ describe.each(testDialects())('RBAC walk (%s)', (dialect) => {
         const res = await call(route.method, route.url, t.bearer(role));
         const denied = denial(res);
         const ok = allowed.has(role) ? denied === null : denied === 'auth.forbidden';
-        if (!ok) wrong.push(`${key} as ${role} -> ${res.statusCode} ${denied ?? res.body.slice(0, 80)}`);
+        if (!ok)
+          wrong.push(`${key} as ${role} -> ${res.statusCode} ${denied ?? res.body.slice(0, 80)}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -18,7 +18,8 @@ import { org } from '../support/small-org.js';
 import { SECRET, SECRET_ENV, signedEvent, waitFor, webhookYaml } from './webhook-support.js';
 
 const BIN = new URL('../../bin/tenure.js', import.meta.url).pathname;
-const TICK = 'import_and_run: { enabled: false }, reconcile: { enabled: false }, lifecycle_tick: { every: 2s }';
+const TICK =
+  'import_and_run: { enabled: false }, reconcile: { enabled: false }, lifecycle_tick: { every: 2s }';
 
 type Replica = { proc: ChildProcess; url: string; pid: number; out: string[] };
 
@@ -94,7 +95,11 @@ describe.skipIf(!process.env.TENURE_TEST_PG_URL)('two tenure serve replicas on P
     const sent: number[] = [];
     for (const [i, p] of org(30).entries()) {
       const department = p.department === 'Sales' ? 'Engineering' : 'Sales';
-      const ev = signedEvent({ employee_id: p.employee_id, event_id: `move-${i}`, record: { department } });
+      const ev = signedEvent({
+        employee_id: p.employee_id,
+        event_id: `move-${i}`,
+        record: { department },
+      });
       const res = await fetch(`${replicas[i % 2]!.url}/api/v1/sources/hr/events`, {
         method: 'POST',
         headers: ev.headers,
@@ -106,9 +111,12 @@ describe.skipIf(!process.env.TENURE_TEST_PG_URL)('two tenure serve replicas on P
     const jobs = await waitFor(
       'the 30 runs',
       async () => {
-        const rows = await sql<{ id: number; status: string; attempts: number; lease_owner: string }>(
-          "select id, status, attempts, lease_owner from jobs where kind = 'run_identity'",
-        );
+        const rows = await sql<{
+          id: number;
+          status: string;
+          attempts: number;
+          lease_owner: string;
+        }>("select id, status, attempts, lease_owner from jobs where kind = 'run_identity'");
         return rows.filter((r) => r.status === 'done').length === 30 ? rows : undefined;
       },
       60_000,
@@ -136,7 +144,9 @@ describe.skipIf(!process.env.TENURE_TEST_PG_URL)('two tenure serve replicas on P
     const survivor = replicas.find((r) => r !== victim)!;
     // The schedule runs under the leader: a tick every 2 s.
     await waitFor('a scheduled tick', async () => {
-      const rows = await sql("select id from jobs where kind = 'lifecycle_tick' and status = 'done'");
+      const rows = await sql(
+        "select id from jobs where kind = 'lifecycle_tick' and status = 'done'",
+      );
       return rows.length > 0 ? true : undefined;
     });
 

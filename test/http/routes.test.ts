@@ -63,55 +63,90 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     // The list is written without the serializer (raw JSON): it must still match its schema.
     const raw = await get<unknown>('/api/v1/identities?limit=3');
     expect(page(identitySchema).strict().parse(raw)).toEqual(raw);
-    const active = await get<Page<{ status: string }>>('/api/v1/identities?status=active&limit=500');
+    const active = await get<Page<{ status: string }>>(
+      '/api/v1/identities?status=active&limit=500',
+    );
     expect(active.items.length).toBeGreaterThan(200);
     expect(active.items.every((i) => i.status === 'active')).toBe(true);
     expect((await get<Page<unknown>>('/api/v1/identities?missing=true')).items).toEqual([]);
 
-    const detail = await get<{ identity: { id: string }; accounts: { app_id: string; entitlements: string[] }[]; grants: unknown[] }>(
-      `/api/v1/identities/${OWN_IDENTITY}`,
-    );
+    const detail = await get<{
+      identity: { id: string };
+      accounts: { app_id: string; entitlements: string[] }[];
+      grants: unknown[];
+    }>(`/api/v1/identities/${OWN_IDENTITY}`);
     expect(detail.identity.id).toBe(OWN_IDENTITY);
     expect(detail.accounts.map((a) => a.app_id)).toContain('directory');
-    expect(detail.accounts.find((a) => a.app_id === 'directory')?.entitlements).toContain('all-staff');
-    const history = await get<{ items: { events: string[] }[] }>(`/api/v1/identities/${OWN_IDENTITY}/history`);
+    expect(detail.accounts.find((a) => a.app_id === 'directory')?.entitlements).toContain(
+      'all-staff',
+    );
+    const history = await get<{ items: { events: string[] }[] }>(
+      `/api/v1/identities/${OWN_IDENTITY}/history`,
+    );
     expect(history.items[0]?.events).toContain('joiner');
     const access = await get<{ at: string; items: unknown[] }>(
       `/api/v1/identities/${OWN_IDENTITY}/access?at=2026-11-26T09:00:00Z`,
     );
     expect(access.at).toBe('2026-11-26T09:00:00.000Z');
     expect(access.items.length).toBeGreaterThan(0);
-    const missing = await t.app.inject({ url: '/api/v1/identities/E9999', headers: t.bearer('admin') });
+    const missing = await t.app.inject({
+      url: '/api/v1/identities/E9999',
+      headers: t.bearer('admin'),
+    });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().code).toBe('identity.not_found');
   });
 
   it('applications and entitlements come from tenure.yaml, without connector settings', async () => {
-    const apps = await get<{ items: { id: string }[] }>('/api/v1/applications', 'requester' as 'admin');
-    expect(apps.items.map((a) => a.id)).toEqual(['directory', 'github', 'crm', 'finance-erp', 'payroll']);
+    const apps = await get<{ items: { id: string }[] }>(
+      '/api/v1/applications',
+      'requester' as 'admin',
+    );
+    expect(apps.items.map((a) => a.id)).toEqual([
+      'directory',
+      'github',
+      'crm',
+      'finance-erp',
+      'payroll',
+    ]);
     expect(JSON.stringify(apps)).not.toContain('out/directory.csv');
     const github = await get<{ items: { id: string; privileged: boolean }[] }>(
       '/api/v1/entitlements?app=github&privileged=true',
     );
     expect(github.items.map((e) => e.id)).toEqual(['org-admin']);
-    expect((await t.app.inject({ url: '/api/v1/applications/nope', headers: t.bearer('admin') })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ url: '/api/v1/applications/nope', headers: t.bearer('admin') }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('accounts and grants: paged, filtered, equal to the store', async () => {
     const store = t.tw.ws.store;
-    const { items } = await all<{ app_id: string; account_id: string }>('/api/v1/accounts?limit=150');
+    const { items } = await all<{ app_id: string; account_id: string }>(
+      '/api/v1/accounts?limit=150',
+    );
     expect(items).toHaveLength((await store.accounts.all()).length);
     const directory = await all<{ app_id: string }>('/api/v1/accounts?app=directory&limit=100');
     expect(directory.items).toHaveLength((await store.accounts.all('directory')).length);
-    const mine = await get<Page<{ identity_id: string }>>(`/api/v1/accounts?identity=${OWN_IDENTITY}`);
+    const mine = await get<Page<{ identity_id: string }>>(
+      `/api/v1/accounts?identity=${OWN_IDENTITY}`,
+    );
     expect(mine.items).toEqual(await store.accounts.forIdentity(OWN_IDENTITY));
 
     await store.grants.add(
-      { identity_id: OWN_IDENTITY, app_id: 'github', entitlement_id: 'org-admin', reason: 'manual', expires_at: null },
+      {
+        identity_id: OWN_IDENTITY,
+        app_id: 'github',
+        entitlement_id: 'org-admin',
+        reason: 'manual',
+        expires_at: null,
+      },
       'admin:test',
       '2026-11-26T09:00:00Z',
     );
-    const grants = await get<Page<{ entitlement_id: string }>>(`/api/v1/grants?identity=${OWN_IDENTITY}`);
+    const grants = await get<Page<{ entitlement_id: string }>>(
+      `/api/v1/grants?identity=${OWN_IDENTITY}`,
+    );
     expect(grants.items.map((g) => g.entitlement_id)).toEqual(['org-admin']);
     expect((await get<Page<unknown>>('/api/v1/grants?identity=E1002')).items).toEqual([]);
   });
@@ -130,7 +165,11 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     expect((await store.runs.list()).length).toBe(runsBefore);
 
     const scoped = await post('/api/v1/runs/plan', 'operator', { identity_ids: [OWN_IDENTITY] });
-    expect(scoped.json().operations.every((o: { identity_id: string }) => o.identity_id === OWN_IDENTITY)).toBe(true);
+    expect(
+      scoped
+        .json()
+        .operations.every((o: { identity_id: string }) => o.identity_id === OWN_IDENTITY),
+    ).toBe(true);
 
     // One run at a time per process: while a run holds the lock, another apply is a 409.
     let release!: () => void;
@@ -147,9 +186,10 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     expect(applied).toMatchObject({ status: 'held', execution: null });
     const runId = applied.run_id as string;
 
-    const detail = await get<{ run: { status: string; actor: string }; operations: Record<string, number> }>(
-      `/api/v1/runs/${runId}`,
-    );
+    const detail = await get<{
+      run: { status: string; actor: string };
+      operations: Record<string, number>;
+    }>(`/api/v1/runs/${runId}`);
     expect(detail.run).toMatchObject({ status: 'held', actor: 'token:operator-token' });
     const ops = await all<{ seq: number }>(`/api/v1/runs/${runId}/operations?limit=100`);
     expect(ops.items).toHaveLength(detail.operations.queued!);
@@ -188,7 +228,9 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe('task.already_closed');
     expect((await get<{ status: string }>(`/api/v1/tasks/${id}`)).status).toBe('closed');
-    expect((await t.app.inject({ url: '/api/v1/tasks/abc', headers: t.bearer('admin') })).statusCode).toBe(400);
+    expect(
+      (await t.app.inject({ url: '/api/v1/tasks/abc', headers: t.bearer('admin') })).statusCode,
+    ).toBe(400);
   });
 
   it('audit: filtered, paged events; a verifiable JSONL export (audited); verify', async () => {
@@ -200,10 +242,16 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     expect(mine.items.every((e) => e.target === target)).toBe(true);
     const seqs = mine.items.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
-    const logins = await get<Page<{ action: string }>>('/api/v1/audit/events?action=run.approved', 'auditor' as 'admin');
+    const logins = await get<Page<{ action: string }>>(
+      '/api/v1/audit/events?action=run.approved',
+      'auditor' as 'admin',
+    );
     expect(logins.items.every((e) => e.action === 'run.approved')).toBe(true);
 
-    const exported = await t.app.inject({ url: '/api/v1/audit/export?format=jsonl', headers: t.bearer('auditor') });
+    const exported = await t.app.inject({
+      url: '/api/v1/audit/export?format=jsonl',
+      headers: t.bearer('auditor'),
+    });
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-type']).toMatch(/ndjson/);
     const lines = exported.body.trimEnd().split('\n');
@@ -214,7 +262,10 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     const last = (await t.auditActions()).at(-1);
     expect(last).toMatchObject({ action: 'audit.exported', actor: 'token:auditor-token' });
 
-    const verify = await get<{ ok: boolean; events: number }>('/api/v1/audit/verify', 'auditor' as 'admin');
+    const verify = await get<{ ok: boolean; events: number }>(
+      '/api/v1/audit/verify',
+      'auditor' as 'admin',
+    );
     expect(verify.ok).toBe(true);
     expect(verify.events).toBe((await t.tw.ws.store.audit.head()).seq);
   });

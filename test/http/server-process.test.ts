@@ -5,8 +5,8 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigningKey } from '../../src/audit/signing-key.js';
@@ -90,7 +90,11 @@ function call(
       },
     );
     req.on('error', reject);
-    if (hold) hold((c) => req.write(c), () => req.end());
+    if (hold)
+      hold(
+        (c) => req.write(c),
+        () => req.end(),
+      );
     else req.end(opts.body);
   });
 }
@@ -109,11 +113,27 @@ describe.each(testDialects())('tenure serve, real process (%s)', (dialect) => {
     createSigningKey(join(dir, '.tenure'));
     db = await createTestDatabase(dialect);
     env = { TENURE_DATABASE_URL: db.url };
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout', join(tmp.dir, 'key.pem'), '-out', join(tmp.dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        join(tmp.dir, 'key.pem'),
+        '-out',
+        join(tmp.dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     ca = (await import('node:fs')).readFileSync(join(tmp.dir, 'cert.pem'));
     const cli = cliFor(dir, env);
     const made = await cli(['users', 'create', 'boss', '--admin', '--json']);
@@ -128,11 +148,24 @@ describe.each(testDialects())('tenure serve, real process (%s)', (dialect) => {
 
   it('users and tokens from the CLI: token shown once, listed without it, revoked', async () => {
     const cli = cliFor(dir, env);
-    const token = await cli(['tokens', 'create', '--name', 'ci', '--role', 'auditor', '--expires', '1d', '--json']);
+    const token = await cli([
+      'tokens',
+      'create',
+      '--name',
+      'ci',
+      '--role',
+      'auditor',
+      '--expires',
+      '1d',
+      '--json',
+    ]);
     expect(token.code, token.why).toBe(0);
     const { id, token: secret } = token.json();
     expect(secret).toMatch(/^tnr_/);
-    const [list, users] = await Promise.all([cli(['tokens', 'list', '--json']), cli(['users', 'list', '--json'])]);
+    const [list, users] = await Promise.all([
+      cli(['tokens', 'list', '--json']),
+      cli(['users', 'list', '--json']),
+    ]);
     expect(list.stdout).not.toContain(secret.slice(4));
     expect(list.json()).toEqual([expect.objectContaining({ id, state: 'active' })]);
     expect(users.json()).toEqual([expect.objectContaining({ username: 'boss', role: 'admin' })]);
@@ -145,7 +178,17 @@ describe.each(testDialects())('tenure serve, real process (%s)', (dialect) => {
 
   it('serves HTTPS: Secure cookies, HSTS; SIGTERM lets an in-flight request finish, then exits 0', async () => {
     const s = await serve(
-      ['-w', dir, 'serve', '--port', '0', '--tls-cert', join(tmp.dir, 'cert.pem'), '--tls-key', join(tmp.dir, 'key.pem')],
+      [
+        '-w',
+        dir,
+        'serve',
+        '--port',
+        '0',
+        '--tls-cert',
+        join(tmp.dir, 'cert.pem'),
+        '--tls-key',
+        join(tmp.dir, 'key.pem'),
+      ],
       env,
     );
     try {
@@ -156,7 +199,9 @@ describe.each(testDialects())('tenure serve, real process (%s)', (dialect) => {
       const body = JSON.stringify({ username: 'boss', password });
       const login = await call(`${s.url}/api/v1/auth/login`, { method: 'POST', body, ca });
       expect(login.status, login.body).toBe(200);
-      const session = (login.headers['set-cookie'] ?? []).find((c) => c.startsWith('tenure_session='))!;
+      const session = (login.headers['set-cookie'] ?? []).find((c) =>
+        c.startsWith('tenure_session='),
+      )!;
       expect(session).toMatch(/; Secure/);
       expect(session).toMatch(/; HttpOnly/);
       expect(session).toMatch(/; SameSite=Lax/);
@@ -173,12 +218,18 @@ describe.each(testDialects())('tenure serve, real process (%s)', (dialect) => {
       await new Promise((r) => setTimeout(r, 300));
       s.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 500));
-      await expect(call(`${s.url}/healthz`, { ca })).rejects.toThrow(/ECONNREFUSED|ECONNRESET|socket hang up/);
+      await expect(call(`${s.url}/healthz`, { ca })).rejects.toThrow(
+        /ECONNREFUSED|ECONNRESET|socket hang up/,
+      );
       finish();
       const answered = await slow;
       expect(answered.status, answered.body).toBe(200);
       expect(await s.exited).toBe(0);
-      const logs = s.stdout().trim().split('\n').map((l) => JSON.parse(l));
+      const logs = s
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(logs.some((l) => l.msg === 'shutdown complete')).toBe(true);
       const requests = logs.filter((l) => l.msg === 'request');
       expect(requests.length).toBeGreaterThanOrEqual(3);

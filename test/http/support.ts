@@ -26,7 +26,9 @@ export type TestApp = {
   bearer(role: Role): { authorization: string };
   /** Signs in with the password; returns cookie header value and CSRF token. */
   login(username: string, password?: string): Promise<Session>;
-  auditActions(since?: number): Promise<{ seq: number; action: string; actor: string; details: string }[]>;
+  auditActions(
+    since?: number,
+  ): Promise<{ seq: number; action: string; actor: string; details: string }[]>;
   cleanup(): Promise<void>;
 };
 

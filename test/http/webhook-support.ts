@@ -6,7 +6,9 @@ export const SECRET_ENV = 'TENURE_TEST_HR_WEBHOOK_SECRET';
 export const SECRET = 'test-webhook-secret-5f1c9a';
 
 /** SMALL_YAML with a webhook on source `hr` and the given schedules (all off by default). */
-export const webhookYaml = (schedules = 'import_and_run: { enabled: false }, lifecycle_tick: { enabled: false }, reconcile: { enabled: false }') =>
+export const webhookYaml = (
+  schedules = 'import_and_run: { enabled: false }, lifecycle_tick: { enabled: false }, reconcile: { enabled: false }',
+) =>
   `${SMALL_YAML().replace(
     'sources: [{ id: hr, type: file, path: hr/people.csv }]',
     `sources: [{ id: hr, type: file, path: hr/people.csv, webhook: { secret: "\${env:${SECRET_ENV}}" } }]`,

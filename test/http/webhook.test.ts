@@ -12,7 +12,7 @@ import { type BuiltApp, buildApp } from '../../src/http/app.js';
 import { testDialects } from '../support/databases.js';
 import { org } from '../support/small-org.js';
 import { auditEvents, makeWorkspace, type TestWorkspace } from '../support/workspace.js';
-import { SECRET_ENV, SECRET, signedEvent, waitFor, webhookYaml } from './webhook-support.js';
+import { SECRET, SECRET_ENV, signedEvent, waitFor, webhookYaml } from './webhook-support.js';
 
 const NOW = '2026-11-26T09:00:00.000Z';
 const URL_HR = '/api/v1/sources/hr/events';
@@ -59,7 +59,12 @@ describe.each(testDialects())('HR change webhook on %s', (dialect) => {
     const res = await app.inject({ method: 'POST', url: URL_HR, ...ev });
     expect(res.statusCode).toBe(202);
     const body = res.json();
-    expect(body).toMatchObject({ identity_id: 'P002', source_id: 'hr', events: ['mover'], deduped: false });
+    expect(body).toMatchObject({
+      identity_id: 'P002',
+      source_id: 'hr',
+      events: ['mover'],
+      deduped: false,
+    });
 
     const job = await waitFor('the run job', async () => {
       const j = await tw.ws.store.jobs.get(body.job_id);
@@ -89,7 +94,9 @@ describe.each(testDialects())('HR change webhook on %s', (dialect) => {
     expect(others(after)).toBe(others(before));
 
     const events = await auditEvents(tw.ws);
-    expect(events.find((e) => e.action === 'identity.mover' && e.target === 'identity:P002')).toMatchObject({
+    expect(
+      events.find((e) => e.action === 'identity.mover' && e.target === 'identity:P002'),
+    ).toMatchObject({
       actor: 'hr:hr:mover',
       trigger: 'hr:hr:webhook',
     });
@@ -103,90 +110,122 @@ describe.each(testDialects())('HR change webhook on %s', (dialect) => {
     expect(status[0]).toMatchObject({ enabled: false, next_run_at: null, leader: 'test-replica' });
   });
 
-  const refusals: [string, () => { payload: string; headers: Record<string, string> }, string, number, string][] =
+  const refusals: [
+    string,
+    () => { payload: string; headers: Record<string, string> },
+    string,
+    number,
+    string,
+  ][] = [
     [
-      [
-        'forged (wrong secret)',
-        () => signedEvent({ employee_id: 'P003', record: { title: 'CEO' } }, { at: now(), secret: 'guess' }),
-        URL_HR,
-        401,
-        'webhook.bad_signature',
-      ],
-      [
-        'unsigned',
-        () => ({ payload: JSON.stringify({ employee_id: 'P003' }), headers: { 'content-type': 'application/json' } }),
-        URL_HR,
-        401,
-        'webhook.bad_signature',
-      ],
-      [
-        'stale (10 minutes old)',
-        () => signedEvent({ employee_id: 'P003', record: { title: 'CEO' } }, { at: new Date(now().getTime() - 600_000) }),
-        URL_HR,
-        401,
-        'webhook.stale',
-      ],
-      [
-        'from the future',
-        () => signedEvent({ employee_id: 'P003', record: { title: 'CEO' } }, { at: new Date(now().getTime() + 400_000) }),
-        URL_HR,
-        401,
-        'webhook.stale',
-      ],
-      [
-        'malformed JSON',
-        () => signedEvent(undefined, { at: now(), raw: '{"employee_id": "P003", ' }),
-        URL_HR,
-        400,
-        'webhook.invalid',
-      ],
-      [
-        'an invalid record',
-        () => signedEvent({ employee_id: 'P003', record: { email: 'not-an-email' } }, { at: now() }),
-        URL_HR,
-        400,
-        'webhook.invalid',
-      ],
-      [
-        'for an unknown source',
-        () => signedEvent({ employee_id: 'P003' }, { at: now() }),
-        '/api/v1/sources/payroll/events',
-        404,
-        'webhook.unknown_source',
-      ],
-      [
-        'for an unknown person without a record',
-        () => signedEvent({ employee_id: 'P999' }, { at: now() }),
-        URL_HR,
-        404,
-        'webhook.unknown_identity',
-      ],
-    ];
+      'forged (wrong secret)',
+      () =>
+        signedEvent(
+          { employee_id: 'P003', record: { title: 'CEO' } },
+          { at: now(), secret: 'guess' },
+        ),
+      URL_HR,
+      401,
+      'webhook.bad_signature',
+    ],
+    [
+      'unsigned',
+      () => ({
+        payload: JSON.stringify({ employee_id: 'P003' }),
+        headers: { 'content-type': 'application/json' },
+      }),
+      URL_HR,
+      401,
+      'webhook.bad_signature',
+    ],
+    [
+      'stale (10 minutes old)',
+      () =>
+        signedEvent(
+          { employee_id: 'P003', record: { title: 'CEO' } },
+          { at: new Date(now().getTime() - 600_000) },
+        ),
+      URL_HR,
+      401,
+      'webhook.stale',
+    ],
+    [
+      'from the future',
+      () =>
+        signedEvent(
+          { employee_id: 'P003', record: { title: 'CEO' } },
+          { at: new Date(now().getTime() + 400_000) },
+        ),
+      URL_HR,
+      401,
+      'webhook.stale',
+    ],
+    [
+      'malformed JSON',
+      () => signedEvent(undefined, { at: now(), raw: '{"employee_id": "P003", ' }),
+      URL_HR,
+      400,
+      'webhook.invalid',
+    ],
+    [
+      'an invalid record',
+      () => signedEvent({ employee_id: 'P003', record: { email: 'not-an-email' } }, { at: now() }),
+      URL_HR,
+      400,
+      'webhook.invalid',
+    ],
+    [
+      'for an unknown source',
+      () => signedEvent({ employee_id: 'P003' }, { at: now() }),
+      '/api/v1/sources/payroll/events',
+      404,
+      'webhook.unknown_source',
+    ],
+    [
+      'for an unknown person without a record',
+      () => signedEvent({ employee_id: 'P999' }, { at: now() }),
+      URL_HR,
+      404,
+      'webhook.unknown_identity',
+    ],
+  ];
 
-  it.each(refusals)('refuses an event %s: 4xx problem, audited, nothing changed', async (_what, make, url, status, code) => {
-    const before = await snapshot();
-    const head = await tw.ws.store.audit.head();
-    const res = await app.inject({ method: 'POST', url, ...make() });
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status, code, type: `urn:tenure:problem:${code}` });
-    expect(await snapshot()).toEqual(before);
-    const added = (await auditEvents(tw.ws)).filter((e) => e.seq > head.seq);
-    expect(added.map((e) => e.action)).toEqual(['webhook.refused']);
-    expect(JSON.parse(added[0]!.details)).toMatchObject({ reason: code });
-    expect(added[0]).toMatchObject({ actor: 'system', outcome: 'failure' });
-  });
+  it.each(refusals)(
+    'refuses an event %s: 4xx problem, audited, nothing changed',
+    async (_what, make, url, status, code) => {
+      const before = await snapshot();
+      const head = await tw.ws.store.audit.head();
+      const res = await app.inject({ method: 'POST', url, ...make() });
+      expect(res.statusCode).toBe(status);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({ status, code, type: `urn:tenure:problem:${code}` });
+      expect(await snapshot()).toEqual(before);
+      const added = (await auditEvents(tw.ws)).filter((e) => e.seq > head.seq);
+      expect(added.map((e) => e.action)).toEqual(['webhook.refused']);
+      expect(JSON.parse(added[0]!.details)).toMatchObject({ reason: code });
+      expect(added[0]).toMatchObject({ actor: 'system', outcome: 'failure' });
+    },
+  );
 
   it('refuses a replay of the same signed request, and a re-sent event id', async () => {
-    const ev = signedEvent({ employee_id: 'P004', event_id: 'ev-title-4', record: { title: 'Lead' } }, { at: now() });
+    const ev = signedEvent(
+      { employee_id: 'P004', event_id: 'ev-title-4', record: { title: 'Lead' } },
+      { at: now() },
+    );
     const first = await app.inject({ method: 'POST', url: URL_HR, ...ev });
     expect(first.statusCode).toBe(202);
-    await waitFor('the run', async () => (await tw.ws.store.jobs.get(first.json().job_id))?.status === 'done');
+    await waitFor(
+      'the run',
+      async () => (await tw.ws.store.jobs.get(first.json().job_id))?.status === 'done',
+    );
 
     for (const again of [
       ev,
       // Same event, signed again a second later: a new signature, the same event id.
-      signedEvent({ employee_id: 'P004', event_id: 'ev-title-4', record: { title: 'Chief' } }, { at: new Date(now().getTime() + 1000) }),
+      signedEvent(
+        { employee_id: 'P004', event_id: 'ev-title-4', record: { title: 'Chief' } },
+        { at: new Date(now().getTime() + 1000) },
+      ),
     ]) {
       const before = await snapshot();
       const head = await tw.ws.store.audit.head();
@@ -205,7 +244,10 @@ describe.each(testDialects())('HR change webhook on %s', (dialect) => {
     await scheduler.stop();
     try {
       const send = (title: string, offset: number) => {
-        const ev = signedEvent({ employee_id: 'P005', record: { title } }, { at: new Date(now().getTime() + offset) });
+        const ev = signedEvent(
+          { employee_id: 'P005', record: { title } },
+          { at: new Date(now().getTime() + offset) },
+        );
         return receiveSourceEvent(tw.ws, {
           sourceId: 'hr',
           body: Buffer.from(ev.payload),

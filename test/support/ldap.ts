@@ -61,7 +61,11 @@ export async function adminClient(d: DirectoryEnv): Promise<Client> {
 }
 
 /** Binds as someone else; resolves to the error when refused. */
-export async function tryBind(d: DirectoryEnv, dn: string, password: string): Promise<Error | undefined> {
+export async function tryBind(
+  d: DirectoryEnv,
+  dn: string,
+  password: string,
+): Promise<Error | undefined> {
   const tls = { ca: [readFileSync(d.ca)], ...(d.tlsName ? { servername: d.tlsName } : {}) };
   const c = new Client({ url: d.ldapsUrl, tlsOptions: tls, timeout: 10_000 });
   try {
@@ -172,7 +176,8 @@ export async function entryAt(
     const e = searchEntries[0];
     if (!e) return undefined;
     const out: Record<string, string[]> = {};
-    for (const [k, v] of Object.entries(e)) out[k.toLowerCase()] = (Array.isArray(v) ? v : [v]).map(String);
+    for (const [k, v] of Object.entries(e))
+      out[k.toLowerCase()] = (Array.isArray(v) ? v : [v]).map(String);
     return out;
   } catch (e) {
     if ((e as { code?: number }).code === 32) return undefined;
@@ -182,6 +187,11 @@ export async function entryAt(
 
 /** Entries matching a filter under a base: DN -> attributes. */
 export async function findEntries(admin: Client, base: string, filter: string, attributes = ['*']) {
-  const { searchEntries } = await admin.search(base, { scope: 'sub', filter, attributes, paged: { pageSize: 500 } });
+  const { searchEntries } = await admin.search(base, {
+    scope: 'sub',
+    filter,
+    attributes,
+    paged: { pageSize: 500 },
+  });
   return searchEntries;
 }

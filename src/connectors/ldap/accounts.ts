@@ -26,7 +26,7 @@ import { formatDn, normalizeDn, parseDn, rdnString } from './dn.js';
 import { isCode, LdapOpError, RC } from './errors.js';
 import { eqFilter, escapeFilterValue } from './escape.js';
 import { flavourOf } from './flavour.js';
-import { accountAttributes, type Found, loginKey, lookupAccounts, one } from './lookup.js';
+import { type Found, loginKey, lookupAccounts, one } from './lookup.js';
 import { type Entry, first } from './pool.js';
 
 export type Done = { message?: string; account_id?: string };
@@ -57,7 +57,9 @@ function existingFor(ctx: LdapCtx, op: Operation, found: Found): { entry?: Entry
   const emp = op.identity_id;
   const byEmp = emp ? (found.byEmployee.get(emp) ?? []) : [];
   if (byEmp.length > 1)
-    throw new LdapOpError(`${byEmp.length} accounts carry ${ctx.profile.employeeAttr}=${emp}: ${byEmp.map((e) => e.dn).join('; ')}`);
+    throw new LdapOpError(
+      `${byEmp.length} accounts carry ${ctx.profile.employeeAttr}=${emp}: ${byEmp.map((e) => e.dn).join('; ')}`,
+    );
   if (byEmp[0]) return { entry: byEmp[0], taken: false };
   const byLogin = one(found, op.account_id);
   if (!byLogin) return { taken: false };
@@ -88,11 +90,19 @@ async function freeLogin(ctx: LdapCtx, login: string): Promise<string> {
 
 async function loginInDomain(ctx: LdapCtx, login: string): Promise<boolean> {
   const base = ctx.profile.usersBase.filter((rdn) => rdn[0]?.type.toLowerCase() === 'dc');
-  const hits = await ctx.pool.search(formatDn(base), { filter: eqFilter('sAMAccountName', login), attributes: ['1.1'] });
+  const hits = await ctx.pool.search(formatDn(base), {
+    filter: eqFilter('sAMAccountName', login),
+    attributes: ['1.1'],
+  });
   return hits.length > 0;
 }
 
-export async function createAccount(ctx: LdapCtx, op: Operation, found: Found, managers: Managers): Promise<Done> {
+export async function createAccount(
+  ctx: LdapCtx,
+  op: Operation,
+  found: Found,
+  managers: Managers,
+): Promise<Done> {
   const problem = loginProblem(op.account_id, ctx.profile);
   if (problem) throw new LdapOpError(`login "${op.account_id}" ${problem}`);
   const { entry, taken } = existingFor(ctx, op, found);
@@ -101,21 +111,32 @@ export async function createAccount(ctx: LdapCtx, op: Operation, found: Found, m
     const login = first(entry, ctx.profile.loginAttr) ?? op.account_id;
     return {
       ...(login !== op.account_id ? { account_id: login } : {}),
-      message: ['already existed; brought to desired values', done.message].filter(Boolean).join('; '),
+      message: ['already existed; brought to desired values', done.message]
+        .filter(Boolean)
+        .join('; '),
     };
   }
   // AD logins are unique in the whole domain, not only under users_base.
-  const clash = taken || (ctx.profile.flavour === 'ad' && (await loginInDomain(ctx, op.account_id)));
+  const clash =
+    taken || (ctx.profile.flavour === 'ad' && (await loginInDomain(ctx, op.account_id)));
   return createAs(ctx, op, clash ? await freeLogin(ctx, op.account_id) : op.account_id, managers);
 }
 
-async function createAs(ctx: LdapCtx, op: Operation, login: string, managers: Managers): Promise<Done> {
+async function createAs(
+  ctx: LdapCtx,
+  op: Operation,
+  login: string,
+  managers: Managers,
+): Promise<Done> {
   const prof = ctx.profile;
   const d = desiredFor(ctx, { ...op, account_id: login }, true);
   const note = withManager(d, managers);
   const parent = containerParent(ctx, op.container);
   const rdnValue = prof.rdnAttr === prof.loginAttr ? login : (d.rdnValue ?? login);
-  const fixed: Record<string, string[]> = { objectClass: prof.userClasses, [prof.loginAttr]: [login] };
+  const fixed: Record<string, string[]> = {
+    objectClass: prof.userClasses,
+    [prof.loginAttr]: [login],
+  };
   if (prof.rdnAttr !== prof.loginAttr) fixed[prof.rdnAttr] = [rdnValue];
   const attrs = addAttributes(fixed, d.values);
   const enabled = op.enabled !== false;
@@ -127,15 +148,27 @@ async function createAs(ctx: LdapCtx, op: Operation, login: string, managers: Ma
     if (!isCode(e, RC.entryAlreadyExists)) throw e;
     // Our own earlier attempt (a lost reply, a retry) or, in AD, another account with this cn.
     const again = await lookupAccounts(ctx, [login], op.identity_id ? [op.identity_id] : []);
-    const mine = existingFor(ctx, { ...op, account_id: login }, again).entry;
-    if (mine) return { ...(await converge(ctx, op, mine, managers)), ...(login !== op.account_id ? { account_id: login } : {}) };
+    const { entry: mine, taken } = existingFor(ctx, { ...op, account_id: login }, again);
+    // Another create of this batch took the login first: take the next free one.
+    if (taken && depth < 3)
+      return createAs(ctx, op, await freeLogin(ctx, op.account_id), managers, depth + 1);
+    if (mine)
+      return {
+        ...(await converge(ctx, op, mine, managers)),
+        ...(login !== op.account_id ? { account_id: login } : {}),
+      };
     if (prof.rdnAttr === prof.loginAttr) throw e;
     dn = formatDn([[{ type: prof.rdnAttr, value: `${rdnValue} (${login})` }], ...parent]);
-    const renamed = addAttributes({ ...fixed, [prof.rdnAttr]: [`${rdnValue} (${login})`] }, d.values);
+    const renamed = addAttributes(
+      { ...fixed, [prof.rdnAttr]: [`${rdnValue} (${login})`] },
+      d.values,
+    );
     await flavour.create(ctx, dn, renamed, enabled);
   }
   const notes = [
-    login !== op.account_id ? `login "${op.account_id}" belongs to another person; created "${login}"` : undefined,
+    login !== op.account_id
+      ? `login "${op.account_id}" belongs to another person; created "${login}"`
+      : undefined,
     note,
   ].filter(Boolean);
   return {
@@ -145,7 +178,12 @@ async function createAs(ctx: LdapCtx, op: Operation, login: string, managers: Ma
 }
 
 /** Brings an existing account to what a create asked: enabled state, container, attributes. */
-async function converge(ctx: LdapCtx, op: Operation, entry: Entry, managers: Managers): Promise<Done> {
+async function converge(
+  ctx: LdapCtx,
+  op: Operation,
+  entry: Entry,
+  managers: Managers,
+): Promise<Done> {
   const flavour = flavourOf(ctx);
   const enabled = op.enabled !== false;
   let current = entry;
@@ -154,7 +192,12 @@ async function converge(ctx: LdapCtx, op: Operation, entry: Entry, managers: Man
     current = await reread(ctx, current);
   }
   if (op.container !== undefined) current = await place(ctx, current, op.container);
-  return updateEntry(ctx, { ...op, account_id: first(current, ctx.profile.loginAttr) ?? op.account_id }, current, managers);
+  return updateEntry(
+    ctx,
+    { ...op, account_id: first(current, ctx.profile.loginAttr) ?? op.account_id },
+    current,
+    managers,
+  );
 }
 
 export async function reread(ctx: LdapCtx, entry: Entry): Promise<Entry> {
@@ -169,7 +212,10 @@ async function place(ctx: LdapCtx, entry: Entry, container: string | null): Prom
   const target = containerParent(ctx, container);
   if (inDisabledContainer(ctx, entry)) {
     const rel = container ?? '';
-    const note = readState(ctx, entry, 'container') === rel ? undefined : stateChange(ctx, entry, 'container', rel);
+    const note =
+      readState(ctx, entry, 'container') === rel
+        ? undefined
+        : stateChange(ctx, entry, 'container', rel);
     if (note) await ctx.pool.modify(entry.dn, [note]);
     return note ? reread(ctx, entry) : entry;
   }
@@ -185,11 +231,21 @@ export async function moveAccount(ctx: LdapCtx, op: Operation, entry: Entry): Pr
   return moved === entry ? { message: 'already in that container' } : {};
 }
 
-export async function updateAccount(ctx: LdapCtx, op: Operation, entry: Entry, managers: Managers): Promise<Done> {
+export async function updateAccount(
+  ctx: LdapCtx,
+  op: Operation,
+  entry: Entry,
+  managers: Managers,
+): Promise<Done> {
   return updateEntry(ctx, op, entry, managers);
 }
 
-async function updateEntry(ctx: LdapCtx, op: Operation, entry: Entry, managers: Managers): Promise<Done> {
+async function updateEntry(
+  ctx: LdapCtx,
+  op: Operation,
+  entry: Entry,
+  managers: Managers,
+): Promise<Done> {
   const prof = ctx.profile;
   const d = desiredFor(ctx, op, false);
   const note = withManager(d, managers);
@@ -212,49 +268,3 @@ export async function setEnabled(ctx: LdapCtx, entry: Entry, enabled: boolean): 
   const wrote = await flavourOf(ctx).setEnabled(ctx, entry, enabled);
   return wrote ? {} : { message: enabled ? 'already enabled' : 'already disabled' };
 }
-
-/** Deletes now, or (with delete_retention_days) disables and notes when the sweep may delete it. */
-export async function deleteAccount(ctx: LdapCtx, entry: Entry): Promise<Done> {
-  const days = ctx.settings.delete_retention_days;
-  if (days === 0) {
-    await ctx.pool.del(entry.dn);
-    return {};
-  }
-  const flavour = flavourOf(ctx);
-  let current = entry;
-  if (flavour.isEnabled(ctx, current)) {
-    await flavour.setEnabled(ctx, current, false);
-    current = await reread(ctx, current);
-  }
-  const due = readState(ctx, current, 'delete-after');
-  if (due === undefined) {
-    const at = new Date(ctx.now().getTime() + days * 86_400_000).toISOString();
-    const note = stateChange(ctx, current, 'delete-after', at);
-    if (note) await ctx.pool.modify(current.dn, [note]);
-    return { message: `disabled; deleted after ${at} (delete_retention_days: ${days})` };
-  }
-  if (Date.parse(due) <= ctx.now().getTime()) {
-    await ctx.pool.del(current.dn);
-    return {};
-  }
-  return { message: `disabled; deleted after ${due}` };
-}
-
-/** Deletes accounts whose retention has run out (called at most once per connector instance). */
-export async function sweepRetained(ctx: LdapCtx): Promise<number> {
-  const prof = ctx.profile;
-  const hits = await ctx.pool.search(prof.usersBaseDn, {
-    filter: `(&${prof.userFilter}(${prof.stateAttr}=${escapeFilterValue('tenure:delete-after=')}*))`,
-    attributes: accountAttributes(ctx),
-  });
-  let deleted = 0;
-  for (const e of hits) {
-    const due = readState(ctx, e, 'delete-after');
-    if (due && Date.parse(due) <= ctx.now().getTime()) {
-      await ctx.pool.del(e.dn);
-      deleted++;
-    }
-  }
-  return deleted;
-}
-

@@ -8,7 +8,6 @@ import type { Operation, OperationResult } from '../../domain/types.js';
 import {
   createAccount,
   type Done,
-  deleteAccount,
   type Managers,
   moveAccount,
   setEnabled,
@@ -18,15 +17,9 @@ import { prepareContainers } from './containers.js';
 import type { LdapCtx } from './context.js';
 import { describeError, LdapOpError } from './errors.js';
 import { applyMemberships, leaveAllGroups } from './groups.js';
-import {
-  accountAttributes,
-  connectorAttributes,
-  type Found,
-  loginKey,
-  lookupAccounts,
-  one,
-} from './lookup.js';
+import { connectorAttributes, type Found, loginKey, lookupAccounts, one } from './lookup.js';
 import { first } from './pool.js';
+import { deleteAccount } from './retention.js';
 import { withRetry } from './retry.js';
 
 const PHASES: Operation['kind'][][] = [
@@ -36,7 +29,13 @@ const PHASES: Operation['kind'][][] = [
   ['account.disable', 'account.delete'],
 ];
 /** Within an account, in this order: move before update before enable. */
-const ORDER: Partial<Record<Operation['kind'], number>> = { 'account.move': 0, 'account.update': 1, 'account.enable': 2, 'account.disable': 0, 'account.delete': 1 };
+const ORDER: Partial<Record<Operation['kind'], number>> = {
+  'account.move': 0,
+  'account.update': 1,
+  'account.enable': 2,
+  'account.disable': 0,
+  'account.delete': 1,
+};
 
 type Results = Map<string, OperationResult>;
 
@@ -44,7 +43,11 @@ export async function applyBatch(ctx: LdapCtx, ops: Operation[]): Promise<Operat
   const results: Results = new Map();
   for (const op of ops) {
     if (op.kind === 'manual.task')
-      results.set(op.key, { key: op.key, outcome: 'failure', message: 'the ldap connector does not take manual tasks' });
+      results.set(op.key, {
+        key: op.key,
+        outcome: 'failure',
+        message: 'the ldap connector does not take manual tasks',
+      });
   }
   for (const kinds of PHASES) {
     const phase = ops.filter((o) => kinds.includes(o.kind) && !results.has(o.key));
@@ -59,7 +62,11 @@ export async function applyBatch(ctx: LdapCtx, ops: Operation[]): Promise<Operat
   return ops.map((op) => results.get(op.key) ?? failure(op, new Error('no result')));
 }
 
-const failure = (op: Operation, e: unknown): OperationResult => ({ key: op.key, outcome: 'failure', message: describeError(e) });
+const failure = (op: Operation, e: unknown): OperationResult => ({
+  key: op.key,
+  outcome: 'failure',
+  message: describeError(e),
+});
 const success = (op: Operation, d: Done): OperationResult => ({
   key: op.key,
   outcome: 'success',
@@ -67,35 +74,72 @@ const success = (op: Operation, d: Done): OperationResult => ({
   ...(d.account_id ? { account_id: d.account_id } : {}),
 });
 
+/** Accounts per lookup within a phase: lookups of one slice overlap the writes of another. */
+const SLICE = 100;
+
 async function runPhase(ctx: LdapCtx, phase: Operation[], results: Results): Promise<void> {
-  const logins = phase.map((o) => o.account_id);
   const creates = phase.filter((o) => o.kind === 'account.create');
-  const employees = creates.flatMap((o) => (o.identity_id ? [o.identity_id] : []));
   const managerIds = phase.flatMap((o) => (o.attributes?.manager ? [o.attributes.manager] : []));
-  // Memberships need only the DN and memberOf: a much smaller answer than whole entries.
-  const memberships = phase[0]!.kind.startsWith('entitlement.');
-  const attributes = memberships ? connectorAttributes(ctx) : accountAttributes(ctx);
-  const [found, managers] = await Promise.all([
-    withRetry(ctx.retry, () => lookupAccounts(ctx, logins, employees, attributes)),
+  const [managers] = await Promise.all([
     resolveManagers(ctx, managerIds),
     creates.length > 0 ? prepareContainers(ctx, creates) : undefined,
   ]);
-
-  if (memberships) return grantsAndRevokes(ctx, phase, found, results);
-
+  if (phase[0]!.kind.startsWith('entitlement.')) {
+    // Memberships need only the DN and memberOf: a much smaller answer than whole entries.
+    const found = await withRetry(ctx.retry, () =>
+      lookupAccounts(
+        ctx,
+        phase.map((o) => o.account_id),
+        [],
+        connectorAttributes(ctx),
+      ),
+    );
+    return grantsAndRevokes(ctx, phase, found, results);
+  }
   const byAccount = new Map<string, Operation[]>();
   for (const op of phase) {
     const k = loginKey(op.account_id);
     byAccount.set(k, [...(byAccount.get(k) ?? []), op]);
   }
+  const accounts = [...byAccount.values()];
+  const slices: Operation[][][] = [];
+  for (let i = 0; i < accounts.length; i += SLICE) slices.push(accounts.slice(i, i + SLICE));
+  await Promise.all(slices.map((slice) => runSlice(ctx, slice, managers, results)));
+  if (creates.length > 0) await linkLateManagers(ctx, creates, results);
+}
+
+/** Looks up a slice's accounts in one search, then runs each account's operations in order. */
+async function runSlice(
+  ctx: LdapCtx,
+  accounts: Operation[][],
+  managers: Managers,
+  results: Results,
+) {
+  const ops = accounts.flat();
+  let found: Found;
+  try {
+    found = await withRetry(ctx.retry, () =>
+      lookupAccounts(
+        ctx,
+        ops.map((o) => o.account_id),
+        ops.flatMap((o) => (o.kind === 'account.create' && o.identity_id ? [o.identity_id] : [])),
+      ),
+    );
+  } catch (e) {
+    // The lookup failed after its retries (server down): every operation of the slice fails.
+    for (const op of ops) results.set(op.key, failure(op, e));
+    return;
+  }
   await Promise.all(
-    [...byAccount.values()].map(async (list) => {
+    accounts.map(async (list) => {
       list.sort((a, b) => (ORDER[a.kind] ?? 0) - (ORDER[b.kind] ?? 0));
       for (const [i, op] of list.entries()) {
         try {
           // After a first operation (a move renames) or a failed attempt, read the entry again.
           const done = await withRetry(ctx.retry, (attempt) =>
-            attempt === 0 && i === 0 ? runOne(ctx, op, found, managers) : refetchAndRun(ctx, op, managers),
+            attempt === 0 && i === 0
+              ? runOne(ctx, op, found, managers)
+              : refetchAndRun(ctx, op, managers),
           );
           results.set(op.key, success(op, done));
         } catch (e) {
@@ -104,15 +148,23 @@ async function runPhase(ctx: LdapCtx, phase: Operation[], results: Results): Pro
       }
     }),
   );
-  if (creates.length > 0) await linkLateManagers(ctx, creates, results);
 }
 
 async function refetchAndRun(ctx: LdapCtx, op: Operation, managers: Managers): Promise<Done> {
-  const found = await lookupAccounts(ctx, [op.account_id], op.identity_id && op.kind === 'account.create' ? [op.identity_id] : []);
+  const found = await lookupAccounts(
+    ctx,
+    [op.account_id],
+    op.identity_id && op.kind === 'account.create' ? [op.identity_id] : [],
+  );
   return runOne(ctx, op, found, managers);
 }
 
-async function runOne(ctx: LdapCtx, op: Operation, found: Found, managers: Managers): Promise<Done> {
+async function runOne(
+  ctx: LdapCtx,
+  op: Operation,
+  found: Found,
+  managers: Managers,
+): Promise<Done> {
   if (op.kind === 'account.create') return createAccount(ctx, op, found, managers);
   const entry = one(found, op.account_id);
   if (!entry) {
@@ -140,15 +192,24 @@ async function runOne(ctx: LdapCtx, op: Operation, found: Found, managers: Manag
   }
 }
 
-async function grantsAndRevokes(ctx: LdapCtx, phase: Operation[], found: Found, results: Results): Promise<void> {
+async function grantsAndRevokes(
+  ctx: LdapCtx,
+  phase: Operation[],
+  found: Found,
+  results: Results,
+): Promise<void> {
   const items = [];
   for (const op of phase) {
     try {
       if (!op.entitlement) throw new LdapOpError(`${op.kind} names no entitlement`);
       const entry = one(found, op.account_id);
       if (entry) items.push({ op, entry });
-      else if (op.kind === 'entitlement.revoke') results.set(op.key, success(op, { message: 'account absent: nothing to remove' }));
-      else throw new LdapOpError(`account "${op.account_id}" not found under ${ctx.profile.usersBaseDn}`);
+      else if (op.kind === 'entitlement.revoke')
+        results.set(op.key, success(op, { message: 'account absent: nothing to remove' }));
+      else
+        throw new LdapOpError(
+          `account "${op.account_id}" not found under ${ctx.profile.usersBaseDn}`,
+        );
     } catch (e) {
       results.set(op.key, failure(op, e));
     }
@@ -161,18 +222,28 @@ async function resolveManagers(ctx: LdapCtx, ids: string[]): Promise<Managers> {
   const managers: Managers = new Map();
   if (ids.length === 0) return managers;
   const found = await withRetry(ctx.retry, () => lookupAccounts(ctx, [], ids));
-  for (const [emp, entries] of found.byEmployee) if (entries.length === 1) managers.set(emp, entries[0]!.dn);
+  for (const [emp, entries] of found.byEmployee)
+    if (entries.length === 1) managers.set(emp, entries[0]!.dn);
   return managers;
 }
 
 /** A joiner's manager may be created in the same batch: link the ones that were not found before. */
-async function linkLateManagers(ctx: LdapCtx, creates: Operation[], results: Results): Promise<void> {
+async function linkLateManagers(
+  ctx: LdapCtx,
+  creates: Operation[],
+  results: Results,
+): Promise<void> {
   const late = creates.filter((op) => {
     const r = results.get(op.key);
-    return r?.outcome === 'success' && r.message?.includes('not found in the directory: link not set');
+    return (
+      r?.outcome === 'success' && r.message?.includes('not found in the directory: link not set')
+    );
   });
   if (late.length === 0) return;
-  const managers = await resolveManagers(ctx, late.map((o) => o.attributes!.manager!)).catch(() => new Map());
+  const managers = await resolveManagers(
+    ctx,
+    late.map((o) => o.attributes!.manager!),
+  ).catch(() => new Map());
   await Promise.all(
     late.map(async (op) => {
       const r = results.get(op.key)!;
@@ -181,9 +252,20 @@ async function linkLateManagers(ctx: LdapCtx, creates: Operation[], results: Res
         const found = await lookupAccounts(ctx, [login]);
         const entry = one(found, login);
         if (!entry || !managers.has(op.attributes!.manager!)) return;
-        await updateAccount(ctx, { ...op, account_id: first(entry, ctx.profile.loginAttr) ?? login }, entry, managers);
+        await updateAccount(
+          ctx,
+          { ...op, account_id: first(entry, ctx.profile.loginAttr) ?? login },
+          entry,
+          managers,
+        );
         const rest = (r.message ?? '').split('; ').filter((m) => !m.endsWith('link not set'));
-        results.set(op.key, success(op, { ...(rest.length ? { message: rest.join('; ') } : {}), ...(r.account_id ? { account_id: r.account_id } : {}) }));
+        results.set(
+          op.key,
+          success(op, {
+            ...(rest.length ? { message: rest.join('; ') } : {}),
+            ...(r.account_id ? { account_id: r.account_id } : {}),
+          }),
+        );
       } catch {
         // The account exists; the missing link shows in the message and in reconciliation.
       }

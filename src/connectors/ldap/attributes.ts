@@ -32,7 +32,9 @@ export function desiredAttributes(op: Operation, p: Profile, o: DesiredOptions):
       d.manager = value === '' ? null : value;
     } else if (key === 'account_expires') {
       if (p.flavour !== 'ad')
-        throw new LdapOpError('account_expires is only supported by the ad flavour (accountExpires)');
+        throw new LdapOpError(
+          'account_expires is only supported by the ad flavour (accountExpires)',
+        );
       const ft = value === '' ? '0' : endOfDayFileTime(value);
       if (ft === undefined)
         throw new LdapOpError(`account_expires "${value}" is not a YYYY-MM-DD date`);
@@ -40,9 +42,12 @@ export function desiredAttributes(op: Operation, p: Profile, o: DesiredOptions):
     } else if (!ATTRIBUTE_NAME.test(key)) {
       throw new LdapOpError(`attribute "${key}" is not an LDAP attribute name`);
     } else if (p.reserved.has(key.toLowerCase())) {
-      throw new LdapOpError(`attribute "${key}" is managed by the connector and cannot be set by a policy`);
+      throw new LdapOpError(
+        `attribute "${key}" is managed by the connector and cannot be set by a policy`,
+      );
     } else if (key.toLowerCase() === p.rdnAttr.toLowerCase()) {
-      if (value === '') throw new LdapOpError(`attribute "${key}" names the entry and cannot be empty`);
+      if (value === '')
+        throw new LdapOpError(`attribute "${key}" names the entry and cannot be empty`);
       d.rdnValue = value;
     } else set(key, value);
   }
@@ -60,7 +65,8 @@ export function desiredAttributes(op: Operation, p: Profile, o: DesiredOptions):
 
 const sameValues = (name: string, current: string[], wanted: string[]): boolean => {
   if (name === 'accountexpires') {
-    const never = (v: string[]) => v.length === 0 || v.every((x) => (NEVER as readonly string[]).includes(x));
+    const never = (v: string[]) =>
+      v.length === 0 || v.every((x) => (NEVER as readonly string[]).includes(x));
     if (never(current) && never(wanted)) return true;
   }
   if (current.length !== wanted.length) return false;
@@ -77,10 +83,15 @@ export function diffChanges(entry: Entry, values: Desired['values']): Change[] {
     const current = entry.attrs.get(lower) ?? [];
     if (wanted.length === 0) {
       if (current.length > 0)
-        changes.push(new Change({ operation: 'delete', modification: new Attribute({ type: name }) }));
+        changes.push(
+          new Change({ operation: 'delete', modification: new Attribute({ type: name }) }),
+        );
     } else if (!sameValues(lower, current, wanted)) {
       changes.push(
-        new Change({ operation: 'replace', modification: new Attribute({ type: name, values: wanted }) }),
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: name, values: wanted }),
+        }),
       );
     }
   }
@@ -88,7 +99,10 @@ export function diffChanges(entry: Entry, values: Desired['values']): Change[] {
 }
 
 /** The attributes of a new entry (values only; empty ones are simply left out). */
-export function addAttributes(fixed: Record<string, string[]>, values: Desired['values']): Attribute[] {
+export function addAttributes(
+  fixed: Record<string, string[]>,
+  values: Desired['values'],
+): Attribute[] {
   const out = Object.entries(fixed).map(([type, v]) => new Attribute({ type, values: v }));
   for (const { name, values: v } of values.values())
     if (v.length > 0) out.push(new Attribute({ type: name, values: v }));
@@ -102,7 +116,8 @@ export function loginProblem(login: string, p: Profile): string | undefined {
   if (p.flavour !== 'ad') return undefined;
   if ([...login].length > 20) return 'is longer than 20 characters (sAMAccountName limit)';
   const bad = login.match(/["/\\[\]:;|=,+*?<>]/g);
-  if (bad) return `contains ${[...new Set(bad)].map((c) => `"${c}"`).join(' ')}, not allowed in a sAMAccountName`;
+  if (bad)
+    return `contains ${[...new Set(bad)].map((c) => `"${c}"`).join(' ')}, not allowed in a sAMAccountName`;
   if (login.endsWith('.')) return 'ends with "." (not allowed in a sAMAccountName)';
   return undefined;
 }

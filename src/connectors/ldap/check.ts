@@ -24,7 +24,9 @@ function tcpProbe(url: string, timeoutMs: number): Promise<Check> {
       s.destroy();
       resolve({ name: 'reachable', ok, detail });
     };
-    s.once('connect', () => done(true, `${host}:${port} answered in ${Math.round(performance.now() - started)} ms`));
+    s.once('connect', () =>
+      done(true, `${host}:${port} answered in ${Math.round(performance.now() - started)} ms`),
+    );
     s.once('timeout', () => done(false, `${host}:${port}: no answer within ${timeoutMs} ms`));
     s.once('error', (e) => done(false, `${host}:${port}: ${e.message}`));
   });
@@ -41,27 +43,51 @@ export async function checkDirectory(ctx: LdapCtx): Promise<CheckResult> {
     return { ok: false, checks };
   }
   try {
-    await ctx.pool.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['namingContexts'] });
+    await ctx.pool.search('', {
+      scope: 'base',
+      filter: '(objectClass=*)',
+      attributes: ['namingContexts'],
+    });
   } catch (e) {
     const tlsProblem = TLS_ERROR.test((e as Error).message);
-    checks.push({ name: 'tls', ok: !tlsProblem, detail: tlsProblem ? describeError(e) : tlsDetail(ctx) });
-    checks.push({ name: 'bind', ok: false, detail: tlsProblem ? 'not attempted' : `as ${s.bind_dn}: ${describeError(e)}` });
+    checks.push({
+      name: 'tls',
+      ok: !tlsProblem,
+      detail: tlsProblem ? describeError(e) : tlsDetail(ctx),
+    });
+    checks.push({
+      name: 'bind',
+      ok: false,
+      detail: tlsProblem ? 'not attempted' : `as ${s.bind_dn}: ${describeError(e)}`,
+    });
     skip('bases');
     skip('rights');
     return { ok: false, checks };
   }
   const plainAd = !ctx.pool.secure && ctx.profile.flavour === 'ad';
-  checks.push({ name: 'tls', ok: !plainAd, detail: tlsDetail(ctx) + (plainAd ? ' (ad needs TLS to set passwords)' : '') });
+  checks.push({
+    name: 'tls',
+    ok: !plainAd,
+    detail: tlsDetail(ctx) + (plainAd ? ' (ad needs TLS to set passwords)' : ''),
+  });
   checks.push({ name: 'bind', ok: true, detail: `bound as ${s.bind_dn}` });
   const bases: string[] = [];
   for (const base of [ctx.profile.usersBaseDn, ctx.profile.groupsBaseDn]) {
     try {
-      await ctx.pool.search(base, { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] });
+      await ctx.pool.search(base, {
+        scope: 'base',
+        filter: '(objectClass=*)',
+        attributes: ['1.1'],
+      });
     } catch (e) {
       bases.push(`${base}: ${describeError(e)}`);
     }
   }
-  checks.push({ name: 'bases', ok: bases.length === 0, detail: bases.length ? bases.join('; ') : `users_base and groups_base exist` });
+  checks.push({
+    name: 'bases',
+    ok: bases.length === 0,
+    detail: bases.length ? bases.join('; ') : `users_base and groups_base exist`,
+  });
   checks.push(ctx.profile.flavour === 'ad' ? await adRights(ctx) : await probeRights(ctx));
   return { ok: checks.every((c) => c.ok), checks };
 }
@@ -83,9 +109,16 @@ async function adRights(ctx: LdapCtx): Promise<Check> {
   ];
   for (const [label, dn, classes] of want) {
     try {
-      const [e] = await ctx.pool.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['allowedChildClassesEffective'] });
-      const allowed = new Set((e?.attrs.get('allowedchildclasseseffective') ?? []).map((c) => c.toLowerCase()));
-      for (const c of classes) (allowed.has(c.toLowerCase()) ? found : missing).push(`create ${c} in ${label}`);
+      const [e] = await ctx.pool.search(dn, {
+        scope: 'base',
+        filter: '(objectClass=*)',
+        attributes: ['allowedChildClassesEffective'],
+      });
+      const allowed = new Set(
+        (e?.attrs.get('allowedchildclasseseffective') ?? []).map((c) => c.toLowerCase()),
+      );
+      for (const c of classes)
+        (allowed.has(c.toLowerCase()) ? found : missing).push(`create ${c} in ${label}`);
     } catch (e) {
       missing.push(`${label}: ${describeError(e)}`);
     }
@@ -93,7 +126,12 @@ async function adRights(ctx: LdapCtx): Promise<Check> {
   return {
     name: 'rights',
     ok: missing.length === 0,
-    detail: [found.length ? `can ${found.join(', ')}` : '', missing.length ? `cannot ${missing.join(', ')}` : ''].filter(Boolean).join('; '),
+    detail: [
+      found.length ? `can ${found.join(', ')}` : '',
+      missing.length ? `cannot ${missing.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
   };
 }
 
@@ -113,7 +151,12 @@ async function probeRights(ctx: LdapCtx): Promise<Check> {
         new Attribute({ type: 'ou', values: [name] }),
       ]);
       step = 'modify';
-      await ctx.pool.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'description', values: ['tenure apps check probe'] }) })]);
+      await ctx.pool.modify(dn, [
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: 'description', values: ['tenure apps check probe'] }),
+        }),
+      ]);
       step = 'delete';
       await ctx.pool.del(dn);
       found.push(`create, modify and delete entries in ${label}`);
@@ -125,6 +168,11 @@ async function probeRights(ctx: LdapCtx): Promise<Check> {
   return {
     name: 'rights',
     ok: missing.length === 0,
-    detail: [found.length ? `can ${found.join('; ')}` : '', missing.length ? `cannot ${missing.join('; ')}` : ''].filter(Boolean).join('; '),
+    detail: [
+      found.length ? `can ${found.join('; ')}` : '',
+      missing.length ? `cannot ${missing.join('; ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
   };
 }

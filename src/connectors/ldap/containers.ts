@@ -76,7 +76,10 @@ export async function ensureContainer(ctx: LdapCtx, parent: Dn): Promise<void> {
  * Makes sure the containers a batch of creates needs exist, each checked once per connector:
  * otherwise every concurrent create in a new OU would fail, create it and retry.
  */
-export async function prepareContainers(ctx: LdapCtx, creates: { container?: string | null }[]): Promise<void> {
+export async function prepareContainers(
+  ctx: LdapCtx,
+  creates: { container?: string | null }[],
+): Promise<void> {
   const wanted = new Map<string, Dn>();
   for (const op of creates) {
     try {
@@ -95,7 +98,11 @@ export async function ensureKnown(ctx: LdapCtx, parent: Dn): Promise<void> {
   const key = normalizeDn(parent);
   if (ctx.knownContainers.has(key)) return;
   try {
-    const hit = await ctx.pool.search(formatDn(parent), { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] });
+    const hit = await ctx.pool.search(formatDn(parent), {
+      scope: 'base',
+      filter: '(objectClass=*)',
+      attributes: ['1.1'],
+    });
     if (hit.length > 0) {
       ctx.knownContainers.add(key);
       return;
@@ -137,15 +144,26 @@ export function readState(ctx: LdapCtx, entry: Entry, key: string): string | und
 }
 
 /** The change that sets (or with undefined, removes) one note, keeping every other value. */
-export function stateChange(ctx: LdapCtx, entry: Entry, key: string, value: string | undefined): Change | undefined {
+export function stateChange(
+  ctx: LdapCtx,
+  entry: Entry,
+  key: string,
+  value: string | undefined,
+): Change | undefined {
   const name = ctx.profile.stateAttr;
   const current = entry.attrs.get(name.toLowerCase()) ?? [];
   const tag = `${PREFIX}${key}=`;
-  const next = [...current.filter((v) => !v.startsWith(tag)), ...(value === undefined ? [] : [`${tag}${value}`])];
+  const next = [
+    ...current.filter((v) => !v.startsWith(tag)),
+    ...(value === undefined ? [] : [`${tag}${value}`]),
+  ];
   if (next.length === current.length && next.every((v, i) => v === current[i])) return undefined;
   return next.length === 0
     ? new Change({ operation: 'delete', modification: new Attribute({ type: name }) })
-    : new Change({ operation: 'replace', modification: new Attribute({ type: name, values: next }) });
+    : new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: name, values: next }),
+      });
 }
 
 /** Values of the state attribute that are not the connector's notes (what read() may show). */

@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatDn, normalizeDn, parseDn, rdnString, relativeRdns, sameDn } from './dn.js';
 
-const HOSTILE = ['a+b"c\\<d>;e=f', '#hash', ' padded ', '*)(uid=*', 'Zoë Ñúñez', '王小明', "O'Brien, Jr."];
+const HOSTILE = [
+  'a+b"c\\<d>;e=f',
+  '#hash',
+  ' padded ',
+  '*)(uid=*',
+  'Zoë Ñúñez',
+  '王小明',
+  "O'Brien, Jr.",
+];
 
 describe('parseDn / formatDn', () => {
   it('parses escapes, hex pairs (UTF-8) and multi-valued RDNs', () => {
@@ -38,7 +46,10 @@ describe('parseDn / formatDn', () => {
   it('round-trips any value (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), (a, b) => {
-        const dn = [[{ type: 'cn', value: a }], [{ type: 'ou', value: b.replace(/[\uD800-\uDFFF]/g, '') }]];
+        const dn = [
+          [{ type: 'cn', value: a }],
+          [{ type: 'ou', value: b.replace(/[\uD800-\uDFFF]/g, '') }],
+        ];
         expect(parseDn(formatDn(dn))).toEqual(dn);
       }),
     );
@@ -57,7 +68,9 @@ describe('parseDn / formatDn', () => {
 
 describe('comparison and relative DNs', () => {
   it('compares case-insensitively and ignores escaping style', () => {
-    expect(sameDn('CN=Jane\\2c Doe,OU=People,DC=Example', 'cn=jane\\, doe,ou=people,dc=example')).toBe(true);
+    expect(
+      sameDn('CN=Jane\\2c Doe,OU=People,DC=Example', 'cn=jane\\, doe,ou=people,dc=example'),
+    ).toBe(true);
     expect(normalizeDn('uid=a+cn=b,dc=x')).toBe(normalizeDn('cn=B+uid=A,dc=x'));
     expect(sameDn('cn=a,dc=x', 'cn=b,dc=x')).toBe(false);
   });

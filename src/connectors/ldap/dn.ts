@@ -92,12 +92,10 @@ const formatAva = (a: Ava): string =>
   a.raw ? `${a.type}=${a.value}` : `${a.type}=${escapeDnValue(a.value)}`;
 
 /** Writes RDNs back as an RFC 4514 string, every value escaped. */
-export const formatDn = (dn: Dn): string =>
-  dn.map((rdn) => rdn.map(formatAva).join('+')).join(',');
+export const formatDn = (dn: Dn): string => dn.map((rdn) => rdn.map(formatAva).join('+')).join(',');
 
 /** One `type=value` RDN string, the value escaped. */
-export const rdnString = (type: string, value: string): string =>
-  `${type}=${escapeDnValue(value)}`;
+export const rdnString = (type: string, value: string): string => `${type}=${escapeDnValue(value)}`;
 
 /**
  * A comparison key: types and values lower-cased, multi-valued RDNs sorted. Directory names
@@ -120,14 +118,17 @@ function normalizeParsed(parsed: Dn): string {
   return parsed
     .map((rdn) =>
       rdn
-        .map((a) => `${a.type.toLowerCase()}=${escapeDnValue(a.value.normalize('NFC').toLowerCase())}`)
+        .map(
+          (a) => `${a.type.toLowerCase()}=${escapeDnValue(a.value.normalize('NFC').toLowerCase())}`,
+        )
         .sort()
         .join('+'),
     )
     .join(',');
 }
 
-export const sameDn = (a: string | Dn, b: string | Dn): boolean => normalizeDn(a) === normalizeDn(b);
+export const sameDn = (a: string | Dn, b: string | Dn): boolean =>
+  normalizeDn(a) === normalizeDn(b);
 
 /** The RDNs of `dn` below `base`, or undefined when `dn` is not `base` or under it. */
 export function relativeRdns(dn: Dn, base: Dn): Dn | undefined {

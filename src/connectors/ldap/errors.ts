@@ -67,7 +67,10 @@ export function isTransient(e: unknown): boolean {
 export function describeError(e: unknown): string {
   const code = resultCode(e);
   // ldapts appends " Code: 0x20"; with no server text that is all there is.
-  const text = ((e as Error)?.message ?? String(e)).replace(/\s*Code: 0x[0-9a-f]+$/i, '').replace(/\s+/g, ' ').trim();
+  const text = ((e as Error)?.message ?? String(e))
+    .replace(/\s*Code: 0x[0-9a-f]+$/i, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const on = (e as { dn?: string })?.dn;
   if (code !== undefined)
     return `${NAMES[code] ?? 'ldap error'} (${code})${text ? `: ${text}` : ''}${on !== undefined ? ` on ${on}` : ''}`;

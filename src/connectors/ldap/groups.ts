@@ -23,7 +23,9 @@ export function groupDn(ctx: LdapCtx, entitlement: string): string {
 
 /** Reverse of groupDn: normalized group DN -> entitlement id; undefined for unmanaged groups. */
 export function entitlementOf(ctx: LdapCtx): (dn: string) => string | undefined {
-  const mapped = new Map(Object.entries(ctx.settings.groups).map(([id, dn]) => [normalizeDn(dn), id]));
+  const mapped = new Map(
+    Object.entries(ctx.settings.groups).map(([id, dn]) => [normalizeDn(dn), id]),
+  );
   return (dn) => {
     let parsed: ReturnType<typeof parseDn>;
     try {
@@ -73,7 +75,11 @@ const fail = (r: Results, op: Operation, e: unknown) =>
   r.set(op.key, { key: op.key, outcome: 'failure', message: describeError(e) });
 
 /** Applies grants and revokes whose accounts are resolved; sets one result per operation. */
-export async function applyMemberships(ctx: LdapCtx, items: Item[], results: Results): Promise<void> {
+export async function applyMemberships(
+  ctx: LdapCtx,
+  items: Item[],
+  results: Results,
+): Promise<void> {
   const byGroup = new Map<string, { dn: string; add: Item[]; remove: Item[] }>();
   await Promise.all(
     items.map(async (it) => {
@@ -81,7 +87,8 @@ export async function applyMemberships(ctx: LdapCtx, items: Item[], results: Res
       const member = await isMember(ctx, dn, it.entry);
       const grant = it.op.kind === 'entitlement.grant';
       if (grant && member) return ok(results, it.op, 'already a member');
-      if (!grant && !member) return ok(results, it.op, member === undefined ? 'group absent' : 'not a member');
+      if (!grant && !member)
+        return ok(results, it.op, member === undefined ? 'group absent' : 'not a member');
       const key = normalizeDn(dn);
       let g = byGroup.get(key);
       if (!g) byGroup.set(key, (g = { dn, add: [], remove: [] }));
@@ -125,7 +132,10 @@ async function createGroup(ctx: LdapCtx, dn: string, members: string[]): Promise
     new Attribute({ type: 'objectClass', values: ctx.profile.groupClasses }),
     new Attribute({ type: 'cn', values: [cn] }),
     // groupOfNames needs a member from the start; the placeholder stays so it never empties.
-    new Attribute({ type: 'member', values: ad ? members : [ctx.settings.placeholder_member, ...members] }),
+    new Attribute({
+      type: 'member',
+      values: ad ? members : [ctx.settings.placeholder_member, ...members],
+    }),
   ]);
 }
 
@@ -134,7 +144,13 @@ const alreadyDone = (op: 'add' | 'delete', e: unknown) =>
     ? isCode(e, RC.typeOrValueExists) || isCode(e, RC.entryAlreadyExists)
     : isCode(e, RC.noSuchAttribute) || isCode(e, RC.unwillingToPerform);
 
-async function write(ctx: LdapCtx, group: string, op: 'add' | 'delete', items: Item[], results: Results) {
+async function write(
+  ctx: LdapCtx,
+  group: string,
+  op: 'add' | 'delete',
+  items: Item[],
+  results: Results,
+) {
   const dns = items.map((i) => i.entry.dn);
   try {
     await withRetry(ctx.retry, () => writeOnce(ctx, group, op, dns));
@@ -142,7 +158,10 @@ async function write(ctx: LdapCtx, group: string, op: 'add' | 'delete', items: I
     return;
   } catch (e) {
     if (items.length === 1 || isTransient(e)) {
-      for (const it of items) alreadyDone(op, e) ? ok(results, it.op, op === 'add' ? 'already a member' : 'not a member') : fail(results, it.op, e);
+      for (const it of items)
+        alreadyDone(op, e)
+          ? ok(results, it.op, op === 'add' ? 'already a member' : 'not a member')
+          : fail(results, it.op, e);
       return;
     }
   }

@@ -9,7 +9,6 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { TenureError } from '../../domain/errors.js';
 import type { ConnectorFactory } from '../contract.js';
-import { sweepRetained } from './accounts.js';
 import { applyBatch } from './apply.js';
 import { checkDirectory } from './check.js';
 import type { LdapCtx } from './context.js';
@@ -17,6 +16,7 @@ import { describeError } from './errors.js';
 import { createPool } from './pool.js';
 import { resolveProfile } from './profile.js';
 import { readAccounts } from './read.js';
+import { sweepRetained } from './retention.js';
 import { type LdapSettings, ldapSettingsSchema } from './settings.js';
 
 function tlsOptions(s: LdapSettings, baseDir: string): ConnectionOptions {
@@ -26,7 +26,9 @@ function tlsOptions(s: LdapSettings, baseDir: string): ConnectionOptions {
     try {
       o.ca = readFileSync(file);
     } catch (e) {
-      throw new TenureError('app.ldap_ca_file', `tls.ca_file ${file}: ${(e as Error).message}`, { file });
+      throw new TenureError('app.ldap_ca_file', `tls.ca_file ${file}: ${(e as Error).message}`, {
+        file,
+      });
     }
   }
   if (s.tls.servername) o.servername = s.tls.servername;
@@ -41,7 +43,10 @@ export const ldapConnector: ConnectorFactory<LdapSettings> = {
   async create(c) {
     const s = c.config;
     if (s.tls.starttls && s.url.startsWith('ldaps:'))
-      throw new TenureError('app.ldap_tls', 'tls.starttls is for ldap:// URLs; ldaps:// is TLS already');
+      throw new TenureError(
+        'app.ldap_tls',
+        'tls.starttls is for ldap:// URLs; ldaps:// is TLS already',
+      );
     const pool = createPool({
       url: s.url,
       bindDn: s.bind_dn,
@@ -58,7 +63,11 @@ export const ldapConnector: ConnectorFactory<LdapSettings> = {
       settings: s,
       profile: resolveProfile(s),
       pool,
-      retry: { retries: s.retries, backoffMs: s.retry_backoff_ms, ...(c.signal ? { signal: c.signal } : {}) },
+      retry: {
+        retries: s.retries,
+        backoffMs: s.retry_backoff_ms,
+        ...(c.signal ? { signal: c.signal } : {}),
+      },
       log: c.log,
       now: () => new Date(),
       knownContainers: new Set(),
@@ -74,7 +83,10 @@ export const ldapConnector: ConnectorFactory<LdapSettings> = {
             const n = await sweepRetained(ctx);
             if (n > 0) c.log.info({ deleted: n }, 'ldap: deleted accounts past their retention');
           } catch (e) {
-            c.log.warn({ error: describeError(e) }, 'ldap: retention sweep failed; retried next run');
+            c.log.warn(
+              { error: describeError(e) },
+              'ldap: retention sweep failed; retried next run',
+            );
           }
         }
         yield* await applyBatch(ctx, ops);

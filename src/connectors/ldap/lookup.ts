@@ -2,10 +2,11 @@
  * Finds accounts by login and by employee id in few searches: one OR-filter per chunk of names,
  * every value filter-escaped, run in parallel over the pool.
  */
+
+import type { LdapCtx } from './context.js';
 import { LdapOpError } from './errors.js';
 import { eqFilter } from './escape.js';
 import { type Entry, first } from './pool.js';
-import type { LdapCtx } from './context.js';
 
 /** Terms per OR filter: one round trip per batch, the filter still small (~20 KB). */
 const CHUNK = 500;
@@ -76,6 +77,8 @@ const push = (m: Map<string, Entry[]>, k: string, e: Entry) => {
 export function one(found: Found, login: string): Entry | undefined {
   const list = found.byLogin.get(loginKey(login)) ?? [];
   if (list.length > 1)
-    throw new LdapOpError(`${list.length} entries have this login: ${list.map((e) => e.dn).join('; ')}`);
+    throw new LdapOpError(
+      `${list.length} entries have this login: ${list.map((e) => e.dn).join('; ')}`,
+    );
   return list[0];
 }

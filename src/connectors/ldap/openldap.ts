@@ -19,7 +19,10 @@ import type { Entry } from './pool.js';
 
 const locked = (ctx: LdapCtx, entry: Entry): boolean => {
   const { lock_attribute, lock_value } = ctx.settings.disable;
-  return lock_attribute !== null && (entry.attrs.get(lock_attribute.toLowerCase()) ?? []).includes(lock_value);
+  return (
+    lock_attribute !== null &&
+    (entry.attrs.get(lock_attribute.toLowerCase()) ?? []).includes(lock_value)
+  );
 };
 
 export const openldapFlavour: Flavour = {
@@ -27,7 +30,10 @@ export const openldapFlavour: Flavour = {
 
   async create(ctx, dn, attrs, enabled) {
     const { lock_attribute, lock_value, move_to } = ctx.settings.disable;
-    const all = !enabled && lock_attribute ? [...attrs, new Attribute({ type: lock_attribute, values: [lock_value] })] : attrs;
+    const all =
+      !enabled && lock_attribute
+        ? [...attrs, new Attribute({ type: lock_attribute, values: [lock_value] })]
+        : attrs;
     await ctx.pool.add(dn, all);
     if (!enabled && move_to !== undefined) {
       const entry: Entry = { dn, attrs: new Map() };
@@ -41,8 +47,14 @@ export const openldapFlavour: Flavour = {
     if (lock_attribute !== null && locked(ctx, entry) === enabled) {
       await ctx.pool.modify(entry.dn, [
         enabled
-          ? new Change({ operation: 'delete', modification: new Attribute({ type: lock_attribute }) })
-          : new Change({ operation: 'replace', modification: new Attribute({ type: lock_attribute, values: [lock_value] }) }),
+          ? new Change({
+              operation: 'delete',
+              modification: new Attribute({ type: lock_attribute }),
+            })
+          : new Change({
+              operation: 'replace',
+              modification: new Attribute({ type: lock_attribute, values: [lock_value] }),
+            }),
       ]);
       wrote = true;
     }
@@ -53,7 +65,9 @@ export const openldapFlavour: Flavour = {
       const note = stateChange(ctx, entry, 'container', from);
       if (note) await ctx.pool.modify(entry.dn, [note]);
       const target = containerParent(ctx, move_to);
-      await withContainer(ctx, target, () => ctx.pool.modifyDN(entry.dn, `${rdn},${formatDn(target)}`));
+      await withContainer(ctx, target, () =>
+        ctx.pool.modifyDN(entry.dn, `${rdn},${formatDn(target)}`),
+      );
       return true;
     }
     if (enabled && inDisabledContainer(ctx, entry)) {

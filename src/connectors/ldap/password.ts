@@ -24,5 +24,4 @@ export function randomPassword(length: number): string {
 }
 
 /** The unicodePwd value AD wants: the password in double quotes, UTF-16LE. */
-export const unicodePwd = (password: string): Buffer =>
-  Buffer.from(`"${password}"`, 'utf16le');
+export const unicodePwd = (password: string): Buffer => Buffer.from(`"${password}"`, 'utf16le');

@@ -4,7 +4,7 @@
  * Lost connections are re-opened (StartTLS + bind again) by the next operation that needs them.
  */
 import { connect as netConnect, Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import { type Attribute, type Change, Client } from 'ldapts';
 import { ldapStats } from './stats.js';
 
@@ -33,7 +33,12 @@ export type SearchOptions = {
   attributes: string[];
 };
 
-export type TlsInfo = { protocol: string | null; authorized: boolean; subject: string; error?: string };
+export type TlsInfo = {
+  protocol: string | null;
+  authorized: boolean;
+  subject: string;
+  error?: string;
+};
 
 type Conn = {
   client: Client;
@@ -41,6 +46,8 @@ type Conn = {
   ready: Promise<void> | null;
   /** Sockets may only be opened while we (re)connect, never implicitly by ldapts mid-operation. */
   allowConnect: boolean;
+  /** The socket closed: the next operation gets a fresh client (see makeClient). */
+  dead: boolean;
   tls?: TlsInfo;
 };
 
@@ -58,50 +65,75 @@ export function createPool(o: PoolOptions) {
     return s;
   };
 
-  const newConn = (): Conn => {
-    const conn: Conn = { inflight: 0, ready: null, allowConnect: false } as Conn;
-    const track = (s: TLSSocket) => {
-      s.once('secureConnect', () => {
-        const cert = s.getPeerCertificate();
-        conn.tls = {
-          protocol: s.getProtocol(),
-          authorized: s.authorized,
-          subject: cert?.subject ? String(cert.subject.CN ?? '') : '',
-          ...(s.authorizationError ? { error: String(s.authorizationError) } : {}),
-        };
-      });
-      return s;
-    };
-    conn.client = new Client({
+  /**
+   * ldapts does not notice a StartTLS session closing (it listens on the plain socket it
+   * replaced), so a closed socket marks the connection dead here, and the plain socket is
+   * destroyed too so ldapts rejects what was in flight on it.
+   */
+  const watch = (conn: Conn, s: Socket, under?: Socket) => {
+    s.once('close', () => {
+      conn.dead = true;
+      under?.destroy();
+    });
+    return s;
+  };
+
+  const makeClient = (conn: Conn): Client =>
+    new Client({
       url: o.url,
       connectTimeout: o.connectTimeoutMs,
       timeout: o.operationTimeoutMs,
       ...(o.url.startsWith('ldaps:') ? { tlsOptions: o.tls } : {}),
       createConnection: ((port: number, host: string) =>
-        conn.allowConnect ? netConnect(port, host) : lostSocket()) as typeof netConnect,
+        conn.allowConnect
+          ? watch(conn, netConnect(port, host))
+          : lostSocket()) as typeof netConnect,
       createSecureConnection: ((...args: unknown[]) => {
         if (!conn.allowConnect) return lostSocket();
         // ldaps: (port, host, options); StartTLS: (options with the plain socket).
-        const s =
-          typeof args[0] === 'number'
-            ? tlsConnect(args[0], args[1] as string, { ...(args[2] as ConnectionOptions) })
-            : tlsConnect(args[0] as ConnectionOptions);
-        return track(s);
+        const upgrade = typeof args[0] !== 'number';
+        const s = upgrade
+          ? tlsConnect(args[0] as ConnectionOptions)
+          : tlsConnect(args[0] as number, args[1] as string, { ...(args[2] as ConnectionOptions) });
+        s.once('secureConnect', () => {
+          const cert = s.getPeerCertificate();
+          conn.tls = {
+            protocol: s.getProtocol(),
+            authorized: s.authorized,
+            subject: cert?.subject ? String(cert.subject.CN ?? '') : '',
+            ...(s.authorizationError ? { error: String(s.authorizationError) } : {}),
+          };
+        });
+        return watch(
+          conn,
+          s,
+          upgrade ? ((args[0] as ConnectionOptions).socket as Socket) : undefined,
+        );
       }) as typeof tlsConnect,
     });
+
+  const newConn = (): Conn => {
+    const conn = { inflight: 0, ready: null, allowConnect: false, dead: false } as unknown as Conn;
+    conn.client = makeClient(conn);
     return conn;
   };
 
   /** Connects, upgrades with StartTLS if asked, and binds; shared by concurrent callers. */
   const ensureReady = (conn: Conn): Promise<void> => {
-    if (conn.client.isBound) return Promise.resolve();
+    if (!conn.dead && conn.client.isBound) return Promise.resolve();
     conn.ready ??= (async () => {
+      if (conn.dead) {
+        // Nothing to unbind on a closed socket: start over with a new client.
+        conn.client = makeClient(conn);
+        conn.dead = false;
+      }
       conn.allowConnect = true;
       try {
         if (o.starttls) await conn.client.startTLS({ ...o.tls });
         await conn.client.bind(o.bindDn, o.password());
       } catch (e) {
-        await conn.client.unbind().catch(() => {});
+        if (!conn.dead) await conn.client.unbind().catch(() => {});
+        conn.dead = true;
         throw e;
       } finally {
         conn.allowConnect = false;
@@ -206,7 +238,7 @@ export function createPool(o: PoolOptions) {
     async close(): Promise<void> {
       closed = true;
       for (const w of waiting.splice(0)) w();
-      await Promise.all(conns.map((c) => c.client.unbind().catch(() => {})));
+      await Promise.all(conns.map((c) => (c.dead ? undefined : c.client.unbind().catch(() => {}))));
       conns.length = 0;
     },
   };

@@ -55,7 +55,9 @@ export function resolveProfile(s: LdapSettings): Profile {
       ...s.object_classes,
     ]),
     // Computers are objectClass=user too in AD; objectCategory=person leaves them out.
-    userFilter: ad ? '(&(objectCategory=person)(objectClass=user))' : eqFilter('objectClass', 'inetOrgPerson'),
+    userFilter: ad
+      ? '(&(objectCategory=person)(objectClass=user))'
+      : eqFilter('objectClass', 'inetOrgPerson'),
     groupClasses: ad ? ['top', 'group'] : ['groupOfNames'],
     usersBase,
     groupsBase,

@@ -15,12 +15,39 @@ import { type Entry, first } from './pool.js';
 
 /** What AD returns for `*` that is bookkeeping, not something a policy manages. */
 const AD_DEFAULT = [
-  'cn', 'sn', 'givenName', 'initials', 'displayName', 'description', 'mail', 'title', 'department',
-  'company', 'division', 'employeeType', 'physicalDeliveryOfficeName', 'l', 'st', 'c', 'co',
-  'streetAddress', 'postalCode', 'telephoneNumber', 'mobile', 'userPrincipalName', 'manager',
-  'accountExpires', 'info',
+  'cn',
+  'sn',
+  'givenName',
+  'initials',
+  'displayName',
+  'description',
+  'mail',
+  'title',
+  'department',
+  'company',
+  'division',
+  'employeeType',
+  'physicalDeliveryOfficeName',
+  'l',
+  'st',
+  'c',
+  'co',
+  'streetAddress',
+  'postalCode',
+  'telephoneNumber',
+  'mobile',
+  'userPrincipalName',
+  'manager',
+  'accountExpires',
+  'info',
 ];
-const ALWAYS_HIDDEN = ['objectclass', 'memberof', 'userpassword', 'unicodepwd', 'structuralobjectclass'];
+const ALWAYS_HIDDEN = [
+  'objectclass',
+  'memberof',
+  'userpassword',
+  'unicodepwd',
+  'structuralobjectclass',
+];
 
 export async function* readAccounts(ctx: LdapCtx): AsyncIterable<AccountRecord> {
   const p = ctx.profile;
@@ -32,7 +59,9 @@ export async function* readAccounts(ctx: LdapCtx): AsyncIterable<AccountRecord> 
     ...ALWAYS_HIDDEN,
     p.loginAttr.toLowerCase(),
     p.employeeAttr.toLowerCase(),
-    ...(p.flavour === 'openldap' && s.disable.lock_attribute ? [s.disable.lock_attribute.toLowerCase()] : []),
+    ...(p.flavour === 'openldap' && s.disable.lock_attribute
+      ? [s.disable.lock_attribute.toLowerCase()]
+      : []),
     ...(p.flavour === 'ad' ? ['useraccountcontrol'] : []),
   ]);
   const groupsOf = await membershipIndex(ctx);
@@ -56,16 +85,25 @@ export async function* readAccounts(ctx: LdapCtx): AsyncIterable<AccountRecord> 
         entitlements: entitlementsOf(e, groupsOf, entitlement),
         employee_id: emp,
       };
-      pending.push({ record, ...(e.attrs.has('manager') ? { manager: first(e, 'manager')! } : {}) });
+      pending.push({
+        record,
+        ...(e.attrs.has('manager') ? { manager: first(e, 'manager')! } : {}),
+      });
     }
   }
   for (const { record, manager } of pending) {
-    if (manager !== undefined) record.attributes.manager = employeeByDn.get(normalizeDn(manager)) ?? manager;
+    if (manager !== undefined)
+      record.attributes.manager = employeeByDn.get(normalizeDn(manager)) ?? manager;
     yield record;
   }
 }
 
-function attributesOf(ctx: LdapCtx, e: Entry, hidden: Set<string>, wanted?: string[]): Record<string, string> {
+function attributesOf(
+  ctx: LdapCtx,
+  e: Entry,
+  hidden: Set<string>,
+  wanted?: string[],
+): Record<string, string> {
   const names = wanted ? new Map(wanted.map((w) => [w.toLowerCase(), w])) : undefined;
   const out: Record<string, string> = {};
   for (const [lower, values] of e.attrs) {
@@ -87,7 +125,32 @@ function attributesOf(ctx: LdapCtx, e: Entry, hidden: Set<string>, wanted?: stri
 
 /** Attribute names as policies usually write them (the server may answer in any case). */
 const CANON = new Map(
-  ['cn', 'sn', 'givenName', 'displayName', 'mail', 'title', 'departmentNumber', 'employeeType', 'telephoneNumber', 'mobile', 'description', 'ou', 'o', 'l', 'st', 'street', 'postalCode', 'userPrincipalName', 'manager', 'initials', 'labeledURI', 'preferredLanguage', 'roomNumber', 'businessCategory'].map((n) => [n.toLowerCase(), n]),
+  [
+    'cn',
+    'sn',
+    'givenName',
+    'displayName',
+    'mail',
+    'title',
+    'departmentNumber',
+    'employeeType',
+    'telephoneNumber',
+    'mobile',
+    'description',
+    'ou',
+    'o',
+    'l',
+    'st',
+    'street',
+    'postalCode',
+    'userPrincipalName',
+    'manager',
+    'initials',
+    'labeledURI',
+    'preferredLanguage',
+    'roomNumber',
+    'businessCategory',
+  ].map((n) => [n.toLowerCase(), n]),
 );
 const canonical = (lower: string) => CANON.get(lower) ?? lower;
 
@@ -122,7 +185,11 @@ const safeNormalize = (dn: string) => {
   }
 };
 
-function entitlementsOf(e: Entry, index: Index, entitlement: (dn: string) => string | undefined): string[] {
+function entitlementsOf(
+  e: Entry,
+  index: Index,
+  entitlement: (dn: string) => string | undefined,
+): string[] {
   const groups = index ? index(e.dn) : (e.attrs.get('memberof') ?? []);
   const ids = groups.map(entitlement).filter((x): x is string => x !== undefined);
   return [...new Set(ids)].sort();

@@ -5,7 +5,10 @@ export type RetryPolicy = { retries: number; backoffMs: number; signal?: AbortSi
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function withRetry<T>(policy: RetryPolicy, fn: (attempt: number) => Promise<T>): Promise<T> {
+export async function withRetry<T>(
+  policy: RetryPolicy,
+  fn: (attempt: number) => Promise<T>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn(attempt);

@@ -1,8 +1,8 @@
 /** The ldap connector's settings (tenure.yaml `applications[].settings`), validated by zod. */
 import { z } from 'zod';
 import { secretRef } from '../../config/schema.js';
-import { ATTRIBUTE_NAME } from './escape.js';
 import { parseDn } from './dn.js';
+import { ATTRIBUTE_NAME } from './escape.js';
 
 const dn = (what: string) =>
   z.string().superRefine((v, ctx) => {
@@ -77,14 +77,15 @@ export const ldapSettingsSchema = z.strictObject({
   /** account.delete disables at once and deletes this many days later (0 = delete at once). */
   delete_retention_days: z.number().int().min(0).max(3650).default(0),
   /** ad: userPrincipalName = <sAMAccountName>@<upn_suffix> unless a policy sets it. */
-  upn_suffix: z.string().regex(/^[^@\s]+$/, 'must be a domain, without "@"').optional(),
+  upn_suffix: z
+    .string()
+    .regex(/^[^@\s]+$/, 'must be a domain, without "@"')
+    .optional(),
   /** ad: length of the random initial password (never shown; the user resets it). */
   initial_password_length: z.number().int().min(14).max(128).default(24),
   /** Attributes read() returns; default: openldap every user attribute, ad a common set. */
   read_attributes: z.array(attribute).optional(),
-  timeouts: z
-    .strictObject({ connect_ms: ms(5_000), operation_ms: ms(30_000) })
-    .prefault({}),
+  timeouts: z.strictObject({ connect_ms: ms(5_000), operation_ms: ms(30_000) }).prefault({}),
   /** Connections kept open to the server. */
   pool_size: z.number().int().min(1).max(32).default(4),
   /** Operations in flight per connection (pipelining). */

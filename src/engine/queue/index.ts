@@ -30,11 +30,7 @@ export type Queue = {
 
 export const RUNS_QUEUE = 'runs';
 
-export function createQueue(deps: {
-  store: Store;
-  clock: Clock;
-  backoff?: BackoffPolicy;
-}): Queue {
+export function createQueue(deps: { store: Store; clock: Clock; backoff?: BackoffPolicy }): Queue {
   const { store, clock } = deps;
   const backoff = deps.backoff ?? DEFAULT_BACKOFF;
   const now = () => clock().toISOString();
@@ -45,7 +41,9 @@ export function createQueue(deps: {
     complete: (job, owner, result) => store.jobs.complete(job.id, owner, result, now()),
     fail(job, owner, error, opts = {}) {
       const at = clock();
-      const retry = opts.permanent ? null : nextAttemptAt(job.attempts, job.max_attempts, at, backoff);
+      const retry = opts.permanent
+        ? null
+        : nextAttemptAt(job.attempts, job.max_attempts, at, backoff);
       return store.jobs.fail(job.id, owner, error, retry?.toISOString() ?? null, at.toISOString());
     },
     release: (job, owner) => store.jobs.release(job.id, owner, now()),

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseDuration, type ScheduleName } from '../../config/scheduler-schema.js';
 import type { Clock } from '../../domain/types.js';
+import type { JobRow } from '../../store/jobs-types.js';
 import { createQueue, type Queue, RUNS_QUEUE } from '../queue/index.js';
 import type { Logger, Workspace } from '../workspace.js';
 import { JOB_HANDLERS, type JobHandler, type JobHooks, type JobOutcome } from './handlers.js';
@@ -14,7 +15,6 @@ import { MAX_ATTEMPTS, PRIORITY } from './job-kinds.js';
 import { createLeaderElection, type LeaderInfo } from './leader.js';
 import { planSchedules, type ScheduleDef } from './slots.js';
 import { createWorker } from './worker.js';
-import type { JobRow } from '../../store/jobs-types.js';
 
 export type SchedulerIntervals = {
   /** Leader election and due-schedule check. */
@@ -103,7 +103,13 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const iv = { ...DEFAULT_INTERVALS, ...opts.intervals };
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const queue = createQueue({ store: ws.store, clock });
-  const election = createLeaderElection({ store: ws.store, owner, clock, log, ttlMs: iv.leaderTtlMs });
+  const election = createLeaderElection({
+    store: ws.store,
+    owner,
+    clock,
+    log,
+    ttlMs: iv.leaderTtlMs,
+  });
   const worker = createWorker({
     ws,
     queue,
@@ -156,7 +162,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         if (!(e instanceof SlotTaken)) log.warn({ err: e, schedule: f.name }, 'could not queue');
       }
     }
-    for (const r of reschedule) await ws.store.schedules.advance(r.name, r.expected, r.next, null, ts);
+    for (const r of reschedule)
+      await ws.store.schedules.advance(r.name, r.expected, r.next, null, ts);
   };
 
   const purge = async () => {
@@ -165,7 +172,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     lastPurge = now;
     const jobs = await ws.store.jobs.purge(new Date(now - iv.retentionMs).toISOString());
     const replays = await ws.store.webhookReplays.purge(new Date(now).toISOString());
-    if (jobs + replays > 0) log.info({ jobs, replays }, 'purged finished jobs and expired webhook keys');
+    if (jobs + replays > 0)
+      log.info({ jobs, replays }, 'purged finished jobs and expired webhook keys');
   };
 
   const leadOnce = async () => {

@@ -40,7 +40,8 @@ export function createLeaderElection(deps: {
       } catch (err) {
         log.warn({ err }, 'leader election: could not reach the store');
       }
-      if (now !== leading) log.info({ owner }, now ? 'became scheduler leader' : 'lost scheduler leadership');
+      if (now !== leading)
+        log.info({ owner }, now ? 'became scheduler leader' : 'lost scheduler leadership');
       leading = now;
       return now;
     },

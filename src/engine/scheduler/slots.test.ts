@@ -68,12 +68,19 @@ describe('planSchedules', () => {
   it('leaves future slots alone, and pulls in one beyond a shortened interval', () => {
     const plan = planSchedules(
       defs,
-      [state('import_and_run', '2026-11-26T10:00:00.000Z'), state('lifecycle_tick', '2026-11-26T12:00:00.000Z')],
+      [
+        state('import_and_run', '2026-11-26T10:00:00.000Z'),
+        state('lifecycle_tick', '2026-11-26T12:00:00.000Z'),
+      ],
       now,
     );
     expect(plan.fire).toEqual([]);
     expect(plan.reschedule).toEqual([
-      { name: 'lifecycle_tick', expected: '2026-11-26T12:00:00.000Z', next: '2026-11-26T09:35:00.000Z' },
+      {
+        name: 'lifecycle_tick',
+        expected: '2026-11-26T12:00:00.000Z',
+        next: '2026-11-26T09:35:00.000Z',
+      },
     ]);
   });
 });

@@ -8,7 +8,7 @@ import type { Clock } from '../../domain/types.js';
 import type { JobRow } from '../../store/jobs-types.js';
 import type { Queue } from '../queue/index.js';
 import type { Logger, Workspace } from '../workspace.js';
-import { type JobHandler, type JobHooks, type JobOutcome } from './handlers.js';
+import type { JobHandler, JobHooks, JobOutcome } from './handlers.js';
 
 export type WorkerOptions = {
   ws: Workspace;
@@ -59,17 +59,30 @@ export function createWorker(o: WorkerOptions): Worker {
       .catch((err) => o.log.warn({ err, job: job.id }, 'could not record the schedule outcome'));
   };
 
+  /**
+   * After a job, with nothing else running: let the store tidy up (SQLite checkpoints its WAL),
+   * so the fsyncs land here rather than in the commit of the next webhook request.
+   */
+  const tidy = async () => {
+    if (running.size > 1) return;
+    await o.ws.store.jobs.idle().catch((err) => o.log.warn({ err }, 'store tidy-up failed'));
+  };
+
   const execute = async (job: JobRow) => {
     const log = o.log.child({ job: job.id, kind: job.kind, attempt: job.attempts });
     // Renew at a third of the lease: two renewals can be late before another replica takes over.
-    const renew = setInterval(() => {
-      o.queue
-        .extend([job.id], o.owner, o.leaseMs)
-        .then((held) => {
-          if (!held.includes(job.id)) log.warn('lease lost: another worker may run this job again');
-        })
-        .catch((err) => log.warn({ err }, 'lease renewal failed'));
-    }, Math.max(50, Math.floor(o.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        o.queue
+          .extend([job.id], o.owner, o.leaseMs)
+          .then((held) => {
+            if (!held.includes(job.id))
+              log.warn('lease lost: another worker may run this job again');
+          })
+          .catch((err) => log.warn({ err }, 'lease renewal failed'));
+      },
+      Math.max(50, Math.floor(o.leaseMs / 3)),
+    );
     try {
       const handler = o.handlers[job.kind];
       if (!handler) {
@@ -82,6 +95,7 @@ export function createWorker(o: WorkerOptions): Worker {
         log.warn('job finished after its lease was lost; its result was not recorded');
       await schedule(job, out.outcome);
       log.info({ outcome: out.outcome }, 'job finished');
+      await tidy();
       o.hooks?.onFinished?.(job, out);
     } catch (e) {
       const err = e as Error;
@@ -94,6 +108,7 @@ export function createWorker(o: WorkerOptions): Worker {
         });
       log.error({ err, status }, 'job failed');
       await schedule(job, status === 'queued' ? `retrying (${code})` : `failed (${code})`);
+      await tidy();
       o.hooks?.onFinished?.(job, err);
     } finally {
       clearInterval(renew);
@@ -136,7 +151,9 @@ export function createWorker(o: WorkerOptions): Worker {
       poke();
       await loop;
       const all = [...running.values()];
-      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
+      const timeout = new Promise<'timeout'>((r) =>
+        setTimeout(() => r('timeout'), graceMs).unref(),
+      );
       await Promise.race([Promise.all(all.map((r) => r.done)), timeout]);
       let released = 0;
       for (const { job } of running.values()) {

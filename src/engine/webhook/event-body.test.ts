@@ -41,7 +41,9 @@ describe('HR event body', () => {
       expect.stringMatching(/^the body is not JSON/),
     ]);
     expect(
-      problems(() => parseEventBody(json({ employee_id: 'E 1', extra: 1, record: { title: true } }))),
+      problems(() =>
+        parseEventBody(json({ employee_id: 'E 1', extra: 1, record: { title: true } })),
+      ),
     ).toEqual([
       expect.stringMatching(/^employee_id: must be 1–64 characters/),
       expect.stringMatching(/^record\.title: /),
@@ -51,7 +53,9 @@ describe('HR event body', () => {
   });
 
   it('overlays a partial record on the known person; null clears a field', () => {
-    const body = parseEventBody(json({ employee_id: 'E1', record: { title: 'Lead', manager_id: null } }));
+    const body = parseEventBody(
+      json({ employee_id: 'E1', record: { title: 'Lead', manager_id: null } }),
+    );
     expect(eventRecord(body, known)).toEqual({ ...known, title: 'Lead', manager_id: null });
   });
 
@@ -64,12 +68,17 @@ describe('HR event body', () => {
 
   it('refuses unknown fields, a conflicting employee_id and invalid values', () => {
     const body = parseEventBody(
-      json({ employee_id: 'E1', record: { employee_id: 'E2', titel: 'x', email: 'nope', end_date: '2020-13-01' } }),
+      json({
+        employee_id: 'E1',
+        record: { employee_id: 'E2', titel: 'x', email: 'nope', end_date: '2020-13-01' },
+      }),
     );
     const found = problems(() => eventRecord(body, known));
     expect(found[0]).toMatch(/^record\.titel: unknown HR field/);
     expect(found[1]).toMatch(/^record\.employee_id: "E2" is not the event's employee_id "E1"/);
-    const values = parseEventBody(json({ employee_id: 'E1', record: { email: 'nope', end_date: '2020-13-01' } }));
+    const values = parseEventBody(
+      json({ employee_id: 'E1', record: { email: 'nope', end_date: '2020-13-01' } }),
+    );
     expect(problems(() => eventRecord(values, known))).toEqual([
       'record: email "nope" is not a plausible email address',
       expect.stringMatching(/^record: end_date "2020-13-01"/),

@@ -49,7 +49,9 @@ export function eventRecord(body: EventBody, prev: HrRecord | undefined): HrReco
   }
   const sent = fields.employee_id;
   if (sent !== undefined && String(sent) !== body.employee_id)
-    problems.push(`record.employee_id: "${sent}" is not the event's employee_id "${body.employee_id}"`);
+    problems.push(
+      `record.employee_id: "${sent}" is not the event's employee_id "${body.employee_id}"`,
+    );
   if (problems.length > 0) throw invalid(problems);
   const values = HR_FIELDS.map((f) =>
     f === 'employee_id' ? body.employee_id : (text(fields[f]) ?? text(prev?.[f])),

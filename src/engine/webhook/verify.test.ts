@@ -21,7 +21,10 @@ describe('webhook signature', () => {
     const header = signatureHeader(body, secret, t);
     const hex = createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex');
     expect(header).toBe(`t=${t},v1=${hex}`);
-    expect(verifySignature({ header, body, secret, now })).toEqual({ timestamp: t, signature: hex });
+    expect(verifySignature({ header, body, secret, now })).toEqual({
+      timestamp: t,
+      signature: hex,
+    });
   });
 
   it('accepts any of several v1 values (secret rotation) and upper-case hex', () => {
@@ -31,9 +34,9 @@ describe('webhook signature', () => {
   });
 
   it('refuses a forged signature: wrong secret, altered body, altered timestamp', () => {
-    expect(code(() => verifySignature({ header: signatureHeader(body, 'other', t), body, secret, now }))).toBe(
-      'webhook.bad_signature',
-    );
+    expect(
+      code(() => verifySignature({ header: signatureHeader(body, 'other', t), body, secret, now })),
+    ).toBe('webhook.bad_signature');
     const header = signatureHeader(body, secret, t);
     const altered = Buffer.from(body.toString().replace('Lead', 'CEO'));
     expect(code(() => verifySignature({ header, body: altered, secret, now }))).toBe(
@@ -60,7 +63,9 @@ describe('webhook signature', () => {
     const header = signatureHeader(body, secret, t - 900);
     expect(() => verifySignature({ header, body, secret, now })).toThrow(/900 s old/);
     const future = signatureHeader(body, secret, t + 600);
-    expect(() => verifySignature({ header: future, body, secret, now })).toThrow(/600 s in the future/);
+    expect(() => verifySignature({ header: future, body, secret, now })).toThrow(
+      /600 s in the future/,
+    );
   });
 
   it('refuses a missing or malformed header', () => {
@@ -76,7 +81,9 @@ describe('webhook signature', () => {
       `t=${t},v1=${hex.slice(2)}`,
       `t=${t},v2=${hex}`,
     ]) {
-      expect(code(() => verifySignature({ header, body, secret, now }))).toBe('webhook.bad_signature');
+      expect(code(() => verifySignature({ header, body, secret, now }))).toBe(
+        'webhook.bad_signature',
+      );
     }
   });
 });

@@ -14,7 +14,11 @@ const mac = (secret: string, timestamp: string, body: Buffer | string): Buffer =
   createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
 
 /** The header value a sender puts on `body` (what HR systems, tests and the bench do). */
-export function signatureHeader(body: Buffer | string, secret: string, unixSeconds: number): string {
+export function signatureHeader(
+  body: Buffer | string,
+  secret: string,
+  unixSeconds: number,
+): string {
   const t = String(Math.floor(unixSeconds));
   return `t=${t},v1=${mac(secret, t, body).toString('hex')}`;
 }
@@ -39,7 +43,10 @@ function parseHeader(header: string): { t: string; v1: string[] } {
     else if (key === 'v1') v1.push(value.toLowerCase());
   }
   if (t === undefined || !/^\d{1,12}$/.test(t) || v1.length === 0)
-    throw new TenureError('webhook.bad_signature', `malformed ${SIGNATURE_HEADER} header: ${FORMAT}`);
+    throw new TenureError(
+      'webhook.bad_signature',
+      `malformed ${SIGNATURE_HEADER} header: ${FORMAT}`,
+    );
   return { t, v1 };
 }
 

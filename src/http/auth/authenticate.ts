@@ -65,7 +65,11 @@ export function createAuthenticator(deps: AppDeps) {
     const found = await ws.store.sessions.get(sha256Hex(secret));
     if (!found) return null;
     const { session, user } = found;
-    if (session.expires_at <= clock().toISOString() || user.disabled) return null;
+    if (session.expires_at <= clock().toISOString()) {
+      await ws.store.sessions.delete(session.id_hash);
+      return null;
+    }
+    if (user.disabled) return null;
     return {
       kind: 'session',
       role: user.role,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkPasswordPolicy, generatePassword, hashPassword, verifyPassword } from './passwords.js';
+import {
+  checkPasswordPolicy,
+  generatePassword,
+  hashPassword,
+  verifyPassword,
+} from './passwords.js';
 
 describe('passwords', () => {
   it('hashes with scrypt and a fresh salt; verifies only the right password', async () => {
@@ -19,7 +24,9 @@ describe('passwords', () => {
 
   it('generates 24-character passwords and enforces a minimum length', () => {
     expect(generatePassword()).toMatch(/^[A-Za-z0-9_-]{24}$/);
-    expect(() => checkPasswordPolicy('short')).toThrow(expect.objectContaining({ code: 'user.weak_password' }));
+    expect(() => checkPasswordPolicy('short')).toThrow(
+      expect.objectContaining({ code: 'user.weak_password' }),
+    );
     expect(() => checkPasswordPolicy('long enough pw')).not.toThrow();
   });
 });

@@ -3,7 +3,7 @@
  * they can be raised later. N=2^15, r=8, p=3 is one of OWASP's equivalent recommendations.
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html#scrypt
  */
-import { randomBytes, scrypt as scryptCb, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { randomBytes, type ScryptOptions, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { TenureError } from '../../domain/errors.js';
 
 const LOG_N = 15;

@@ -9,7 +9,9 @@ describe('parseDuration', () => {
     expect(parseDuration('366d')).toBe(366 * 86_400_000);
   });
   it.each(['', '30', 'd', '0d', '367d', '1w', '-1d', '1.5d', 'never'])('refuses "%s"', (text) =>
-    expect(() => parseDuration(text)).toThrow(expect.objectContaining({ code: 'token.bad_expiry' })),
+    expect(() => parseDuration(text)).toThrow(
+      expect.objectContaining({ code: 'token.bad_expiry' }),
+    ),
   );
 });
 
@@ -18,8 +20,8 @@ describe('tokenState', () => {
   it('active until expiry, then expired; revoked wins', () => {
     expect(tokenState(row as never, new Date('2026-01-01T00:00:00Z'))).toBe('active');
     expect(tokenState(row as never, new Date('2026-01-02T00:00:00Z'))).toBe('expired');
-    expect(tokenState({ ...row, revoked_at: '2025-12-31T00:00:00Z' } as never, new Date('2026-01-01'))).toBe(
-      'revoked',
-    );
+    expect(
+      tokenState({ ...row, revoked_at: '2025-12-31T00:00:00Z' } as never, new Date('2026-01-01')),
+    ).toBe('revoked');
   });
 });

@@ -30,6 +30,13 @@ const sessionResponse = z.object({
 export const authRoutes: RouteModule = async (app, deps) => {
   const { ws, clock, services } = deps;
   const always = services.server.secure_cookies === 'always';
+  /** Sessions nobody comes back with are swept now and then, at sign-in. */
+  let lastSweep = 0;
+  const sweepSessions = async (now: Date) => {
+    if (now.getTime() - lastSweep < 3_600_000) return;
+    lastSweep = now.getTime();
+    await ws.store.sessions.deleteExpired(now.toISOString());
+  };
 
   const event = (
     req: FastifyRequest,
@@ -122,6 +129,7 @@ export const authRoutes: RouteModule = async (app, deps) => {
         throw new TenureError('auth.invalid_credentials', 'wrong username or password');
       }
       await services.throttle.succeeded(username);
+      await sweepSessions(clock());
       const session = await startSession(ws.store, user, {
         method: 'password',
         ip: req.ip,

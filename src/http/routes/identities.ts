@@ -1,6 +1,7 @@
 /** Identities: keyset-paged list, detail with accounts and grants, effective-dated history, access at a moment. */
-import { z } from 'zod';
+
 import type { Selectable } from 'kysely';
+import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
 import type { IdentitiesTable } from '../../store/schema.js';
 import type { RbacRule } from '../rbac.js';

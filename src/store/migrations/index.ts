@@ -8,6 +8,7 @@ import { auditMigration } from './20261126_0004_audit.js';
 import { authMigration } from './20261127_0100_auth.js';
 import { jobsMigration } from './20261127_0300_jobs.js';
 import { reconciliationsMigration } from './20261127_0500_reconciliations.js';
+import { accessHeldMigration } from './20261127_0610_access_held.js';
 
 /** Forward-only: append new entries with a later timestamped name; never edit a released one. */
 export const migrationProvider = (dialect: StoreDialect): MigrationProvider => ({
@@ -20,6 +21,7 @@ export const migrationProvider = (dialect: StoreDialect): MigrationProvider => (
       '20261127_0100_auth': authMigration(dialect),
       '20261127_0300_jobs': jobsMigration(dialect),
       '20261127_0500_reconciliations': reconciliationsMigration(dialect),
+      '20261127_0610_access_held': accessHeldMigration(dialect),
     };
   },
 });
