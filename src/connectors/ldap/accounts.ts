@@ -127,6 +127,7 @@ async function createAs(
   op: Operation,
   login: string,
   managers: Managers,
+  depth = 0,
 ): Promise<Done> {
   const prof = ctx.profile;
   const d = desiredFor(ctx, { ...op, account_id: login }, true);

@@ -1,3 +1,4 @@
+/** desiredAttributes (special keys, defaults, refusals), diffChanges, AD login rules and collision names. */
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../domain/types.js';
 import { collisionCandidate, desiredAttributes, diffChanges, loginProblem } from './attributes.js';

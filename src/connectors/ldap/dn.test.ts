@@ -1,3 +1,4 @@
+/** DN parsing and formatting: escapes, hex pairs, hostile values round-trip, comparison, relative DNs. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatDn, normalizeDn, parseDn, rdnString, relativeRdns, sameDn } from './dn.js';

@@ -1,3 +1,4 @@
+/** RFC 4514 / RFC 4515 escaping: fixed vectors and properties (no separator or metacharacter left bare). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eqFilter, escapeDnValue, escapeFilterValue } from './escape.js';

@@ -1,3 +1,4 @@
+/** accountExpires FILETIME from and to ISO end dates. */
 import { describe, expect, it } from 'vitest';
 import { endOfDayFileTime, fileTimeToEndDate } from './filetime.js';
 

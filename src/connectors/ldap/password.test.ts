@@ -1,3 +1,4 @@
+/** Initial AD passwords: length, character classes, uniqueness; unicodePwd encoding. */
 import { describe, expect, it } from 'vitest';
 import { randomPassword, unicodePwd } from './password.js';
 

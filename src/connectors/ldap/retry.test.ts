@@ -1,3 +1,4 @@
+/** Transient vs permanent LDAP failures, their messages, and retry with backoff. */
 import { AlreadyExistsError, BusyError, InsufficientAccessError } from 'ldapts';
 import { describe, expect, it } from 'vitest';
 import { describeError, isTransient, LdapOpError } from './errors.js';

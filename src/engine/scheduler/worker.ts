@@ -39,13 +39,24 @@ export function createWorker(o: WorkerOptions): Worker {
   let active = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
-  const poke = () => wake?.();
+  // A poke while a lease query is under way must not be lost: the next idle() returns at once.
+  let poked = false;
+  const poke = () => {
+    poked = true;
+    wake?.();
+  };
   const idle = () =>
     new Promise<void>((resolve) => {
+      if (poked) {
+        poked = false;
+        resolve();
+        return;
+      }
       const t = setTimeout(done, o.pollMs);
       function done() {
         clearTimeout(t);
         wake = undefined;
+        poked = false;
         resolve();
       }
       wake = done;
@@ -116,6 +127,7 @@ export function createWorker(o: WorkerOptions): Worker {
   };
 
   const tick = async () => {
+    poked = false;
     const free = o.concurrency - running.size;
     if (free <= 0) return false;
     let jobs: JobRow[] = [];
