@@ -1,0 +1,97 @@
+/**
+ * The Authorization header for each request: a static bearer token, or an OAuth 2.0
+ * client-credentials access token fetched on demand, shared by concurrent requests, renewed
+ * before it expires and after a 401. Secrets are resolved at use and never logged.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
+ */
+import { ScimAuthError } from './errors.js';
+import type { ScimSettings } from './settings.js';
+
+export type Auth = {
+  header(signal?: AbortSignal): Promise<string>;
+  /** The server refused the token: fetch a new one next time. False if renewing cannot help. */
+  renew(): boolean;
+  describe(): string;
+};
+
+/** Renew this long before the announced expiry, so a token never dies in flight. */
+const EARLY_MS = 30_000;
+
+export function createAuth(
+  s: ScimSettings['auth'],
+  secret: (ref: string) => string,
+  timeoutMs: number,
+): Auth {
+  if (s.type === 'bearer') {
+    return {
+      header: async () => `Bearer ${secret(s.token)}`,
+      renew: () => false,
+      describe: () => `bearer token ${s.token}`,
+    };
+  }
+  let current: Promise<{ token: string; until: number }> | undefined;
+  const fetchToken = async (signal?: AbortSignal) => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (s.scope) body.set('scope', s.scope);
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
+    const clientSecret = secret(s.client_secret);
+    if (s.client_auth === 'basic') {
+      // RFC 6749 §2.3.1: both parts form-encoded before base64.
+      const pair = `${encodeURIComponent(s.client_id)}:${encodeURIComponent(clientSecret)}`;
+      headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+    } else {
+      body.set('client_id', s.client_id);
+      body.set('client_secret', clientSecret);
+    }
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(s.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { message?: string } }).cause?.message;
+      throw new ScimAuthError(`OAuth token request to ${s.url} failed: ${cause ?? (e as Error).message}`);
+    }
+    const text = await res.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    if (!res.ok || typeof json.access_token !== 'string') {
+      const why = typeof json.error === 'string' ? json.error : `no access_token in the answer`;
+      throw new ScimAuthError(
+        `OAuth token request to ${s.url} as client "${s.client_id}": ${res.status} ${why}`,
+      );
+    }
+    const ttl = typeof json.expires_in === 'number' ? json.expires_in * 1000 : 3_600_000;
+    return { token: json.access_token, until: Date.now() + Math.max(0, ttl - EARLY_MS) };
+  };
+  return {
+    async header(signal) {
+      let t = current ? await current.catch(() => undefined) : undefined;
+      if (!t || Date.now() >= t.until) {
+        const attempt = fetchToken(signal);
+        current = attempt;
+        t = await attempt.catch((e) => {
+          if (current === attempt) current = undefined;
+          throw e;
+        });
+      }
+      return `Bearer ${t.token}`;
+    },
+    renew() {
+      current = undefined;
+      return true;
+    },
+    describe: () => `OAuth client credentials (client "${s.client_id}" at ${s.url})`,
+  };
+}
