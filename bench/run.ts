@@ -16,7 +16,7 @@ const rows: Row[] = [];
 const row = (name: string, figure: string, target: string, ok: boolean | null) =>
   rows.push({ name, figure, target, ok });
 
-const s = (x: number) => `${x.toFixed(1)} s`;
+const s = (x: number) => `${x.toFixed(2)} s`;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const n = (x: number) => Math.round(x).toLocaleString('en');
 const load = () =>
@@ -93,6 +93,7 @@ try {
     null,
   );
   row('  1-row partial import before each run, p50', ms(inc.import_p50_ms), '(info)', null);
+  row('  peak memory of the incremental process', `${n(inc.max_rss_mb)} MB`, '(info)', null);
 
   step('audit append and verify…');
   const audit = await benchAudit();

@@ -19,6 +19,18 @@ const forbidden = {
   'src/sources': ['src/store', 'src/engine', 'src/cli', 'src/http'],
   'src/store': ['src/engine', 'src/cli', 'src/http', 'src/connectors'],
   'src/agent': ['src/store', 'src/http', 'src/engine', 'src/cli'],
+  // The wire protocol is shared with the agent bundle: zod, jose, node and domain types only.
+  'src/protocol': [
+    'src/store',
+    'src/http',
+    'src/engine',
+    'src/cli',
+    'src/agent',
+    'src/config',
+    'src/connectors',
+    'src/sources',
+    'src/audit',
+  ],
 };
 const files = (dir) =>
   readdirSync(dir).flatMap((f) => {

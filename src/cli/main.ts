@@ -1,6 +1,7 @@
 /** The `tenure` command line: every admin action, scriptable, with --json and documented exit codes. */
 import { Command, CommanderError } from 'commander';
 import { isTenureError } from '../domain/errors.js';
+import { registerAgent } from './commands/agent.js';
 import { registerApps } from './commands/apps.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerDemo(program, g);
   registerServe(program, g);
   registerUsers(program, g);
+  registerAgent(program);
   return program;
 }
 

@@ -2,6 +2,10 @@
 import { z } from 'zod';
 import { ATTRIBUTE_NAMES } from '../domain/attributes.js';
 import { compileTemplate } from '../domain/template.js';
+import { bamboohrConfigSchema } from '../sources/bamboohr/config.js';
+import { hibobConfigSchema } from '../sources/hibob/config.js';
+import { workdayConfigSchema } from '../sources/workday/config.js';
+import { agentsSchema } from './agents-schema.js';
 import { schedulesSchema, webhookSchema } from './scheduler-schema.js';
 import { authSchema, serverSchema } from './server-schema.js';
 
@@ -45,7 +49,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-export const sourceSchema = z.strictObject({
+export const fileSourceSchema = z.strictObject({
   id,
   type: z.enum(['file']),
   path: z.string().min(1),
@@ -57,6 +61,27 @@ export const sourceSchema = z.strictObject({
   /** Signed change events: POST /api/v1/sources/{id}/events (docs/scheduler.md). */
   webhook: webhookSchema.optional(),
 });
+
+/**
+ * One `sources[]` entry, by `type`: an HR file, or an HR system's API whose settings its source
+ * module defines (src/sources/<type>/config.ts, docs/hr-sources.md). The type is checked first,
+ * so a wrong one is named as such instead of failing every variant at once.
+ */
+export const sourceSchema = z
+  .looseObject({
+    type: z.enum(['file', 'bamboohr', 'hibob', 'workday'], {
+      error: (i) =>
+        `unknown source type ${JSON.stringify(i.input)} (known: file, bamboohr, hibob, workday)`,
+    }),
+  })
+  .pipe(
+    z.discriminatedUnion('type', [
+      fileSourceSchema,
+      bamboohrConfigSchema,
+      hibobConfigSchema,
+      workdayConfigSchema,
+    ]),
+  );
 
 export const entitlementSchema = z.strictObject({
   id: z.string().min(1),
@@ -211,6 +236,8 @@ export const configSchema = z.strictObject({
   auth: authSchema.prefault({}),
   /** What `tenure serve` runs periodically (docs/scheduler.md). */
   schedules: schedulesSchema,
+  /** On-prem agents: poll wait, batch size, heartbeat, leases, offline alerts (docs/agent.md). */
+  agents: agentsSchema.prefault({}),
   store: z
     .strictObject({
       /** `${env:TENURE_DATABASE_URL}` or a literal `sqlite:` path; TENURE_DATABASE_URL overrides. */
@@ -221,6 +248,7 @@ export const configSchema = z.strictObject({
 
 export type TenureConfig = z.infer<typeof configSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
+export type FileSourceConfig = z.infer<typeof fileSourceSchema>;
 export type ApplicationConfig = z.infer<typeof applicationSchema>;
 export type PolicyConfig = z.infer<typeof policySchema>;
 export type EntitlementConfig = z.infer<typeof entitlementSchema>;

@@ -3,9 +3,10 @@ import type { ConnectorFactory } from './contract.js';
 import { csvExportConnector } from './csv-export/csv-export-connector.js';
 import { ldapConnector } from './ldap/ldap-connector.js';
 import { manualConnector } from './manual/manual-connector.js';
+import { scimConnector } from './scim/scim-connector.js';
 
 const factories = new Map<string, ConnectorFactory<never>>(
-  [csvExportConnector, manualConnector, ldapConnector].map((f) => [
+  [csvExportConnector, manualConnector, ldapConnector, scimConnector].map((f) => [
     f.kind,
     f as ConnectorFactory<never>,
   ]),

@@ -1,6 +1,7 @@
 /** Sends a run's operations to connectors in dependency phases and records every outcome. */
 import type { DirectOperationKind, Operation, OperationResult } from '../domain/types.js';
-import type { AuditInput } from '../store/types.js';
+import type { AuditInput, Store } from '../store/types.js';
+import { enqueueAgentOps, siteOf } from './agent-routing.js';
 import { operationActor, operationAudit } from './audit-events.js';
 import type { Workspace } from './workspace.js';
 
@@ -10,6 +11,8 @@ export type ExecutionSummary = {
   pending_manual: number;
   byApp: Record<string, { success: number; failure: number; pending_manual: number }>;
   failures: { key: string; app_id: string; account_id: string; kind: string; message: string }[];
+  /** Operations queued for on-prem agents (`route: agent:<site>`): the run waits for their results. */
+  waiting_for_agent?: number;
 };
 
 /** Creates first; memberships before removals; disable/delete last, so a leaver is stripped then closed. */
@@ -30,6 +33,47 @@ export type ExecuteOptions = {
   onProgress?: (done: number, total: number) => void;
 };
 
+export type RecordOptions = {
+  runId: string;
+  ts: string;
+  /** Who the audit trail names as doing each operation. */
+  actor: (op: Operation) => string;
+};
+
+/**
+ * Records operations' outcomes in the caller's transaction — actual state for successes, a task
+ * for pending_manual, the operation's status, one audit event each. The one way an outcome is
+ * applied, whether a connector here or an on-prem agent produced it.
+ */
+export async function recordOutcomes(
+  tx: Store,
+  ops: readonly Operation[],
+  results: ReadonlyMap<string, OperationResult>,
+  o: RecordOptions,
+): Promise<{ op: Operation; result: OperationResult }[]> {
+  const audit: AuditInput[] = [];
+  const recorded: { op: Operation; result: OperationResult }[] = [];
+  for (const op of ops) {
+    const result = results.get(op.key) ?? {
+      key: op.key,
+      outcome: 'failure',
+      message: 'connector returned no result',
+    };
+    let message = result.message ?? null;
+    if (result.outcome === 'success') await tx.accounts.applyOperation(op, result, o.ts);
+    if (result.outcome === 'pending_manual') {
+      const task = await tx.tasks.open(o.runId, op, o.ts);
+      message = `task #${task.id}: ${task.summary}`;
+    }
+    await tx.runs.setOperationStatus(o.runId, op.key, result.outcome, message, o.ts);
+    const final = { ...result, message: message ?? undefined };
+    audit.push(operationAudit(op, final, o.actor(op), o.runId, o.ts));
+    recorded.push({ op, result: final });
+  }
+  await tx.audit.append(audit);
+  return recorded;
+}
+
 export async function executeOperations(
   ws: Workspace,
   ops: Operation[],
@@ -44,7 +88,13 @@ export async function executeOperations(
   };
   let done = 0;
   const byApp = new Map<string, Operation[]>();
+  const apps = new Map(ws.config.applications.map((a) => [a.id, a]));
+  const forAgents: Operation[] = [];
   for (const op of ops) {
+    if (siteOf(apps.get(op.app_id)) !== undefined) {
+      forAgents.push(op);
+      continue;
+    }
     const list = byApp.get(op.app_id);
     if (list) list.push(op);
     else byApp.set(op.app_id, [op]);
@@ -52,48 +102,35 @@ export async function executeOperations(
 
   const record = async (batch: Operation[], results: Map<string, OperationResult>) => {
     const ts = ws.clock().toISOString();
-    const audit: AuditInput[] = [];
-    await ws.store.transaction(async (tx) => {
-      for (const op of batch) {
-        const result = results.get(op.key) ?? {
+    const actor = (op: Operation) => operationActor(op, opts.sourceOf);
+    const recorded = await ws.store.transaction((tx) =>
+      recordOutcomes(tx, batch, results, { runId: opts.runId, ts, actor }),
+    );
+    for (const { op, result } of recorded) {
+      const app = (summary.byApp[op.app_id] ??= { success: 0, failure: 0, pending_manual: 0 });
+      app[result.outcome]++;
+      summary[result.outcome]++;
+      if (result.outcome === 'failure') {
+        summary.failures.push({
           key: op.key,
-          outcome: 'failure',
-          message: 'connector returned no result',
-        };
-        let message = result.message ?? null;
-        if (result.outcome === 'success') await tx.accounts.applyOperation(op, result, ts);
-        if (result.outcome === 'pending_manual') {
-          const task = await tx.tasks.open(opts.runId, op, ts);
-          message = `task #${task.id}: ${task.summary}`;
-        }
-        await tx.runs.setOperationStatus(opts.runId, op.key, result.outcome, message, ts);
-        audit.push(
-          operationAudit(
-            op,
-            { ...result, message: message ?? undefined },
-            operationActor(op, opts.sourceOf),
-            opts.runId,
-            ts,
-          ),
-        );
-        const app = (summary.byApp[op.app_id] ??= { success: 0, failure: 0, pending_manual: 0 });
-        app[result.outcome]++;
-        summary[result.outcome]++;
-        if (result.outcome === 'failure') {
-          summary.failures.push({
-            key: op.key,
-            app_id: op.app_id,
-            account_id: op.account_id,
-            kind: op.kind,
-            message: message ?? '',
-          });
-        }
+          app_id: op.app_id,
+          account_id: op.account_id,
+          kind: op.kind,
+          message: result.message ?? '',
+        });
       }
-      await tx.audit.append(audit);
-    });
+    }
     done += batch.length;
     opts.onProgress?.(done, ops.length);
   };
+
+  // Agent-routed applications: queued for their site first, so agents start while we work here.
+  if (forAgents.length > 0) {
+    const queued = await enqueueAgentOps(ws, opts.runId, forAgents);
+    summary.waiting_for_agent = queued.operations;
+    done += forAgents.length;
+    opts.onProgress?.(done, ops.length);
+  }
 
   await Promise.all(
     [...byApp.entries()].map(async ([appId, appOps]) => {

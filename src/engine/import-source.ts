@@ -1,17 +1,17 @@
-/** Import one HR snapshot: validate, quarantine bad rows, detect lifecycle events, save identities. */
+/** Import one HR read (a file, an HR system's API, or its changes since the last read): validate, quarantine bad records, detect lifecycle events, save identities. */
 
-import { resolve } from 'node:path';
 import { TenureError } from '../domain/errors.js';
-import { detectLifecycle, type LifecycleSettings, markMissing } from '../domain/lifecycle.js';
+import { detectLifecycle, type LifecycleSettings } from '../domain/lifecycle.js';
 import type { HrRecord, Identity, LifecycleEvent } from '../domain/types.js';
-import { checkSnapshotDrop, readHrFile } from '../sources/file/index.js';
-import type { AuditInput, IdentityChange } from '../store/types.js';
-import { lifecycleAudit } from './audit-events.js';
-import { lifecycleSettings } from './settings.js';
+import type { Source } from '../sources/contract.js';
+import { checkSnapshotDrop } from '../sources/file/index.js';
+import { saveRead } from './save-import.js';
+import { findSourceConfig, openSource } from './sources.js';
 import type { Workspace } from './workspace.js';
 
 export type ImportSummary = {
   source: string;
+  /** Where it was read: the file's path, or the HR system's URL. */
   file: string;
   snapshot_id: number;
   rows: number;
@@ -21,28 +21,47 @@ export type ImportSummary = {
   unchanged: number;
   events: Record<string, number>;
   changes: { identity: string; events: LifecycleEvent[] }[];
+  /** `--changed`: the watermark read from (null: none yet, so everyone was read) and the one kept. */
+  delta?: { since: string | null; watermark: string; changed: number; not_found: string[] };
 };
 
-/** Up to this many rows, a partial snapshot reads the identities it names one by one. */
-const PARTIAL_LOOKUP_LIMIT = 1_000;
+export type ImportOptions = {
+  sourceId?: string;
+  file?: string;
+  actor?: string;
+  /** Only the people changed since the source's watermark (HR systems with a changed-since API). */
+  changed?: boolean;
+};
 
-export type ImportOptions = { sourceId?: string; file?: string; actor?: string };
+/**
+ * The next delta starts this long before a full read began: the vendor's clock and ours differ a
+ * little, and reading someone twice changes nothing.
+ */
+const WATERMARK_MARGIN_MS = 5 * 60_000;
 
 export async function importSource(
   ws: Workspace,
   opts: ImportOptions = {},
 ): Promise<ImportSummary> {
-  const source = opts.sourceId
-    ? ws.config.sources.find((s) => s.id === opts.sourceId)
-    : ws.config.sources[0];
-  if (!source) throw new TenureError('source.not_found', `unknown source "${opts.sourceId}"`);
-  const file = resolve(ws.dir, opts.file ?? source.path);
-  const now = ws.clock();
-  const ts = now.toISOString();
-  const read = await readHrFile(file, { format: source.format, columns: source.columns });
-  const actor = `hr:${source.id}:snapshot`;
+  const source = findSourceConfig(ws, opts.sourceId);
+  const reader = openSource(ws, source, opts.file !== undefined ? { file: opts.file } : {});
+  if (opts.changed) return importChanged(ws, source.id, reader);
+  return importFull(ws, source.id, reader);
+}
 
-  const previous = await ws.store.snapshots.last(source.id, 'imported');
+async function importFull(
+  ws: Workspace,
+  sourceId: string,
+  reader: Source,
+  delta?: (watermark: string) => ImportSummary['delta'],
+): Promise<ImportSummary> {
+  const startedAt = ws.clock();
+  const read = await reader.snapshot();
+  const file = reader.label;
+  const ts = ws.clock().toISOString();
+  const actor = `hr:${sourceId}:snapshot`;
+
+  const previous = await ws.store.snapshots.last(sourceId, 'imported');
   const drop = checkSnapshotDrop(
     previous?.row_count,
     read.rowCount,
@@ -50,7 +69,7 @@ export async function importSource(
   );
   if (!drop.ok) {
     const snapshotId = await ws.store.snapshots.record({
-      source_id: source.id,
+      source_id: sourceId,
       taken_at: ts,
       row_count: read.rowCount,
       accepted: read.records.length,
@@ -63,7 +82,7 @@ export async function importSource(
         action: 'hr.snapshot.halted',
         actor,
         trigger: `snapshot:${snapshotId}`,
-        target: `source:${source.id}`,
+        target: `source:${sourceId}`,
         outcome: 'failure',
         details: {
           file,
@@ -78,126 +97,63 @@ export async function importSource(
       snapshot_id: snapshotId,
     });
   }
-
-  const settings = lifecycleSettings(ws.config);
-  // A full snapshot compares against everyone (absentees are flagged); a small partial one (an HR
-  // event, a delta file) only needs the people it names, not all 100 k identities.
-  const partial = source.snapshot === 'partial' && read.records.length <= PARTIAL_LOOKUP_LIMIT;
-  const stored = partial
-    ? (
-        await Promise.all(
-          read.records.map(({ record }) => ws.store.identities.get(record.employee_id)),
-        )
-      ).filter((i): i is Identity => i !== undefined)
-    : await ws.store.identities.all();
-  const known = new Map(stored.map((i) => [i.id, i]));
-  const changes: IdentityChange[] = [];
-  const audit: AuditInput[] = [];
-  const summary: ImportSummary = {
-    source: source.id,
-    file,
-    snapshot_id: 0,
-    rows: read.rowCount,
-    accepted: read.records.length,
-    rejected: read.rejected.map(({ row, employee_id, reason }) => ({ row, employee_id, reason })),
-    warnings: read.warnings,
-    unchanged: 0,
-    events: {},
-    changes: [],
-  };
-  const noted: { identity: Identity; events: LifecycleEvent[] }[] = [];
-  const note = (identity: Identity, events: LifecycleEvent[]) => {
-    if (events.length === 0) return;
-    changes.push({ identity, events: events.map((e) => e.kind) });
-    noted.push({ identity, events });
-    summary.changes.push({ identity: identity.id, events });
-    for (const e of events) summary.events[e.kind] = (summary.events[e.kind] ?? 0) + 1;
-  };
-
-  const seen = new Set<string>();
-  for (const { record } of read.records) {
-    seen.add(record.employee_id);
-    const prev = known.get(record.employee_id);
-    const { identity, events, unchanged } = recordChange(prev, record, now, settings, source.id);
-    if (unchanged) summary.unchanged++;
-    else if (events.length === 0) changes.push({ identity, events: [] });
-    note(identity, events);
-  }
-  // A rejected row is not an absence: those people keep their state until a valid row arrives.
-  for (const r of read.rejected) if (r.employee_id) seen.add(r.employee_id);
-  if (source.snapshot === 'full') {
-    for (const prev of known.values()) {
-      if (prev.source_id !== source.id || seen.has(prev.id)) continue;
-      const { identity, events } = markMissing(prev, now, settings);
-      note(identity, events);
-    }
-  }
-
-  await ws.store.transaction(async (tx) => {
-    const snapshotId = await tx.snapshots.record({
-      source_id: source.id,
-      taken_at: ts,
-      row_count: read.rowCount,
-      accepted: read.records.length,
-      rejected: read.rejected.length,
-      sha256: read.sha256,
-      status: 'imported',
-    });
-    summary.snapshot_id = snapshotId;
-    const trigger = `snapshot:${snapshotId}`;
-    await tx.snapshots.quarantine(
-      read.rejected.map((r) => ({
-        ...r,
-        snapshot_id: snapshotId,
-        source_id: source.id,
-        row_number: r.row,
-      })),
-    );
-    for (const r of read.rejected) {
-      audit.push({
-        action: 'hr.record.rejected',
-        actor,
-        trigger,
-        target: r.employee_id ? `identity:${r.employee_id}` : `source:${source.id}`,
-        outcome: 'failure',
-        details: { file, row: r.row, reason: r.reason },
-        ts,
-      });
-    }
-    for (const w of read.warnings) {
-      audit.push({
-        action: 'hr.record.warning',
-        actor,
-        trigger,
-        target: `identity:${w.employee_id}`,
-        outcome: 'success',
-        details: { file, row: w.row, message: w.message },
-        ts,
-      });
-    }
-    for (const { identity, events } of noted) {
-      for (const e of events) audit.push(lifecycleAudit(identity, e, source.id, trigger, ts));
-    }
-    audit.push({
-      action: 'hr.snapshot.imported',
-      actor,
-      trigger,
-      target: `source:${source.id}`,
-      outcome: 'success',
-      details: {
-        file,
-        sha256: read.sha256,
-        rows: read.rowCount,
-        accepted: read.records.length,
-        rejected: read.rejected.length,
-        events: summary.events,
-      },
-      ts,
-    });
-    await tx.identities.save(changes, ts);
-    await tx.audit.append(audit);
+  // A source with a delta API: the next `--changed` starts where this full read did.
+  const watermark = reader.changedSince
+    ? new Date(startedAt.getTime() - WATERMARK_MARGIN_MS).toISOString()
+    : undefined;
+  return saveRead(ws, {
+    sourceId,
+    label: file,
+    read,
+    kind: reader.snapshotKind,
+    status: 'imported',
+    actor,
+    ...(watermark !== undefined && { watermark, delta: delta?.(watermark) }),
   });
-  return summary;
+}
+
+/** The people changed since the stored watermark, re-read; the vendor's new watermark kept with them. */
+async function importChanged(
+  ws: Workspace,
+  sourceId: string,
+  reader: Source,
+): Promise<ImportSummary> {
+  if (!reader.changedSince || !reader.fetchPeople) {
+    throw new TenureError(
+      'source.no_delta',
+      `source "${sourceId}" has no changed-since API: import it whole (tenure import --source ${sourceId})`,
+    );
+  }
+  const state = await ws.store.sourceState.get(sourceId);
+  if (!state?.watermark) {
+    // Nothing to start from yet: read everyone, which stores the first watermark.
+    return importFull(ws, sourceId, reader, (watermark) => ({
+      since: null,
+      watermark,
+      changed: 0,
+      not_found: [],
+    }));
+  }
+  const delta = await reader.changedSince(state.watermark);
+  const read =
+    delta.ids.length > 0
+      ? await reader.fetchPeople(delta.ids)
+      : { records: [], rejected: [], warnings: [], rowCount: 0, sha256: '', notFound: [] };
+  return saveRead(ws, {
+    sourceId,
+    label: reader.label,
+    read,
+    kind: 'partial',
+    status: 'delta',
+    actor: `hr:${sourceId}:delta`,
+    watermark: delta.watermark,
+    delta: {
+      since: state.watermark,
+      watermark: delta.watermark,
+      changed: delta.ids.length,
+      not_found: read.notFound,
+    },
+  });
 }
 
 /**

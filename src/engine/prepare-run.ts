@@ -6,6 +6,7 @@ import { planOrphans } from '../domain/reconcile-orphans.js';
 import { deprovisionedApps, safetyGate } from '../domain/safety.js';
 import type { ActualAccount, Grant, Identity, LifecycleEvent, Operation } from '../domain/types.js';
 import type { IdentityChange, TaskRow } from '../store/types.js';
+import { siteOf } from './agent-routing.js';
 import { lifecycleSettings, planningContext } from './settings.js';
 import type { Workspace } from './workspace.js';
 
@@ -21,6 +22,8 @@ export type PreparedRun = {
   obsolete: TaskRow[];
   gate: ReturnType<typeof safetyGate>;
   identities: number;
+  /** Planned operations left out because they already wait in a site queue for an agent. */
+  waitingForAgent?: number;
   sourceOf: (identityId: string) => string | undefined;
 };
 
@@ -105,6 +108,16 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
       else awaiting.push({ op, task_id: taskId });
     }
   }
+  // Operations still waiting in a site queue for an on-prem agent are not queued again.
+  let waitingForAgent = 0;
+  if (ws.config.applications.some((a) => siteOf(a) !== undefined)) {
+    const queued = await ws.store.agentJobs.waitingKeys();
+    if (queued.size > 0) {
+      const before = ops.length;
+      ops = ops.filter((op) => !queued.has(op.key));
+      waitingForAgent = before - ops.length;
+    }
+  }
   // A task whose key is planned again is awaited; the others are no longer wanted.
   const awaited = new Set(awaiting.map((a) => a.op.key));
   const obsolete = openTasks.filter((t) => !awaited.has(t.op.key));
@@ -123,6 +136,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
     obsolete,
     gate,
     identities: identities.length,
+    ...(waitingForAgent > 0 && { waitingForAgent }),
     sourceOf: (id) => byId.get(id)?.source_id,
   };
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { TenureError } from '../domain/errors.js';
 import type { Operation } from '../domain/types.js';
 import type { AuditInput, RunRow } from '../store/types.js';
+import { handOffToAgents } from './agent-runs.js';
 import { lifecycleAudit, operationTarget } from './audit-events.js';
 import { checkpoint } from './checkpoint.js';
 import { type ExecutionSummary, executeOperations } from './execute.js';
@@ -40,7 +41,8 @@ export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<Apply
 
   if (plan.gate.held) {
     const waiting = await sameHeldRun(ws, plan.ops);
-    if (waiting) return { run_id: waiting.id, status: 'held', plan, held_reason: waiting.held_reason ?? '' };
+    if (waiting)
+      return { run_id: waiting.id, status: 'held', plan, held_reason: waiting.held_reason ?? '' };
   }
 
   const ts = plan.now.toISOString();
@@ -149,6 +151,11 @@ async function execute(
 ): Promise<ExecutionSummary> {
   await ws.store.runs.update(runId, { status: 'applying' });
   const execution = await executeOperations(ws, ops, { runId, sourceOf, onProgress });
+  // Some operations went to on-prem agents: the run completes when their results are in.
+  if (execution.waiting_for_agent) {
+    await handOffToAgents(ws, runId, ops.length, execution);
+    return execution;
+  }
   const ts = ws.clock().toISOString();
   const { failures, ...counts } = execution;
   await ws.store.runs.update(runId, {

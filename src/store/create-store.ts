@@ -3,6 +3,8 @@ import { type Kysely, sql } from 'kysely';
 import { TenureError } from '../domain/errors.js';
 import type { Clock } from '../domain/types.js';
 import { createAccountsRepo } from './accounts-repo.js';
+import { createAgentJobsRepo } from './agent-jobs-repo.js';
+import { createAgentsRepo } from './agents-repo.js';
 import { createApiTokensRepo } from './api-tokens-repo.js';
 import { createAuditRepo } from './audit-repo.js';
 import { createBrowseRepo } from './browse-repo.js';
@@ -20,6 +22,7 @@ import { createRunsRepo } from './runs-repo.js';
 import type { Database, StoreDialect } from './schema.js';
 import { createSessionsRepo } from './sessions-repo.js';
 import { createSnapshotsRepo } from './snapshots-repo.js';
+import { createSourceStateRepo } from './source-state-repo.js';
 import { createTasksRepo } from './tasks-repo.js';
 import type { Store } from './types.js';
 import { createUsersRepo } from './users-repo.js';
@@ -82,4 +85,7 @@ const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock, url: st
   leader: createLeaderRepo(db, dialect, url),
   schedules: createSchedulesRepo(db),
   webhookReplays: createWebhookReplaysRepo(db),
+  agents: createAgentsRepo(db),
+  agentJobs: createAgentJobsRepo(db, dialect),
+  sourceState: createSourceStateRepo(db),
 });

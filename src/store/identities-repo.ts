@@ -114,17 +114,17 @@ const saveBatch = async (trx: Kysely<Database>, batch: IdentityChange[], at: str
   // Canonical JSON of each identity's attributes, once: compared, then written twice.
   const json = new Map(batch.map((c) => [c, toJson(c.identity.attributes)]));
   const toRecord = batch.filter((c) => changed(openById.get(c.identity.id), c, json.get(c)!));
-  if (toRecord.length > 0) {
+  // Close the open rows being superseded (none for people seen for the first time).
+  const superseded = toRecord.filter((c) => openById.has(c.identity.id)).map((c) => c.identity.id);
+  if (superseded.length > 0) {
     await trx
       .updateTable('identity_history')
       .set({ valid_to: at })
-      .where(
-        'identity_id',
-        'in',
-        toRecord.map((c) => c.identity.id),
-      )
+      .where('identity_id', 'in', superseded)
       .where('valid_to', 'is', null)
       .execute();
+  }
+  if (toRecord.length > 0) {
     await trx
       .insertInto('identity_history')
       .values(

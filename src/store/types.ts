@@ -9,10 +9,12 @@ import type {
   OperationResult,
   Outcome,
 } from '../domain/types.js';
+import type { AgentJobsRepo, AgentsRepo } from './agents-types.js';
 import type { ApiTokensRepo, LoginFailuresRepo, SessionsRepo, UsersRepo } from './auth-types.js';
 import type { BrowseRepo } from './browse-repo.js';
 import type { JobsRepo, LeaderRepo, SchedulesRepo, WebhookReplaysRepo } from './jobs-types.js';
 import type { ReconciliationsRepo } from './reconcile-repo.js';
+import type { SourceStateRepo } from './source-state-repo.js';
 
 /** All timestamps are ISO-8601 UTC strings with milliseconds (`2026-11-26T18:52:15.123Z`). */
 export type Timestamp = string;
@@ -40,7 +42,8 @@ export type SnapshotRow = {
   accepted: number;
   rejected: number;
   sha256: string;
-  status: 'imported' | 'halted';
+  /** delta: a partial read (tenure import --changed, a vendor webhook): never a drop baseline. */
+  status: 'imported' | 'halted' | 'delta';
 };
 
 export type QuarantineRow = {
@@ -257,4 +260,11 @@ export type Store = {
   leader: LeaderRepo;
   schedules: SchedulesRepo;
   webhookReplays: WebhookReplaysRepo;
+
+  /** On-prem agents: registry, enrollment tokens, nonces (src/store/agents-types.ts). */
+  agents: AgentsRepo;
+  /** Reads and locks over the site queues the agents lease from. */
+  agentJobs: AgentJobsRepo;
+  /** Per HR source: the delta watermark (src/store/source-state-repo.ts). */
+  sourceState: SourceStateRepo;
 };

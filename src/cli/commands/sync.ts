@@ -16,6 +16,12 @@ export function printImport(out: Out, s: ImportSummary): void {
   out.line(
     `Imported ${s.file}: ${s.rows} rows, ${s.accepted} accepted, ${s.rejected.length} rejected, ${s.unchanged} unchanged.`,
   );
+  if (s.delta)
+    out.line(
+      s.delta.since === null
+        ? `  no watermark yet: read everyone; next --changed starts at ${s.delta.watermark}`
+        : `  changed since ${s.delta.since}: ${s.delta.changed} (${s.delta.not_found.length} no longer known); next from ${s.delta.watermark}`,
+    );
   const events = Object.entries(s.events);
   if (events.length > 0) out.line(`  events: ${events.map(([k, n]) => `${n} ${k}`).join(', ')}`);
   for (const r of s.rejected)
@@ -32,10 +38,18 @@ export function registerSync(program: Command, g: Globals): void {
     .description('read an HR snapshot: validate, quarantine bad rows, record lifecycle events')
     .option('--source <id>', 'source id from tenure.yaml (default: the first)')
     .option('--file <path>', 'read this file instead of the configured path')
+    .option(
+      '--changed',
+      'only the people changed since the last read (HR systems with a changed-since API: bamboohr)',
+    )
     .option('--json', 'machine-readable output')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
-        const s = await importSource(ws, { sourceId: o.source, file: o.file });
+        const s = await importSource(ws, {
+          sourceId: o.source,
+          file: o.file,
+          changed: o.changed === true,
+        });
         out.result(s, () => printImport(out, s));
       }),
     );

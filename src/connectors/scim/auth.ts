@@ -9,8 +9,8 @@ import type { ScimSettings } from './settings.js';
 
 export type Auth = {
   header(signal?: AbortSignal): Promise<string>;
-  /** The server refused the token: fetch a new one next time. False if renewing cannot help. */
-  renew(): boolean;
+  /** The server refused `used`: fetch a new token next time. False if renewing cannot help. */
+  renew(used: string): boolean;
   describe(): string;
 };
 
@@ -30,7 +30,7 @@ export function createAuth(
     };
   }
   let current: Promise<{ token: string; until: number }> | undefined;
-  const fetchToken = async (signal?: AbortSignal) => {
+  const fetchToken = async () => {
     const body = new URLSearchParams({ grant_type: 'client_credentials' });
     if (s.scope) body.set('scope', s.scope);
     const headers: Record<string, string> = {
@@ -46,18 +46,20 @@ export function createAuth(
       body.set('client_id', s.client_id);
       body.set('client_secret', clientSecret);
     }
-    const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
+      // No caller's signal: the token is shared, one aborted request must not fail the others.
       res = await fetch(s.url, {
         method: 'POST',
         headers,
         body,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
       const cause = (e as { cause?: { message?: string } }).cause?.message;
-      throw new ScimAuthError(`OAuth token request to ${s.url} failed: ${cause ?? (e as Error).message}`);
+      throw new ScimAuthError(
+        `OAuth token request to ${s.url} failed: ${cause ?? (e as Error).message}`,
+      );
     }
     const text = await res.text();
     let json: Record<string, unknown> = {};
@@ -67,7 +69,7 @@ export function createAuth(
       // reported below
     }
     if (!res.ok || typeof json.access_token !== 'string') {
-      const why = typeof json.error === 'string' ? json.error : `no access_token in the answer`;
+      const why = typeof json.error === 'string' ? json.error : 'no access_token in the answer';
       throw new ScimAuthError(
         `OAuth token request to ${s.url} as client "${s.client_id}": ${res.status} ${why}`,
       );
@@ -75,21 +77,35 @@ export function createAuth(
     const ttl = typeof json.expires_in === 'number' ? json.expires_in * 1000 : 3_600_000;
     return { token: json.access_token, until: Date.now() + Math.max(0, ttl - EARLY_MS) };
   };
+  let last: string | undefined; // the header of the newest token, to renew it once per 401 wave
+  const obtain = () => {
+    const p = fetchToken();
+    current = p;
+    p.then(
+      (t) => {
+        if (current === p) last = `Bearer ${t.token}`;
+      },
+      () => {
+        if (current === p) current = undefined;
+      },
+    );
+    return p;
+  };
   return {
-    async header(signal) {
-      let t = current ? await current.catch(() => undefined) : undefined;
-      if (!t || Date.now() >= t.until) {
-        const attempt = fetchToken(signal);
-        current = attempt;
-        t = await attempt.catch((e) => {
-          if (current === attempt) current = undefined;
-          throw e;
-        });
+    async header() {
+      let p = current ?? obtain();
+      let t = await p;
+      if (Date.now() >= t.until) {
+        p = current === p ? obtain() : (current ?? obtain());
+        t = await p;
       }
       return `Bearer ${t.token}`;
     },
-    renew() {
-      current = undefined;
+    renew(used) {
+      if (used === last) {
+        current = undefined;
+        last = undefined;
+      }
       return true;
     },
     describe: () => `OAuth client credentials (client "${s.client_id}" at ${s.url})`,

@@ -33,10 +33,13 @@ export class ScimOpError extends Error {
   override name = 'ScimOpError';
 }
 
-/** Worth another attempt after re-reading: no answer, server errors, and a lost If-Match race. */
+/**
+ * Worth another attempt after re-reading: no answer, server errors, and a lost If-Match race.
+ * 429 and 503 are not: the HTTP layer already waited and retried them as the server asked.
+ */
 export function isTransient(e: unknown): boolean {
   if (e instanceof ScimNetworkError) return true;
-  if (e instanceof ScimHttpError) return e.status >= 500 || e.status === 412 || e.status === 429;
+  if (e instanceof ScimHttpError) return (e.status >= 500 && e.status !== 503) || e.status === 412;
   return false;
 }
 

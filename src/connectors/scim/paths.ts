@@ -40,6 +40,12 @@ export function parsePath(text: string): ScimPath {
   };
 }
 
+/** Core attributes the connector or the server owns: no mapping may write them. */
+const RESERVED = new Set(['id', 'username', 'active', 'meta', 'groups', 'password', 'schemas']);
+
+export const isReserved = (p: ScimPath): boolean =>
+  p.schema === null && RESERVED.has(p.attr.toLowerCase());
+
 /** The path as sent in a PATCH operation; `element` stops at the selected element (for remove). */
 export function renderPath(p: ScimPath, element = false): string {
   const head = `${p.schema ? `${p.schema}:` : ''}${p.attr}`;

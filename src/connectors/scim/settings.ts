@@ -1,13 +1,14 @@
 /** The scim connector's settings (tenure.yaml `applications[].settings`), validated by zod. */
 import { z } from 'zod';
 import { secretRef } from '../../config/schema.js';
-import { parsePath } from './paths.js';
+import { isReserved, parsePath } from './paths.js';
 
 export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 const scimPath = z.string().superRefine((v, ctx) => {
   try {
-    parsePath(v);
+    if (isReserved(parsePath(v)))
+      ctx.addIssue({ code: 'custom', message: `"${v}" is managed by the connector itself` });
   } catch (e) {
     ctx.addIssue({ code: 'custom', message: (e as Error).message });
   }

@@ -19,6 +19,8 @@ export type SourceEvent = {
   /** The body exactly as received: the signature covers these bytes. */
   body: Buffer;
   signature: string | undefined;
+  /** Every request header (lower-case names): vendor formats sign with headers of their own. */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
   /** For the audit trail of refusals. */
   remote?: string;
   requestId?: string;
@@ -124,7 +126,11 @@ async function accept(ws: Workspace, ev: SourceEvent): Promise<AcceptedEvent> {
 }
 
 /** Refusals are evidence too (someone is forging or replaying HR events); nothing else changes. */
-async function auditRefusal(ws: Workspace, ev: SourceEvent, e: TenureError): Promise<void> {
+export async function auditRefusal(
+  ws: Workspace,
+  ev: SourceEvent,
+  e: TenureError,
+): Promise<void> {
   const source = SOURCE_ID.test(ev.sourceId) ? ev.sourceId : 'invalid';
   try {
     await ws.store.audit.append([

@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isTenureError } from '../../domain/errors.js';
 import { receiveSourceEvent } from '../../engine/webhook/receive.js';
+import { receiveVendorEvent, vendorWebhookSource } from '../../engine/webhook/vendor-event.js';
 import { SIGNATURE_HEADER } from '../../engine/webhook/verify.js';
 import { problem, sendProblem } from '../errors.js';
 import { errors } from '../schemas.js';
@@ -23,6 +24,8 @@ export const WEBHOOK_STATUS: Record<string, number> = {
   'webhook.invalid': 400,
   'webhook.unknown_source': 404,
   'webhook.unknown_identity': 404,
+  /** A vendor webhook whose people could not be re-read from the HR system: the vendor retries. */
+  'webhook.source_unavailable': 503,
 };
 
 const acceptedSchema = z
@@ -34,6 +37,26 @@ const acceptedSchema = z
     deduped: z.boolean().describe('a run for this person was already queued and will see it'),
   })
   .meta({ id: 'AcceptedSourceEvent' });
+
+/** The answer to an HR system's own webhook format (BambooHR, HiBob, Workday): docs/hr-sources.md. */
+const vendorAcceptedSchema = z
+  .object({
+    source_id: z.string(),
+    type: z.string().describe("the vendor's event type; `ping` for a subscription check"),
+    people: z
+      .array(
+        z.object({
+          identity_id: z.string(),
+          events: z.array(z.string()),
+          job_id: z.number().int(),
+          deduped: z.boolean(),
+        }),
+      )
+      .describe('each person re-read from the HR system, with the run queued for them alone'),
+    rejected: z.array(z.object({ employee_id: z.string().nullable(), reason: z.string() })),
+    not_found: z.array(z.string()).describe('vendor ids the HR system no longer knows'),
+  })
+  .meta({ id: 'AcceptedVendorEvent' });
 
 /** The worker of this process picks the run up at once instead of at its next poll. */
 const poke = (scheduler: SchedulerHandle | undefined) => {
@@ -56,15 +79,28 @@ export const sourceEventsRoutes: RouteModule = async (app, deps) => {
         schema: {
           tags: ['sources'],
           summary: 'HR change event for one person (HMAC-signed webhook): runs for that person',
-          description: `Signed with the source's webhook secret: header \`${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">\`, within ±300 s. Body: {"employee_id", "event_id"?, "record"?: {HR fields}}. See docs/api.md#webhooks.`,
+          description: `Signed with the source's webhook secret: header \`${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">\`, within ±300 s. Body: {"employee_id", "event_id"?, "record"?: {HR fields}}. See docs/api.md#webhooks. Sources of type bamboohr and hibob take their vendor's own webhook instead (X-BambooHR-Signature, Bob-Signature) and re-read the people named: docs/hr-sources.md.`,
           security: [],
           params: z.object({ id: z.string() }),
-          response: { 202: acceptedSchema, ...errors },
+          response: { 202: z.union([acceptedSchema, vendorAcceptedSchema]), ...errors },
         },
       },
       async (req, reply) => {
         const header = req.headers[SIGNATURE_HEADER];
         try {
+          // BambooHR, HiBob and Workday sources verify their vendor's format and re-read the people.
+          if (vendorWebhookSource(deps.ws, req.params.id)) {
+            const accepted = await receiveVendorEvent(deps.ws, {
+              sourceId: req.params.id,
+              body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+              signature: undefined,
+              headers: req.headers,
+              remote: req.ip,
+              requestId: req.id,
+            });
+            poke(deps.scheduler);
+            return reply.code(202).send(accepted);
+          }
           const accepted = await receiveSourceEvent(deps.ws, {
             sourceId: req.params.id,
             body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),

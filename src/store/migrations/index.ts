@@ -9,6 +9,8 @@ import { authMigration } from './20261127_0100_auth.js';
 import { jobsMigration } from './20261127_0300_jobs.js';
 import { reconciliationsMigration } from './20261127_0500_reconciliations.js';
 import { accessHeldMigration } from './20261127_0610_access_held.js';
+import { agentsMigration } from './20261128_0400_agents.js';
+import { sourceStateMigration } from './20261128_0420_source_state.js';
 
 /** Forward-only: append new entries with a later timestamped name; never edit a released one. */
 export const migrationProvider = (dialect: StoreDialect): MigrationProvider => ({
@@ -22,6 +24,8 @@ export const migrationProvider = (dialect: StoreDialect): MigrationProvider => (
       '20261127_0300_jobs': jobsMigration(dialect),
       '20261127_0500_reconciliations': reconciliationsMigration(dialect),
       '20261127_0610_access_held': accessHeldMigration(dialect),
+      '20261128_0400_agents': agentsMigration(dialect),
+      '20261128_0420_source_state': sourceStateMigration(),
     };
   },
 });

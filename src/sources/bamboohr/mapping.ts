@@ -1,0 +1,84 @@
+/** One BambooHR employee (custom report row or GET /employees/{id}) to Tenure's HR fields. Pure. */
+import type { VendorRow } from '../common/records.js';
+import { resolveState } from '../common/states.js';
+import { isObject, kindOf } from '../common/context.js';
+import { isoDate, laterDate, oneOf, text } from '../common/values.js';
+import type { BambooConfig, BambooInput } from './config.js';
+
+export type BambooMapping = {
+  /** Tenure input -> BambooHR field name (defaults with the `fields:` overrides applied). */
+  fields: Record<BambooInput, string | undefined>;
+  states: BambooConfig['states'];
+  today: string;
+};
+
+/** Inputs a record cannot do without: their absence is BambooHR leaving out a field the key may not see. */
+const EXPECTED: BambooInput[] = [
+  'employee_id',
+  'first_name',
+  'last_name',
+  'email',
+  'department',
+  'title',
+  'location',
+  'employment_status',
+];
+
+const blank = (v: string | undefined) => v === undefined || v.trim() === '';
+
+export function mapBambooEmployee(e: unknown, row: number, m: BambooMapping): VendorRow {
+  if (!isObject(e)) {
+    const issues = [`the entry is ${kindOf(e)}, not an employee object`];
+    return { row, label: `BambooHR entry ${row}`, fields: {}, issues, raw: e };
+  }
+  const issues: string[] = [];
+  const get = (input: BambooInput): string | undefined => {
+    const name = m.fields[input];
+    return name === undefined ? undefined : text(e[name], name, issues);
+  };
+  const vendorId = get('id');
+  const label = blank(vendorId) ? `BambooHR entry ${row}` : `BambooHR id ${vendorId}`;
+  for (const input of EXPECTED) {
+    const name = m.fields[input];
+    if (name !== undefined && !Object.hasOwn(e, name))
+      issues.push(`field "${name}" is missing (BambooHR leaves out fields the API key may not see)`);
+  }
+
+  const status = get('employment_status');
+  const start = laterDate(isoDate(get('hire_date')), isoDate(get('rehire_date')));
+  const state = resolveState({
+    terminated: oneOf(m.states.terminated, status),
+    inactive: get('record_status')?.trim().toLowerCase() === 'inactive',
+    leave: oneOf(m.states.leave, status),
+    start,
+    termination: isoDate(get('termination_date')),
+    today: m.today,
+  });
+  // Without a field of its own, the type is the employment status (Full-Time, Contractor …).
+  const type = m.fields.employment_type === undefined ? status : get('employment_type');
+  return {
+    row,
+    label,
+    fields: {
+      employee_id: get('employee_id'),
+      first_name: get('first_name'),
+      last_name: get('last_name'),
+      preferred_name: get('preferred_name'),
+      email: get('email'),
+      department: get('department'),
+      title: get('title'),
+      manager_id: get('manager_id'),
+      location: get('location'),
+      employment_type: blank(type)
+        ? undefined
+        : oneOf(m.states.contractor, type)
+          ? 'contractor'
+          : 'employee',
+      status: state.status,
+      start_date: start,
+      end_date: state.end_date,
+    },
+    issues,
+    raw: e,
+  };
+}

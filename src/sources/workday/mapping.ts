@@ -1,0 +1,122 @@
+/**
+ * RaaS Report_Entry rows to Tenure's HR fields (pure), matched on WorkerID across rehires: a
+ * rehire or a contingent-to-employee conversion creates a new WID with the same WorkerID, so one
+ * person may have several entries. The current one wins (active, else the latest hire); the
+ * others are reported as warnings, not rejected.
+ */
+import { isObject, kindOf } from '../common/context.js';
+import type { VendorRow } from '../common/records.js';
+import { resolveState } from '../common/states.js';
+import { isoDate, oneOf, text, truthy } from '../common/values.js';
+import type { RecordWarning } from '../file/types.js';
+import type { WorkdayConfig, WorkdayInput } from './config.js';
+import { reportValue } from './paths.js';
+
+export type WorkdayMapping = {
+  fields: Record<WorkdayInput, string | undefined>;
+  states: WorkdayConfig['states'];
+  today: string;
+};
+
+const blank = (v: string | undefined) => v === undefined || v.trim() === '';
+
+export function mapWorkdayEntry(e: unknown, row: number, m: WorkdayMapping): VendorRow {
+  if (!isObject(e)) {
+    const issues = [`the entry is ${kindOf(e)}, not a report entry object`];
+    return { row, label: `Workday entry ${row}`, fields: {}, issues, raw: e };
+  }
+  const issues: string[] = [];
+  const raw = (input: WorkdayInput): unknown => {
+    const path = m.fields[input];
+    return path === undefined ? undefined : reportValue(e, path);
+  };
+  const get = (input: WorkdayInput): string | undefined => {
+    const path = m.fields[input];
+    return path === undefined ? undefined : text(raw(input), path, issues);
+  };
+  const worker = get('worker_id');
+  const wid = get('wid');
+  const label = blank(worker)
+    ? `Workday entry ${row}`
+    : `Workday Worker_ID ${worker}${blank(wid) ? '' : ` (WID ${wid})`}`;
+  const active = raw('active');
+  if (active === undefined || active === null || active === '')
+    issues.push(`"${m.fields.active}" is missing: cannot tell whether the worker is active`);
+  const start = isoDate(get('hire_date'));
+  const state = resolveState({
+    terminated: false,
+    inactive: !truthy(active),
+    leave: truthy(raw('on_leave')),
+    start,
+    // The last day of work is when access should end; the termination date is the fallback.
+    termination: isoDate(get('last_day_of_work')) ?? isoDate(get('termination_date')),
+    today: m.today,
+  });
+  const type = get('worker_type');
+  return {
+    row,
+    label,
+    fields: {
+      employee_id: worker,
+      first_name: get('first_name'),
+      last_name: get('last_name'),
+      preferred_name: get('preferred_name'),
+      email: get('email'),
+      department: get('department'),
+      title: get('title'),
+      manager_id: get('manager_id'),
+      location: get('location'),
+      employment_type: blank(type)
+        ? undefined
+        : oneOf(m.states.contractor, type)
+          ? 'contractor'
+          : 'employee',
+      status: state.status,
+      start_date: start,
+      end_date: state.end_date,
+    },
+    issues,
+    raw: e,
+  };
+}
+
+const rank = (r: VendorRow): [number, string, number] => [
+  r.fields.status === 'terminated' ? 0 : 1,
+  r.fields.start_date ?? '',
+  r.row,
+];
+const better = (a: VendorRow, b: VendorRow): boolean => {
+  const [x, y] = [rank(a), rank(b)];
+  return x[0] !== y[0] ? x[0] > y[0] : x[1] !== y[1] ? x[1] > y[1] : x[2] > y[2];
+};
+
+/** One row per WorkerID: the current record, and a warning for each superseded one. */
+export function currentPerWorker(rows: VendorRow[]): {
+  rows: VendorRow[];
+  warnings: RecordWarning[];
+} {
+  const best = new Map<string, VendorRow>();
+  const keep: VendorRow[] = [];
+  for (const r of rows) {
+    const id = r.fields.employee_id?.trim();
+    if (!id || r.issues.length > 0) {
+      keep.push(r); // rejected later, with its reasons
+      continue;
+    }
+    const seen = best.get(id);
+    if (!seen || better(r, seen)) best.set(id, r);
+  }
+  const chosen = new Set(best.values());
+  const warnings: RecordWarning[] = [];
+  for (const r of rows) {
+    const id = r.fields.employee_id?.trim();
+    if (!id || r.issues.length > 0 || chosen.has(r)) continue;
+    const winner = best.get(id)!;
+    warnings.push({
+      row: r.row,
+      employee_id: id,
+      message: `${r.label} is superseded by ${winner.label} (entry ${winner.row}): same WorkerID after a rehire or conversion`,
+    });
+  }
+  return { rows: [...keep, ...chosen].sort((a, b) => a.row - b.row), warnings };
+}
