@@ -21,8 +21,10 @@ import {
   leaseResponseSchema,
   type ReleaseRequest,
   type ResultRequest,
+  type ResultsRequest,
   releaseResponseSchema,
   resultResponseSchema,
+  resultsResponseSchema,
 } from '../protocol/agent-v1.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -138,6 +140,7 @@ export function createClient(o: ClientOptions) {
         ...(signal ? { signal } : {}),
       }),
     result: (r: ResultRequest) => post(AGENT_PATHS.result, r, resultResponseSchema),
+    results: (r: ResultsRequest) => post(AGENT_PATHS.results, r, resultsResponseSchema),
     heartbeat: (r: HeartbeatRequest) => post(AGENT_PATHS.heartbeat, r, heartbeatResponseSchema),
     /** Short: it runs during shutdown, and an unreleased lease merely expires. */
     release: (r: ReleaseRequest) =>
@@ -152,7 +155,7 @@ function unreachable(path: string, e: Error): ControlPlaneError {
     return new ControlPlaneError('agent.aborted', `${path}: aborted`, null, true);
   return new ControlPlaneError(
     'agent.unreachable',
-    `${path}: control plane unreachable: ${code ? `${code} ` : ''}${e.message}`,
+    `${path}: control plane unreachable: ${code && !e.message.includes(code) ? `${code} ` : ''}${e.message}`,
     null,
     true,
   );

@@ -1,9 +1,10 @@
 /**
- * Reports finished jobs (one `result` per job, every operation's outcome), several at a time,
- * retried with back-off while the control plane is away; and gives jobs back with `release`.
+ * Reports finished jobs: every operation's outcome, one entry per job, sent in batches through
+ * `results` (one request, one transaction on the control plane: the throughput path), retried
+ * with back-off while the control plane is away; and gives jobs back with `release`.
  */
 import type { OperationResult } from '../domain/types.js';
-import type { AgentSettings } from '../protocol/agent-v1.js';
+import type { AgentSettings, ResultRequest } from '../protocol/agent-v1.js';
 import type { createBackoff } from './backoff.js';
 import { type ControlPlaneClient, ControlPlaneError } from './client.js';
 import type { AgentLog } from './log.js';
@@ -17,8 +18,8 @@ type Pending = {
   finished_at: string;
 };
 
-/** Results in flight at once: the control plane records each in its own transaction. */
-const CONCURRENCY = 8;
+/** The protocol's cap on jobs per `results` request. */
+const BATCH = 500;
 
 export function createPostQueue(d: {
   client: ControlPlaneClient;
@@ -28,35 +29,43 @@ export function createPostQueue(d: {
   failed: (what: string, e: unknown, b: ReturnType<typeof createBackoff>) => Promise<void>;
   contact: (s: AgentSettings) => void;
   wake: ReturnType<typeof createSignal>;
-  graceSignal: AbortSignal;
 }) {
   const pending: Pending[] = [];
 
-  /** true: settled (recorded, duplicate, expired, or refused for good); false: try again. */
-  async function post(p: Pending): Promise<boolean> {
+  const request = (p: Pending): ResultRequest | undefined => {
     const h = d.state.held.get(p.job_id);
-    if (!h) return true;
+    // Lost (released, or a lease the heartbeat could not extend and never started): nothing to say.
+    if (!h) return undefined;
+    return { ...p, lease_id: h.lease_id };
+  };
+
+  const settle = (jobId: number, status: string) => {
+    d.state.held.delete(jobId);
+    if (status === 'expired')
+      d.log.warn(
+        { job_id: jobId },
+        'result arrived after the lease expired: not applied, the job runs again',
+      );
+  };
+
+  /** Sends one batch; throws (retry later) only when the control plane may take it later. */
+  async function post(batch: ResultRequest[]): Promise<void> {
     try {
-      const reply = await d.client.result({
-        job_id: p.job_id,
-        lease_id: h.lease_id,
-        results: p.results,
-        started_at: p.started_at,
-        finished_at: p.finished_at,
-      });
+      const reply = await d.client.results({ results: batch });
       d.contact(reply.settings);
-      if (reply.status === 'expired')
-        d.log.warn(
-          { job_id: p.job_id },
-          'result arrived after the lease expired: not applied, the job runs again',
-        );
+      for (const s of reply.statuses) settle(s.job_id, s.status);
+      return;
     } catch (e) {
       if (!(e instanceof ControlPlaneError) || e.retryable) throw e;
-      // Refused for good (invalid, revoked…): the lease runs out and the job is run again.
-      d.log.error({ job_id: p.job_id, code: e.code, error: e.message }, 'result refused');
+      if (batch.length === 1) {
+        // Refused for good (invalid, revoked…): its lease runs out and the job runs again.
+        d.log.error({ job_id: batch[0]!.job_id, code: e.code, error: e.message }, 'result refused');
+        d.state.held.delete(batch[0]!.job_id);
+        return;
+      }
     }
-    d.state.held.delete(p.job_id);
-    return true;
+    // One bad entry must not hold back the others: send them one by one.
+    for (const r of batch) await post([r]);
   }
 
   return {
@@ -75,17 +84,16 @@ export function createPostQueue(d: {
           await d.wake.wait(500);
           continue;
         }
-        const chunk = pending.splice(0, CONCURRENCY);
-        const settled = await Promise.allSettled(chunk.map(post));
-        const again = chunk.filter((_, i) => settled[i]!.status === 'rejected');
-        d.wake.notify();
-        if (again.length === 0) {
+        const chunk = pending.splice(0, BATCH);
+        const batch = chunk.map(request).filter((r): r is ResultRequest => r !== undefined);
+        try {
+          if (batch.length > 0) await post(batch);
           b.reset();
-          continue;
+        } catch (e) {
+          pending.unshift(...chunk);
+          await d.failed('result', e, b);
         }
-        pending.unshift(...again);
-        const first = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult;
-        await d.failed('result', first.reason, b);
+        d.wake.notify();
       }
     },
 

@@ -60,8 +60,12 @@ export function createWorker(d: WorkerDeps) {
   const failed = async (what: string, e: unknown, b: ReturnType<typeof createBackoff>) => {
     const err = e as Error;
     state.lastError = `${what}: ${err.message}`;
-    const delay = b.next();
-    const level = e instanceof ControlPlaneError && !e.retryable ? 'error' : 'warn';
+    // Refused (revoked, bad signature, wrong site…): asking again soon will not change the
+    // answer, so wait near the cap; the operator sees the error and fixes it.
+    const refused = e instanceof ControlPlaneError && !e.retryable;
+    const cap = d.backoff.max_ms;
+    const delay = refused ? Math.floor(cap / 2 + Math.random() * (cap / 2)) : b.next();
+    const level = refused ? 'error' : 'warn';
     d.log[level](
       {
         code: (e as { code?: string }).code,
@@ -81,7 +85,6 @@ export function createWorker(d: WorkerDeps) {
     failed,
     contact,
     wake,
-    graceSignal: graceAbort.signal,
   });
 
   function accept(jobs: AgentJob[]): void {
@@ -111,15 +114,20 @@ export function createWorker(d: WorkerDeps) {
   async function leaseLoop(): Promise<void> {
     const b = createBackoff(d.backoff);
     while (!state.stopping) {
+      // Two batches to run (one running, the next leased meanwhile); jobs already run and only
+      // waiting for the control plane to take their results do not hold back the next lease,
+      // up to a bound, so LDAP work overlaps the control plane's recording.
       const capacity = state.settings.batch_size * 2;
-      if (state.held.size >= capacity) {
+      const unrun = [...state.held.values()].filter((h) => h.state !== 'reporting').length;
+      const room = Math.min(capacity - unrun, state.settings.batch_size * 8 - state.held.size);
+      if (room <= 0) {
         await wake.wait(1000);
         continue;
       }
       try {
         const reply = await d.client.lease(
           {
-            max: Math.min(state.settings.batch_size, capacity - state.held.size),
+            max: Math.min(state.settings.batch_size, room),
             wait_seconds: state.settings.poll_wait_seconds,
           },
           leaseAbort.signal,
@@ -145,6 +153,7 @@ export function createWorker(d: WorkerDeps) {
       {
         job_id: r.job.job_id,
         app_id: r.job.app_id,
+        account_id: r.job.operations[0]?.account_id,
         attempt: r.job.attempt,
         ops: r.results.length,
         failed: failures.length,

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isTenureError } from '../domain/errors.js';
 import { registerAgent } from './commands/agent.js';
+import { registerAgents } from './commands/agents.js';
 import { registerApps } from './commands/apps.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerDemo(program, g);
   registerServe(program, g);
   registerUsers(program, g);
+  registerAgents(program, g);
   registerAgent(program);
   return program;
 }

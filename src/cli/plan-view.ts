@@ -107,6 +107,7 @@ export function printOutcome(out: Out, result: ApplyOutcome): void {
         `Review it with "tenure plan", then release it with "tenure apply --approve ${result.run_id}".`,
       );
       return;
+    case 'waiting_for_agent':
     case 'done': {
       const e = result.execution!;
       out.line(
@@ -114,6 +115,11 @@ export function printOutcome(out: Out, result: ApplyOutcome): void {
       );
       for (const f of e.failures.slice(0, 20))
         out.line(`  failed: ${f.app_id} ${f.kind} ${f.account_id}: ${f.message}`);
+      if (e.waiting_for_agent) {
+        out.line(
+          `  ${e.waiting_for_agent} operations queued for on-prem agents; the run completes with their results.`,
+        );
+      }
     }
   }
 }

@@ -26,7 +26,10 @@ export async function createEnrollmentToken(
   if (!SITE_NAME.test(o.site))
     throw new TenureError('agent.bad_site', `site "${o.site}": letters, digits, "-" or "_" only`);
   if (!(o.expiresInMs >= 60_000 && o.expiresInMs <= MAX_TOKEN_MS))
-    throw new TenureError('agent.bad_expiry', 'an enrollment token lives from 1 minute to 24 hours');
+    throw new TenureError(
+      'agent.bad_expiry',
+      'an enrollment token lives from 1 minute to 24 hours',
+    );
   const now = ws.clock();
   const token = `${ENROLL_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const expires_at = new Date(now.getTime() + o.expiresInMs).toISOString();

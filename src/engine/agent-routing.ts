@@ -104,19 +104,20 @@ export async function enqueueAgentOps(
   const out: Enqueued = { operations: 0, jobs: 0, skipped: 0, sites: [] };
   await ws.store.transaction(async (tx) => {
     const perApp = new Map<string, { site: string; jobs: number; operations: number }>();
-    for (const job of jobs) {
-      const { job: row, deduped } = await tx.jobs.enqueue(
-        {
-          queue: siteQueue(job.site),
-          kind: AGENT_JOB_KIND,
-          payload: job,
-          dedupe_key: job.idempotency_key,
-          max_attempts: maxAttempts,
-        },
-        ts,
-      );
-      if (deduped) {
-        const msg = `already queued for site ${job.site} as job ${row.id}`;
+    const queued = await tx.agentJobs.enqueueMany(
+      jobs.map((job) => ({
+        queue: siteQueue(job.site),
+        kind: AGENT_JOB_KIND,
+        payload: job,
+        dedupe_key: job.idempotency_key,
+        max_attempts: maxAttempts,
+      })),
+      ts,
+    );
+    for (const [i, job] of jobs.entries()) {
+      const { id, twin } = queued[i]!;
+      if (id === null) {
+        const msg = `already queued for site ${job.site} as job ${twin ?? '?'}`;
         for (const op of job.operations)
           await tx.runs.setOperationStatus(runId, op.key, 'skipped', msg, ts);
         out.skipped += job.operations.length;

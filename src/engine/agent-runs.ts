@@ -15,8 +15,7 @@ import type { Workspace } from './workspace.js';
  */
 export async function finishRunIfDone(tx: Store, runId: string, ts: string): Promise<boolean> {
   const run = await tx.runs.get(runId);
-  if (run?.status !== 'applying' || run.summary.waiting_for_agent === undefined)
-    return false;
+  if (run?.status !== 'applying' || run.summary.waiting_for_agent === undefined) return false;
   const counts = await tx.agentJobs.operationCounts(runId);
   const queued = counts.queued ?? 0;
   const tally = {

@@ -38,6 +38,8 @@ export type RecordOptions = {
   ts: string;
   /** Who the audit trail names as doing each operation. */
   actor: (op: Operation) => string;
+  /** Collect the audit events here (the caller appends them, batched) instead of appending now. */
+  auditSink?: AuditInput[];
 };
 
 /**
@@ -51,7 +53,7 @@ export async function recordOutcomes(
   results: ReadonlyMap<string, OperationResult>,
   o: RecordOptions,
 ): Promise<{ op: Operation; result: OperationResult }[]> {
-  const audit: AuditInput[] = [];
+  const audit: AuditInput[] = o.auditSink ?? [];
   const recorded: { op: Operation; result: OperationResult }[] = [];
   for (const op of ops) {
     const result = results.get(op.key) ?? {
@@ -70,7 +72,7 @@ export async function recordOutcomes(
     audit.push(operationAudit(op, final, o.actor(op), o.runId, o.ts));
     recorded.push({ op, result: final });
   }
-  await tx.audit.append(audit);
+  if (!o.auditSink) await tx.audit.append(audit);
   return recorded;
 }
 

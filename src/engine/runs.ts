@@ -13,7 +13,8 @@ import type { Workspace } from './workspace.js';
 
 export type ApplyOutcome = {
   run_id: string | null;
-  status: 'nothing_to_do' | 'dry_run' | 'held' | 'done';
+  /** waiting_for_agent: some operations went to on-prem agents; the run completes with their results. */
+  status: 'nothing_to_do' | 'dry_run' | 'held' | 'done' | 'waiting_for_agent';
   plan: PreparedRun;
   execution?: ExecutionSummary;
   held_reason?: string;
@@ -103,7 +104,8 @@ export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<Apply
     return { run_id: runId, status: 'held', plan, held_reason: plan.gate.reasons.join(' ') };
   }
   const execution = await execute(ws, runId, plan.ops, plan.sourceOf, opts.actor, opts.onProgress);
-  return { run_id: runId, status: 'done', plan, execution };
+  const status = execution.waiting_for_agent ? 'waiting_for_agent' : 'done';
+  return { run_id: runId, status, plan, execution };
 }
 
 /** Releases a held run: its stored operations are executed as planned (they carry desired values). */

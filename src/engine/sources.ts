@@ -7,15 +7,17 @@ import { findSource, sourceTypes } from '../sources/registry.js';
 import type { Workspace } from './workspace.js';
 
 export function findSourceConfig(ws: Workspace, sourceId: string | undefined): SourceConfig {
-  const source = sourceId
-    ? ws.config.sources.find((s) => s.id === sourceId)
-    : ws.config.sources[0];
+  const source = sourceId ? ws.config.sources.find((s) => s.id === sourceId) : ws.config.sources[0];
   if (!source) throw new TenureError('source.not_found', `unknown source "${sourceId}"`);
   return source;
 }
 
 /** `file` replaces a file source's path for one read (`tenure import --file`). */
-export function openSource(ws: Workspace, config: SourceConfig, opts: { file?: string } = {}): Source {
+export function openSource(
+  ws: Workspace,
+  config: SourceConfig,
+  opts: { file?: string } = {},
+): Source {
   const factory = findSource(config.type);
   if (!factory)
     throw new TenureError(

@@ -17,6 +17,8 @@ type Histogram = { buckets: number[]; sum: number; count: number };
 
 export type WorkFigures = StoreCounts & {
   agents_online: number;
+  /** On-prem agent sites: jobs waiting and the oldest one's age (docs/agent.md). */
+  agent_sites?: { site: string; queue_depth: number; oldest_waiting_seconds: number }[];
   /** The scheduler's durable job queue, when this process runs one. */
   jobs?: {
     queue_depth: number;
@@ -138,6 +140,20 @@ export function createMetrics(): Metrics {
       metric('tenure_agents_online', 'gauge', 'On-prem agents currently connected.', [
         ['', work.agents_online],
       ]);
+      if (work.agent_sites && work.agent_sites.length > 0) {
+        metric(
+          'tenure_agent_queue_depth',
+          'gauge',
+          'Jobs (one account each) waiting for an on-prem agent, per site.',
+          work.agent_sites.map((s) => [labels({ site: s.site }), s.queue_depth]),
+        );
+        metric(
+          'tenure_agent_oldest_waiting_seconds',
+          'gauge',
+          'Age of the oldest job not yet reported by an agent, per site (0: none).',
+          work.agent_sites.map((s) => [labels({ site: s.site }), s.oldest_waiting_seconds]),
+        );
+      }
       metric('tenure_process_uptime_seconds', 'gauge', 'Seconds since this process started.', [
         ['', (Date.now() - startedAt) / 1000],
       ]);

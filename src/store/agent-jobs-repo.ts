@@ -1,7 +1,7 @@
 /** Reads and row locks over the site queues (`site:<name>` jobs) and the runs waiting on them. */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AgentJobsRepo } from './agents-types.js';
-import { fromJson, toJson } from './codec.js';
+import { chunks, fromJson, toJson, toTimestamp } from './codec.js';
 import type { JobsTable } from './jobs-schema.js';
 import type { JobRow, JobStatus } from './jobs-types.js';
 import type { Database, StoreDialect } from './schema.js';
@@ -18,6 +18,58 @@ const toJob = (r: Selectable<JobsTable>): JobRow => ({
 export const createAgentJobsRepo = (db: Kysely<Database>, dialect: StoreDialect): AgentJobsRepo => {
   const siteJobs = () => db.selectFrom('jobs').where('queue', 'like', `${SITE_QUEUE_PREFIX}%`);
   return {
+    async enqueueMany(jobs, atInput) {
+      const at = toTimestamp(atInput);
+      const out: { id: number | null; twin: number | null }[] = [];
+      for (const batch of chunks(jobs, 200)) {
+        const inserted = await db
+          .insertInto('jobs')
+          .values(
+            batch.map((j) => ({
+              queue: j.queue,
+              kind: j.kind,
+              payload: toJson(j.payload ?? {}),
+              dedupe_key: j.dedupe_key,
+              priority: j.priority ?? 0,
+              status: 'queued',
+              attempts: 0,
+              max_attempts: j.max_attempts ?? 5,
+              not_before: j.not_before ? toTimestamp(j.not_before) : at,
+              created_at: at,
+            })),
+          )
+          // A literal, not a parameter: SQLite must see it implies the partial index's WHERE.
+          .onConflict((oc) =>
+            oc.columns(['queue', 'dedupe_key']).where('status', '=', sql.lit('queued')).doNothing(),
+          )
+          .returning(['id', 'queue', 'dedupe_key'])
+          .execute();
+        const key = (queue: string, dedupe: string | null) => `${queue}\n${dedupe}`;
+        const made = new Map(inserted.map((r) => [key(r.queue, r.dedupe_key), r.id]));
+        const missing = batch.filter((j) => !made.has(key(j.queue, j.dedupe_key)));
+        // The same work already waits (or was just leased): the newest job of that key holds it.
+        const twins = new Map<string, number>();
+        if (missing.length > 0) {
+          const rows = await db
+            .selectFrom('jobs')
+            .select(['id', 'queue', 'dedupe_key'])
+            .where(
+              'dedupe_key',
+              'in',
+              missing.map((j) => j.dedupe_key),
+            )
+            .orderBy('id')
+            .execute();
+          for (const r of rows) twins.set(key(r.queue, r.dedupe_key), r.id);
+        }
+        for (const j of batch) {
+          const k = key(j.queue, j.dedupe_key);
+          out.push({ id: made.get(k) ?? null, twin: made.has(k) ? null : (twins.get(k) ?? null) });
+        }
+      }
+      return out;
+    },
+
     async waitingKeys() {
       const rows = await siteJobs()
         .select('payload')

@@ -1,5 +1,5 @@
 /** Store contract of the on-prem agent registry, enrollment tokens, nonces and site-queue reads. */
-import type { JobRow } from './jobs-types.js';
+import type { JobRow, NewJob } from './jobs-types.js';
 
 type Timestamp = string;
 
@@ -88,6 +88,14 @@ export type SiteQueueStats = {
 
 /** Reads and locks over the site queues (`site:<name>` in the jobs table) and the runs they serve. */
 export type AgentJobsRepo = {
+  /**
+   * Queues many jobs in a few statements (call it inside a transaction). A job whose dedupe key is
+   * already queued in its queue is not inserted: `twin` names the job holding that work.
+   */
+  enqueueMany(
+    jobs: (NewJob & { dedupe_key: string })[],
+    at: Timestamp,
+  ): Promise<{ id: number | null; twin: number | null }[]>;
   /** Operation keys waiting in any site queue (queued or leased). */
   waitingKeys(): Promise<Set<string>>;
   siteStats(): Promise<SiteQueueStats[]>;

@@ -56,6 +56,13 @@ const postgresDialect = (url: string): Dialect => {
         oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as never,
     },
   });
+  // An idle client whose server connection drops (failover, admin terminate) emits 'error' on the
+  // pool; unhandled, that would crash the whole control plane. The pool replaces the client.
+  pool.on('error', (e) => {
+    process.emitWarning(`PostgreSQL idle connection lost: ${e.message}`, {
+      code: 'TENURE_PG_IDLE',
+    });
+  });
   return new PostgresDialect({ pool });
 };
 

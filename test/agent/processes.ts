@@ -3,7 +3,7 @@
  * bundle (dist/agent.js) or `tenure agent`, each with its stdout JSON log parsed on demand.
  * Every process started here is killed by `killAll()` (afterAll), by its own pid.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -138,4 +138,13 @@ export async function killAll(): Promise<void> {
   const live = [...started];
   for (const p of live) p.child.kill('SIGKILL');
   await Promise.all(live.map((p) => p.exited));
+}
+
+/** `scripts/build-agent.mjs` into a temp dir: the tests run the bundle exactly as shipped. */
+export function buildBundle(outdir: string): string {
+  execFileSync(process.execPath, [join(REPO, 'scripts/build-agent.mjs')], {
+    env: { ...process.env, TENURE_AGENT_OUTDIR: outdir },
+    stdio: 'ignore',
+  });
+  return join(outdir, 'agent.js');
 }

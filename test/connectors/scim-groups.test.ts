@@ -30,7 +30,9 @@ const memberNames = (t: ScimTenant, group: string) => {
 };
 
 async function withUsers(t: ScimTenant, c: Connector, names: string[]): Promise<void> {
-  const r = await collect(c.apply(names.map((n) => op('account.create', n, { attributes: { cn: n } }))));
+  const r = await collect(
+    c.apply(names.map((n) => op('account.create', n, { attributes: { cn: n } }))),
+  );
   for (const x of r) expect(x.outcome, x.message).toBe('success');
   t.log.length = 0;
 }
@@ -53,7 +55,8 @@ describe('scim group memberships', () => {
 
     t.log.length = 0;
     const again = await collect(c.apply(grants));
-    for (const r of again) expect(r).toMatchObject({ outcome: 'success', message: 'already a member' });
+    for (const r of again)
+      expect(r).toMatchObject({ outcome: 'success', message: 'already a member' });
     expect(t.log.filter((r) => r.method !== 'GET')).toEqual([]);
     await c.close();
   });
@@ -62,7 +65,11 @@ describe('scim group memberships', () => {
     const t = server.tenant();
     const c = await makeScimConnector(t);
     await withUsers(t, c, ['ann', 'bob', 'cy']);
-    await collect(c.apply(['ann', 'bob', 'cy'].map((u) => op('entitlement.grant', u, { entitlement: 'staff' }))));
+    await collect(
+      c.apply(
+        ['ann', 'bob', 'cy'].map((u) => op('entitlement.grant', u, { entitlement: 'staff' })),
+      ),
+    );
     t.log.length = 0;
     const results = await collect(
       c.apply([
@@ -103,13 +110,24 @@ describe('scim group memberships', () => {
     );
     for (const x of r) expect(x.outcome, x.message).toBe('success');
     expect(memberNames(t, 'Engineering (all)')).toEqual(['ann']);
-    expect((await readAll(c)).get('ann')?.entitlements).toEqual(['Somebody Else’s', 'admins', 'eng']);
+    expect((await readAll(c)).get('ann')?.entitlements).toEqual([
+      'Somebody Else’s',
+      'admins',
+      'eng',
+    ]);
 
     const mapped = await makeScimConnector(t, {
       groups: { eng: 'Engineering (all)', admins: { id: pinned } },
       read_groups: 'mapped',
     });
     expect((await readAll(mapped)).get('ann')?.entitlements).toEqual(['admins', 'eng']);
+    const [unmapped] = await collect(
+      mapped.apply([op('entitlement.grant', 'ann', { entitlement: 'other' })]),
+    );
+    expect(unmapped).toMatchObject({
+      outcome: 'failure',
+      message: 'entitlement "other" is not in settings.groups (read_groups: mapped)',
+    });
     await c.close();
     await mapped.close();
     await boot.close();
@@ -137,11 +155,49 @@ describe('scim group memberships', () => {
     await c.close();
   });
 
+  it('a member the server silently keeps (200, yet still in) fails alone, the others succeed', async () => {
+    const t = server.tenant();
+    const c = await makeScimConnector(t);
+    await withUsers(t, c, ['ann', 'bob']);
+    t.seedUser('weird', 'id-with-"-quote'); // SCIMMY misreads it inside a filter and removes nothing
+    const grants = ['ann', 'bob', 'weird'].map((u) =>
+      op('entitlement.grant', u, { entitlement: 'g' }),
+    );
+    for (const r of await collect(c.apply(grants))) expect(r.outcome, r.message).toBe('success');
+    const revokes = ['ann', 'bob', 'weird'].map((u) =>
+      op('entitlement.revoke', u, { entitlement: 'g' }),
+    );
+    const results = await collect(c.apply(revokes));
+    expect(results.map((r) => r.outcome)).toEqual(['success', 'success', 'failure']);
+    expect(results[2]?.message).toBe('the server accepted the PATCH but did not remove the member');
+    expect(memberNames(t, 'g')).toEqual(['weird']);
+    await c.close();
+  });
+
+  it('a refused group PATCH is retried member by member', async () => {
+    const t = server.tenant();
+    const c = await makeScimConnector(t);
+    // 30 members whose ids make one PATCH larger than SCIMMY's 1 MB body limit (413).
+    const names = Array.from({ length: 30 }, (_, i) => `big${i}`);
+    for (const [i, n] of names.entries()) t.seedUser(n, `${i}-${'x'.repeat(36_000)}`);
+    const results = await collect(
+      c.apply(names.map((u) => op('entitlement.grant', u, { entitlement: 'g' }))),
+    );
+    for (const r of results) expect(r.outcome, r.message).toBe('success');
+    const patches = t.log.filter((r) => r.method === 'PATCH').map((r) => r.status);
+    expect(patches[0]).toBe(413);
+    expect(patches.slice(1)).toEqual(names.map(() => 200));
+    expect(memberNames(t, 'g')).toEqual([...names].sort());
+    await c.close();
+  });
+
   it('Entra-style member removal (path members + value list) is available as a quirk', async () => {
     const t = server.tenant();
     const c = await makeScimConnector(t, { quirks: { members_remove: 'value' } });
     await withUsers(t, c, ['ann', 'bob']);
-    await collect(c.apply(['ann', 'bob'].map((u) => op('entitlement.grant', u, { entitlement: 'g' }))));
+    await collect(
+      c.apply(['ann', 'bob'].map((u) => op('entitlement.grant', u, { entitlement: 'g' }))),
+    );
     t.log.length = 0;
     const results = await collect(
       c.apply(['ann', 'bob'].map((u) => op('entitlement.revoke', u, { entitlement: 'g' }))),

@@ -1,11 +1,7 @@
 /** The scim connector's HTTP edge against SCIMMY: throttling (429/503, Retry-After), rate limits, 401, OAuth. */
 import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  makeScimConnector,
-  type ScimServer,
-  startScimServer,
-} from '../support/scim-server.js';
+import { makeScimConnector, type ScimServer, startScimServer } from '../support/scim-server.js';
 import { collect, op } from './contract-suite.js';
 
 let server: ScimServer;
@@ -26,7 +22,9 @@ async function closedPort(): Promise<number> {
 }
 
 const creates = (n: number, prefix = 'u') =>
-  Array.from({ length: n }, (_, i) => op('account.create', `${prefix}${i}`, { attributes: { cn: `${prefix} ${i}` } }));
+  Array.from({ length: n }, (_, i) =>
+    op('account.create', `${prefix}${i}`, { attributes: { cn: `${prefix} ${i}` } }),
+  );
 
 describe('scim throttling', () => {
   it('honours 429 Retry-After: every request waits, then all operations succeed', async () => {
@@ -77,6 +75,38 @@ describe('scim throttling', () => {
   });
 });
 
+describe('scim check()', () => {
+  it('reports the service, the credentials, the schema extensions and `or` support', async () => {
+    const t = server.tenant();
+    const c = await makeScimConnector(t);
+    const r = await c.check();
+    expect(r.ok).toBe(true);
+    expect(r.checks.map((x) => [x.name, x.ok])).toEqual([
+      ['service provider config', true],
+      ['credentials', true],
+      ['groups', true],
+      ['user schema extensions', true],
+      ['`or` filters', true],
+    ]);
+    expect(r.checks[0]?.detail).toBe(
+      `${t.url}: patch yes, filter yes, etag no, bulk yes, sort yes; pagination index`,
+    );
+    expect(r.checks[1]?.detail).toBe('bearer token ${env:SCIM_TOKEN} accepted; 0 users');
+    expect(r.checks[4]?.detail).toBe('accepted: lookup_batch: 50 would speed up creates');
+    await c.close();
+
+    const odd = await makeScimConnector(t, {
+      employee_id: 'urn:example:params:scim:ext:1.0:User:badge',
+    });
+    const bad = await odd.check();
+    expect(bad.ok).toBe(false);
+    expect(bad.checks.find((x) => x.name === 'user schema extensions')?.detail).toBe(
+      'the User resource type lacks urn:example:params:scim:ext:1.0:User: map those attributes elsewhere (or employee_id: null)',
+    );
+    await odd.close();
+  });
+});
+
 describe('scim credentials', () => {
   it('401: check() and every operation say so, and the batch stops asking', async () => {
     const t = server.tenant();
@@ -109,11 +139,13 @@ describe('scim credentials', () => {
     };
     const c = await makeScimConnector(t, settings, { '${env:SCIM_CLIENT_SECRET}': 's3cr:et&' });
     expect((await c.check()).ok).toBe(true);
-    for (const r of await collect(c.apply(creates(5)))) expect(r.outcome, r.message).toBe('success');
+    for (const r of await collect(c.apply(creates(5))))
+      expect(r.outcome, r.message).toBe('success');
     expect(t.tokensIssued()).toBe(1);
 
     t.revokeTokens();
-    for (const r of await collect(c.apply(creates(3, 'v')))) expect(r.outcome, r.message).toBe('success');
+    for (const r of await collect(c.apply(creates(3, 'v'))))
+      expect(r.outcome, r.message).toBe('success');
     expect(t.tokensIssued()).toBe(2);
     await c.close();
 

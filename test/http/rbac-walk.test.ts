@@ -47,6 +47,9 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/tokens': ADMIN,
   'DELETE /api/v1/tokens/:id': ADMIN,
   'GET /api/v1/schedules': STAFF,
+  'GET /api/v1/agents': STAFF,
+  'GET /api/v1/agents/health': STAFF,
+  'POST /api/v1/agents/:id/revoke': ADMIN,
 };
 /** Routes whose `:id` is an identity: a person may read their own (`self`). */
 const SELF = new Set([

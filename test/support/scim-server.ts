@@ -5,16 +5,16 @@
  * process runs one server. Tenants can version resources (meta.version, If-Match -> 412), issue
  * OAuth client-credentials tokens, throttle (429/503 + Retry-After) and log every request.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
 import type { Connector } from '../../src/connectors/contract.js';
 import { scimConnector } from '../../src/connectors/scim/scim-connector.js';
+import { declareResources, type LoggedRequest, type Rec, type State } from './scim-store.js';
 
-type Rec = Record<string, unknown> & { id: string; meta: { created: Date; version?: string } };
+export type { LoggedRequest };
 
 export type TenantOptions = {
   /** The bearer token accepted (default: random). */
@@ -22,14 +22,6 @@ export type TenantOptions = {
   /** Resources carry meta.version (W/"n"); a stale If-Match gets 412. */
   etag?: boolean;
   oauth?: { clientId: string; clientSecret: string; expiresIn?: number };
-};
-
-export type LoggedRequest = {
-  method: string;
-  path: string;
-  query: Record<string, unknown>;
-  ifMatch: string | undefined;
-  status?: number;
 };
 
 export type ScimTenant = {
@@ -53,6 +45,8 @@ export type ScimTenant = {
   hideOnce(name: string): void;
   /** Right after the next `eq` lookup of this name answers, the resource changes (new version). */
   raceOnce(name: string): void;
+  /** Stores a user straight into the tenant, bypassing SCIM (ids the server would never make). */
+  seedUser(userName: string, id: string): void;
   /** A user by userName (case-insensitive), as stored. */
   user(userName: string): Rec | undefined;
   group(displayName: string): Rec | undefined;
@@ -64,124 +58,12 @@ export type ScimServer = {
   close(): Promise<void>;
 };
 
-type State = {
-  opts: TenantOptions;
-  token: string;
-  users: Map<string, Rec>;
-  groups: Map<string, Rec>;
-  /** lower-cased userName / displayName -> id: uniqueness, and a fast path for `eq` filters. */
-  userIdx: Map<string, string>;
-  groupIdx: Map<string, string>;
-  version: number;
-  throttle: { left: number; retryAfter: string | null; status: number };
-  tokens: Map<string, number>;
-  issued: number;
-  log: LoggedRequest[];
-  hide: Set<string>;
-  race: Set<string>;
-};
-
 const scimError = (status: number, scimType: string | null, detail: string) => ({
   schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
   status: String(status),
   ...(scimType ? { scimType } : {}),
   detail,
 });
-
-// biome-ignore lint/suspicious/noExplicitAny: SCIMMY's runtime Types.Error is untyped in its d.ts
-const ScimmyError = (SCIMMY.Types as any).Error as new (
-  status: number,
-  scimType: string | null,
-  detail: string,
-) => Error;
-
-let declared = false;
-
-/** SCIMMY handlers over the tenant passed as context; declared once per process. */
-function declareResources(): void {
-  if (declared) return;
-  declared = true;
-  SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false);
-  memory(SCIMMY.Resources.User, 'users', 'userIdx', 'userName');
-  memory(SCIMMY.Resources.Group, 'groups', 'groupIdx', 'displayName');
-}
-
-function memory(
-  // biome-ignore lint/suspicious/noExplicitAny: SCIMMY's generic resource class types
-  Resource: any,
-  which: 'users' | 'groups',
-  idxName: 'userIdx' | 'groupIdx',
-  attr: string,
-): void {
-  const notFound = (id: string) => new ScimmyError(404, null, `Resource ${id} not found`);
-  SCIMMY.Resources.declare(Resource)
-    .ingress((res: { id?: string }, data: Record<string, unknown>, t: State) => {
-      const store = t[which];
-      const idx = t[idxName];
-      if (res.id && !store.has(res.id)) throw notFound(res.id);
-      const name = String(data[attr] ?? '');
-      const holder = idx.get(name.toLowerCase());
-      if (holder && holder !== res.id)
-        throw new ScimmyError(409, 'uniqueness', `${attr} already in use`);
-      const id = res.id ?? randomUUID();
-      const prev = store.get(id);
-      if (prev) idx.delete(String(prev[attr]).toLowerCase());
-      const now = new Date();
-      const rec: Rec = {
-        ...data,
-        id,
-        meta: {
-          created: prev?.meta.created ?? now,
-          lastModified: now,
-          ...(t.opts.etag ? { version: `W/"${++t.version}"` } : {}),
-        },
-      } as Rec;
-      store.set(id, rec);
-      idx.set(name.toLowerCase(), id);
-      return rec;
-    })
-    .egress(
-      (
-        res: {
-          id?: string;
-          filter?: Record<string, unknown>[] & { match(v: Rec[]): Rec[] };
-        },
-        t: State,
-      ) => {
-        const store = t[which];
-        if (res.id) {
-          const rec = store.get(res.id);
-          if (!rec) throw notFound(res.id);
-          return rec;
-        }
-        const f = res.filter;
-        // `attr eq "v"`: let SCIMMY judge the one candidate instead of scanning every resource.
-        const only = f?.length === 1 ? f[0] : undefined;
-        const cond = only && Object.keys(only).length === 1 ? only[attr] : undefined;
-        if (f && Array.isArray(cond) && cond[0] === 'eq' && typeof cond[1] === 'string') {
-          const key = cond[1].toLowerCase();
-          const id = t[idxName].get(key);
-          const rec = id ? store.get(id) : undefined;
-          if (!rec || t.hide.delete(key)) return [];
-          if (t.race.delete(key)) {
-            // Answer with the version read, then change it, as a concurrent writer would.
-            const answer = { ...rec, meta: { ...rec.meta } };
-            rec.meta.version = `W/"${++t.version}"`;
-            return f.match([answer]);
-          }
-          return f.match([rec]);
-        }
-        const all = [...store.values()];
-        return f ? f.match(all) : all;
-      },
-    )
-    .degress((res: { id: string }, t: State) => {
-      const rec = t[which].get(res.id);
-      if (!rec) throw notFound(res.id);
-      t[which].delete(res.id);
-      t[idxName].delete(String(rec[attr]).toLowerCase());
-    });
-}
 
 type TenantRequest = Request & { scimTenant?: State };
 
@@ -231,41 +113,45 @@ export async function startScimServer(): Promise<ScimServer> {
     context: (req: TenantRequest) => req.scimTenant,
   });
 
-  app.use('/t/:tenant/scim/v2', (req: TenantRequest, res: Response, next: NextFunction) => {
-    const t = tenants.get(req.params.tenant ?? '');
-    if (!t) return res.status(404).json(scimError(404, null, 'no such tenant'));
-    req.scimTenant = t;
-    // Express 5 re-parses req.query on every read, so scimmy-routers 1.3 (written for express 4)
-    // loses its in-place cast of startIndex/count and SCIMMY ignores paging: make it a plain value.
-    Object.defineProperty(req, 'query', {
-      value: { ...req.query },
-      writable: true,
-      configurable: true,
-      enumerable: true,
-    });
-    const entry: LoggedRequest = {
-      method: req.method ?? '',
-      path: req.path,
-      query: { ...req.query },
-      ifMatch: req.header('if-match'),
-    };
-    t.log.push(entry);
-    res.on('finish', () => {
-      entry.status = res.statusCode;
-    });
-    if (t.throttle.left > 0) {
-      t.throttle.left--;
-      if (t.throttle.retryAfter !== null) res.set('Retry-After', t.throttle.retryAfter);
-      return res.status(t.throttle.status).json(scimError(t.throttle.status, null, 'slow down'));
-    }
-    const m = /^\/(Users|Groups)\/([^/]+)$/.exec(req.path);
-    if (t.opts.etag && m && entry.ifMatch && ['PATCH', 'PUT', 'DELETE'].includes(entry.method)) {
-      const rec = (m[1] === 'Users' ? t.users : t.groups).get(decodeURIComponent(m[2]!));
-      if (rec && entry.ifMatch !== '*' && entry.ifMatch !== rec.meta.version)
-        return res.status(412).json(scimError(412, null, `version is ${rec.meta.version}`));
-    }
-    return next();
-  }, router);
+  app.use(
+    '/t/:tenant/scim/v2',
+    (req: TenantRequest, res: Response, next: NextFunction) => {
+      const t = tenants.get(req.params.tenant ?? '');
+      if (!t) return res.status(404).json(scimError(404, null, 'no such tenant'));
+      req.scimTenant = t;
+      // Express 5 re-parses req.query on every read, so scimmy-routers 1.3 (written for express 4)
+      // loses its in-place cast of startIndex/count and SCIMMY ignores paging: make it a plain value.
+      Object.defineProperty(req, 'query', {
+        value: { ...req.query },
+        writable: true,
+        configurable: true,
+        enumerable: true,
+      });
+      const entry: LoggedRequest = {
+        method: req.method ?? '',
+        path: req.path,
+        query: { ...req.query },
+        ifMatch: req.header('if-match'),
+      };
+      t.log.push(entry);
+      res.on('finish', () => {
+        entry.status = res.statusCode;
+      });
+      if (t.throttle.left > 0) {
+        t.throttle.left--;
+        if (t.throttle.retryAfter !== null) res.set('Retry-After', t.throttle.retryAfter);
+        return res.status(t.throttle.status).json(scimError(t.throttle.status, null, 'slow down'));
+      }
+      const m = /^\/(Users|Groups)\/([^/]+)$/.exec(req.path);
+      if (t.opts.etag && m && entry.ifMatch && ['PATCH', 'PUT', 'DELETE'].includes(entry.method)) {
+        const rec = (m[1] === 'Users' ? t.users : t.groups).get(decodeURIComponent(m[2]!));
+        if (rec && entry.ifMatch !== '*' && entry.ifMatch !== rec.meta.version)
+          return res.status(412).json(scimError(412, null, `version is ${rec.meta.version}`));
+      }
+      return next();
+    },
+    router,
+  );
 
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -312,6 +198,11 @@ export async function startScimServer(): Promise<ScimServer> {
         revokeTokens: () => t.tokens.clear(),
         count: (method, prefix) =>
           t.log.filter((r) => r.method === method && r.path.startsWith(prefix)).length,
+        seedUser(userName, id) {
+          const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
+          t.users.set(id, { schemas: [core], id, userName, meta: { created: new Date() } } as Rec);
+          t.userIdx.set(userName.toLowerCase(), id);
+        },
         hideOnce: (v) => t.hide.add(v.toLowerCase()),
         raceOnce: (v) => t.race.add(v.toLowerCase()),
         user: (v) => byName(t.users, t.userIdx, v),

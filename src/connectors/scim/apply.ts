@@ -9,6 +9,8 @@ import { forEachLimit, withRetry } from './concurrency.js';
 import type { ScimCtx } from './context.js';
 import { describeError, ScimAuthError, ScimOpError } from './errors.js';
 import { applyMemberships, type MemberItem } from './groups.js';
+import { findUsersBatched } from './lookup.js';
+import { userNameOf } from './mapping.js';
 import {
   createUser,
   type Done,
@@ -34,6 +36,7 @@ const ORDER: Partial<Record<Operation['kind'], number>> = {
 };
 
 type Results = Map<string, OperationResult>;
+type Json = Record<string, unknown>;
 
 /** One apply() call: its results, and the authentication failure that ends it, if any. */
 type Batch = { results: Results; fatal?: ScimAuthError };
@@ -46,7 +49,7 @@ const fail = (b: Batch, op: Operation, e: unknown) => {
 export async function applyBatch(ctx: ScimCtx, ops: Operation[]): Promise<OperationResult[]> {
   const b: Batch = { results: new Map() };
   const { results } = b;
-  const run = async (op: Operation, fn: () => Promise<Done>) => {
+  const run = async (op: Operation, fn: (attempt: number) => Promise<Done>) => {
     if (b.fatal) return fail(b, op, b.fatal);
     try {
       results.set(op.key, success(op, await withRetry(ctx.retry, fn)));
@@ -64,6 +67,7 @@ export async function applyBatch(ctx: ScimCtx, ops: Operation[]): Promise<Operat
       await memberships(ctx, phase, b);
       continue;
     }
+    const known = kinds[0] === 'account.create' ? await prefetch(ctx, phase) : new Map();
     // One account's operations run in order; different accounts run concurrently.
     const byAccount = new Map<string, Operation[]>();
     for (const op of phase) {
@@ -72,7 +76,12 @@ export async function applyBatch(ctx: ScimCtx, ops: Operation[]): Promise<Operat
     }
     await forEachLimit([...byAccount.values()], ctx.settings.concurrency, async (list) => {
       list.sort((a, b) => (ORDER[a.kind] ?? 0) - (ORDER[b.kind] ?? 0));
-      for (const op of list) await run(op, () => runOne(ctx, op));
+      for (const op of list)
+        await run(op, (attempt) =>
+          op.kind === 'account.create' && attempt === 0
+            ? createUser(ctx, op, known.get(userNameOf(op, ctx.mapping).toLowerCase()))
+            : runOne(ctx, op),
+        );
     });
   }
   return ops.map((op) => results.get(op.key) ?? failure(op, new Error('no result')));
@@ -94,6 +103,26 @@ function runOne(ctx: ScimCtx, op: Operation): Promise<Done> {
       return deleteUser(ctx, op);
     default:
       throw new ScimOpError(`unexpected operation ${op.kind}`);
+  }
+}
+
+/** With `lookup_batch` > 1: the creates' users looked up `or`-joined, before any is written. */
+async function prefetch(ctx: ScimCtx, creates: Operation[]): Promise<Map<string, Json | null>> {
+  const batch = ctx.settings.lookup_batch;
+  if (batch <= 1 || creates.length < 2) return new Map();
+  const names: string[] = [];
+  for (const op of creates) {
+    try {
+      names.push(userNameOf(op, ctx.mapping));
+    } catch {
+      // reported by the operation itself
+    }
+  }
+  try {
+    return await withRetry(ctx.retry, () => findUsersBatched(ctx, names, batch));
+  } catch (e) {
+    ctx.log.warn({ error: describeError(e) }, 'scim: batched lookup failed; looking up one by one');
+    return new Map();
   }
 }
 

@@ -8,7 +8,7 @@ import { ScimAuthError } from './errors.js';
 import type { ScimSettings } from './settings.js';
 
 export type Auth = {
-  header(signal?: AbortSignal): Promise<string>;
+  header(): Promise<string>;
   /** The server refused `used`: fetch a new token next time. False if renewing cannot help. */
   renew(used: string): boolean;
   describe(): string;

@@ -15,6 +15,8 @@ export type ScimCtx = {
    * never change); state is always read fresh. Entries expire, and a 404 evicts them.
    */
   userIds: Map<string, { id: string; at: number }>;
+  /** Planned account id (lower case) -> the userName its create gave it, when they differ. */
+  aliases: Map<string, string>;
   /** entitlement id -> SCIM group id. */
   groupIds: Map<string, string>;
 };

@@ -10,8 +10,7 @@
  */
 export const filterValue = (value: string): string => JSON.stringify(value);
 
-export const eqFilter = (attr: string, value: string): string =>
-  `${attr} eq ${filterValue(value)}`;
+export const eqFilter = (attr: string, value: string): string => `${attr} eq ${filterValue(value)}`;
 
 /**
  * Characters some servers get wrong inside filter strings: SCIMMY, for one, neither accepts `\"`

@@ -17,8 +17,8 @@ import { enc, ifMatch } from './users.js';
 
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
-/** One grant or revoke, with the member's SCIM id (null: the account does not exist). */
-export type MemberItem = { op: Operation; userId: string | null };
+/** One grant or revoke, with the member's SCIM id. */
+export type MemberItem = { op: Operation; userId: string };
 type Results = Map<string, OperationResult>;
 
 const ok = (op: Operation, message?: string): OperationResult => ({
@@ -33,14 +33,21 @@ const fail = (op: Operation, e: unknown): OperationResult => ({
 });
 
 /** The displayName an entitlement's group has, or its pinned id. */
-export function groupSpec(ctx: ScimCtx, entitlement: string): { displayName: string } | { id: string } {
+export function groupSpec(
+  ctx: ScimCtx,
+  entitlement: string,
+): { displayName: string } | { id: string } {
   const ref = ctx.settings.groups[entitlement];
   if (ref === undefined) return { displayName: entitlement };
   return typeof ref === 'string' ? { displayName: ref } : { id: ref.id };
 }
 
 /** The group's SCIM id; creates it (if allowed and `create`) when missing. */
-async function resolveGroup(ctx: ScimCtx, ent: string, create: boolean): Promise<string | undefined> {
+async function resolveGroup(
+  ctx: ScimCtx,
+  ent: string,
+  create: boolean,
+): Promise<string | undefined> {
   const cached = ctx.groupIds.get(ent);
   if (cached) return cached;
   const spec = groupSpec(ctx, ent);
@@ -94,6 +101,14 @@ export async function applyMemberships(
 }
 
 async function applyGroup(ctx: ScimCtx, ent: string, list: MemberItem[], results: Results) {
+  if (ctx.settings.read_groups === 'mapped' && !(ent in ctx.settings.groups)) {
+    // read() would never report it: every run would grant it again.
+    const e = new ScimOpError(
+      `entitlement "${ent}" is not in settings.groups (read_groups: mapped)`,
+    );
+    for (const { op } of list)
+      if (op.kind === 'entitlement.grant' && !results.has(op.key)) results.set(op.key, fail(op, e));
+  }
   const pending = list.filter((i) => !results.has(i.op.key));
   const grants = pending.filter((i) => i.op.kind === 'entitlement.grant');
   let id: string | undefined;
@@ -105,26 +120,29 @@ async function applyGroup(ctx: ScimCtx, ent: string, list: MemberItem[], results
       group = (await ctx.http.send({ method: 'GET', path: `/Groups/${enc(id)}` })).body;
       if (!group || typeof group !== 'object') throw new ScimOpError(`GET /Groups/${id}: no group`);
     } catch (e) {
+      if (!(e instanceof ScimHttpError && e.status === 404)) throw e;
       // Deleted behind our back: forget the id and find (or create) the group once more.
-      if (!(e instanceof ScimHttpError && e.status === 404) || attempt > 0) throw e;
       ctx.groupIds.delete(ent);
+      if (attempt > 0) return absentGroup(ctx, ent, pending, results, e);
     }
   }
   const raw = field(group, 'members');
   // A server that does not return members cannot tell us who is in: send every change.
   const known = Array.isArray(raw);
   const members = new Set(
-    (known ? raw : []).map((m) => field(m, 'value')).filter((v): v is string => typeof v === 'string'),
+    (known ? raw : [])
+      .map((m) => field(m, 'value'))
+      .filter((v): v is string => typeof v === 'string'),
   );
   const adds = new Map<string, MemberItem[]>();
   const removes = new Map<string, MemberItem[]>();
   for (const item of pending) {
     const { op, userId } = item;
     if (op.kind === 'entitlement.grant') {
-      if (known && members.has(userId!)) results.set(op.key, ok(op, 'already a member'));
-      else adds.set(userId!, [...(adds.get(userId!) ?? []), item]);
-    } else if (known && !members.has(userId!)) results.set(op.key, ok(op, 'not a member'));
-    else removes.set(userId!, [...(removes.get(userId!) ?? []), item]);
+      if (known && members.has(userId)) results.set(op.key, ok(op, 'already a member'));
+      else adds.set(userId, [...(adds.get(userId) ?? []), item]);
+    } else if (known && !members.has(userId)) results.set(op.key, ok(op, 'not a member'));
+    else removes.set(userId, [...(removes.get(userId) ?? []), item]);
   }
   if (adds.size + removes.size === 0) return;
   const version = field(field(group, 'meta'), 'version');
@@ -133,55 +151,72 @@ async function applyGroup(ctx: ScimCtx, ent: string, list: MemberItem[], results
       method: 'PATCH',
       path: `/Groups/${enc(id!)}`,
       body: { schemas: [PATCH_SCHEMA], Operations: memberOps(ctx, a, r) },
-      ifMatch: withVersion ? ifMatch(ctx, { version: typeof version === 'string' ? version : null }) : null,
+      ifMatch: withVersion
+        ? ifMatch(ctx, { version: typeof version === 'string' ? version : null })
+        : null,
     });
-  const settle = (m: Map<string, MemberItem[]>, r: OperationResult | ((op: Operation) => OperationResult)) => {
-    for (const items of m.values())
-      for (const { op } of items) results.set(op.key, typeof r === 'function' ? r(op) : r);
+  const settle = (m: Map<string, MemberItem[]>, result: (i: MemberItem) => OperationResult) => {
+    for (const items of m.values()) for (const i of items) results.set(i.op.key, result(i));
   };
   try {
-    await patch([...adds.keys()], [...removes.keys()], true);
-    settle(adds, (op) => ok(op));
-    settle(removes, (op) => ok(op));
+    const answer = (await patch([...adds.keys()], [...removes.keys()], true)).body;
+    // 200 with the members: check the server did what was asked (some ignore what they cannot do).
+    const after = field(answer, 'members');
+    const now = Array.isArray(after) ? new Set(after.map((m) => field(m, 'value'))) : undefined;
+    const ignored = (what: string) =>
+      new ScimOpError(`the server accepted the PATCH but did not ${what} the member`);
+    settle(adds, (i) => (now && !now.has(i.userId) ? fail(i.op, ignored('add')) : ok(i.op)));
+    settle(removes, (i) => (now?.has(i.userId) ? fail(i.op, ignored('remove')) : ok(i.op)));
     return;
   } catch (e) {
     if (isTransient(e) || e instanceof ScimAuthError || adds.size + removes.size === 1) throw e;
   }
   // One change per request: commutative, so no If-Match (each write would change the version).
-  const one = async (userId: string, items: MemberItem[], add: boolean) => {
+  const one = async (userId: string, add: boolean) => {
+    const m = add ? adds : removes;
+    const only = new Map([[userId, m.get(userId)!]]);
     try {
       await withRetry(ctx.retry, () => patch(add ? [userId] : [], add ? [] : [userId], false));
-      for (const { op } of items) results.set(op.key, ok(op));
+      settle(only, (i) => ok(i.op));
     } catch (e) {
-      if (!add && e instanceof ScimHttpError && e.scimType === 'noTarget')
-        for (const { op } of items) results.set(op.key, ok(op, 'not a member'));
-      else for (const { op } of items) results.set(op.key, fail(op, e));
+      const gone = !add && e instanceof ScimHttpError && e.scimType === 'noTarget';
+      settle(only, (i) => (gone ? ok(i.op, 'not a member') : fail(i.op, e)));
     }
   };
-  const singles = [
-    ...[...adds].map(([u, i]) => () => one(u, i, true)),
-    ...[...removes].map(([u, i]) => () => one(u, i, false)),
+  const singles: [string, boolean][] = [
+    ...[...adds.keys()].map((u): [string, boolean] => [u, true]),
+    ...[...removes.keys()].map((u): [string, boolean] => [u, false]),
   ];
-  await forEachLimit(singles, ctx.settings.concurrency, (f) => f());
+  await forEachLimit(singles, ctx.settings.concurrency, ([u, add]) => one(u, add));
 }
 
-function absentGroup(ctx: ScimCtx, ent: string, pending: MemberItem[], results: Results) {
+/** No such group: revokes have nothing to do; grants fail, saying why. */
+function absentGroup(
+  ctx: ScimCtx,
+  ent: string,
+  pending: MemberItem[],
+  results: Results,
+  why?: unknown,
+) {
   const spec = groupSpec(ctx, ent);
   const name = 'id' in spec ? `with id ${spec.id}` : `"${spec.displayName}"`;
+  const error = why ?? new ScimOpError(`no group ${name} (create_groups is off)`);
   for (const { op } of pending) {
     if (op.kind === 'entitlement.revoke')
       results.set(op.key, ok(op, 'group absent: nothing to remove'));
-    else results.set(op.key, fail(op, new ScimOpError(`no group ${name} (create_groups is off)`)));
+    else results.set(op.key, fail(op, error));
   }
 }
 
 function memberOps(ctx: ScimCtx, adds: string[], removes: string[]): PatchOperation[] {
   const ops: PatchOperation[] = [];
-  if (adds.length) ops.push({ op: 'add', path: 'members', value: adds.map((value) => ({ value })) });
+  if (adds.length)
+    ops.push({ op: 'add', path: 'members', value: adds.map((value) => ({ value })) });
   if (removes.length === 0) return ops;
   if (ctx.settings.quirks.members_remove === 'value')
     ops.push({ op: 'remove', path: 'members', value: removes.map((value) => ({ value })) });
   else
-    for (const v of removes) ops.push({ op: 'remove', path: `members[value eq ${filterValue(v)}]` });
+    for (const v of removes)
+      ops.push({ op: 'remove', path: `members[value eq ${filterValue(v)}]` });
   return ops;
 }

@@ -6,12 +6,7 @@
  */
 import type { ConnectorLogger } from '../contract.js';
 import type { Auth } from './auth.js';
-import {
-  errorFromBody,
-  ScimAuthError,
-  ScimHttpError,
-  ScimNetworkError,
-} from './errors.js';
+import { errorFromBody, ScimAuthError, ScimHttpError, ScimNetworkError } from './errors.js';
 import { queryString } from './filter.js';
 import { parseRetryAfter, type RateLimiter } from './rate-limit.js';
 
@@ -72,20 +67,35 @@ export function createHttp(o: HttpOptions): ScimHttp {
           signal: o.signal ? AbortSignal.any([o.signal, timeout]) : timeout,
         });
       } catch (e) {
-        if (timeout.aborted) throw new ScimNetworkError(`timed out after ${o.timeoutMs} ms: ${label}`);
+        if (timeout.aborted)
+          throw new ScimNetworkError(`timed out after ${o.timeoutMs} ms: ${label}`);
         const cause = (e as { cause?: { code?: string; message?: string } }).cause;
         throw new ScimNetworkError(
           `server unreachable: ${cause?.message ?? (e as Error).message} (${label})`,
         );
       }
-      const body = await readBody(res, label);
+      let body: unknown;
+      try {
+        body = await readBody(res, label);
+      } catch (e) {
+        if (e instanceof ScimHttpError) throw e;
+        // The answer broke off (reset, or the timeout struck while it was arriving).
+        throw new ScimNetworkError(
+          `${timeout.aborted ? `timed out after ${o.timeoutMs} ms` : 'answer cut off'}: ${label}`,
+        );
+      }
       if (res.status === 429 || res.status === 503) {
         stats.throttled++;
         const asked = parseRetryAfter(res.headers.get('retry-after'), Date.now());
         const wait = asked ?? o.backoffMs * 2 ** attempt;
         const err = errorFromBody(res.status, body, label);
         if (attempt >= o.retries)
-          throw new ScimHttpError(res.status, err.scimType, `${err.detail || 'throttled'} (gave up after ${o.retries} retries)`, label);
+          throw new ScimHttpError(
+            res.status,
+            err.scimType,
+            `${err.detail || 'throttled'} (gave up after ${o.retries} retries)`,
+            label,
+          );
         if (wait > o.maxRetryAfterMs)
           throw new ScimHttpError(
             res.status,
@@ -95,7 +105,10 @@ export function createHttp(o: HttpOptions): ScimHttp {
           );
         // Every request of this application waits, not just this one: the server is saturated.
         o.limiter.pause(wait);
-        o.log.warn({ status: res.status, wait_ms: wait, request: label }, 'scim: throttled by the server');
+        o.log.warn(
+          { status: res.status, wait_ms: wait, request: label },
+          'scim: throttled by the server',
+        );
         continue;
       }
       if (res.status === 401) {

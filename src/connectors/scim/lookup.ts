@@ -4,6 +4,7 @@
  * found by a `sw` filter on their safe prefix, or a full walk when there is none. A server whose
  * filter is case-sensitive (SCIMMY's is, against RFC 7643) is caught by `walk`, used after a 409.
  */
+import { forEachLimit } from './concurrency.js';
 import type { ScimCtx } from './context.js';
 import { ScimHttpError } from './errors.js';
 import { eqFilter, filterValue, isFragile, safePrefix, sameName } from './filter.js';
@@ -48,4 +49,51 @@ export async function findByName(
   for await (const page of pages(fetchPage, 'index', ctx.settings.page_size))
     found.push(...exact(page));
   return found;
+}
+
+/**
+ * Users by name, `batch` names per `or` filter: lower-cased name -> resource, or null when the
+ * server has no such user. Names left out (fragile ones, or all of them when the server refuses
+ * `or`) are looked up one by one by the caller.
+ */
+export async function findUsersBatched(
+  ctx: ScimCtx,
+  names: string[],
+  batch: number,
+): Promise<Map<string, Json | null>> {
+  const out = new Map<string, Json | null>();
+  // Sent as spelt: a server whose filter is case-sensitive (SCIMMY) must still find them.
+  const byLower = new Map(names.filter((n) => !isFragile(n)).map((n) => [n.toLowerCase(), n]));
+  const plain = [...byLower.values()];
+  const chunks: string[][] = [];
+  for (let i = 0; i < plain.length; i += batch) chunks.push(plain.slice(i, i + batch));
+  let refused = false;
+  await forEachLimit(chunks, ctx.settings.concurrency, async (chunk) => {
+    if (refused) return;
+    try {
+      const res = await ctx.http.send({
+        method: 'GET',
+        path: USERS.path,
+        query: {
+          filter: chunk.map((n) => eqFilter(USERS.attr, n)).join(' or '),
+          count: chunk.length,
+        },
+      });
+      const list = resources(res.body);
+      // Exactly matched by the client: a server that ignored the filter cannot mislead us.
+      for (const n of chunk) out.set(n.toLowerCase(), null);
+      for (const r of list) {
+        const name = field(r, USERS.attr);
+        if (typeof name === 'string' && out.has(name.toLowerCase())) out.set(name.toLowerCase(), r);
+      }
+    } catch (err) {
+      if (!(err instanceof ScimHttpError && err.status === 400)) throw err;
+      refused = true;
+      ctx.log.warn(
+        { error: err.message },
+        'scim: the server refused an `or` filter; looking users up one by one',
+      );
+    }
+  });
+  return out;
 }

@@ -42,7 +42,9 @@ describe('scim mapping', () => {
     expect(patchOps(withMail, values, undefined, m)).toEqual([
       { op: 'replace', path: 'emails[type eq "work"].value', value: 'a@x' },
     ]);
-    expect(patchOps({ ...withMail, emails: [{ type: 'work', value: 'a@x' }] }, values, true, m)).toEqual([]);
+    expect(
+      patchOps({ ...withMail, emails: [{ type: 'work', value: 'a@x' }] }, values, true, m),
+    ).toEqual([]);
   });
 
   it('Okta-style active is a path-less replace', () => {
@@ -63,12 +65,24 @@ describe('scim mapping', () => {
     expect(() => desiredValues(op({ uid: 'x' }), m)).toThrow(
       'attribute "uid" has no SCIM path: map it in settings.attributes (e.g. uid: displayName)',
     );
-    expect(desiredValues(op({ 'name.givenName': 'A' }), m)[0]?.[0]).toMatchObject({ attr: 'name', sub: 'givenName' });
+    expect(desiredValues(op({ 'name.givenName': 'A' }), m)[0]?.[0]).toMatchObject({
+      attr: 'name',
+      sub: 'givenName',
+    });
   });
 
   it('PUT bodies carry the whole resource without read-only parts', () => {
-    const user = { schemas: ['s'], id: '1', userName: 'ann', displayName: 'A', meta: { version: 'v' }, groups: [] };
-    expect(putBody(user, desiredValues(op({ cn: 'A' }, { identity_id: null }), m), true)).toBeUndefined();
+    const user = {
+      schemas: ['s'],
+      id: '1',
+      userName: 'ann',
+      displayName: 'A',
+      meta: { version: 'v' },
+      groups: [],
+    };
+    expect(
+      putBody(user, desiredValues(op({ cn: 'A' }, { identity_id: null }), m), true),
+    ).toBeUndefined();
     expect(putBody(user, desiredValues(op({ cn: 'B' }, { identity_id: null }), m), false)).toEqual({
       schemas: ['s'],
       id: '1',
@@ -80,7 +94,13 @@ describe('scim mapping', () => {
 
   it('reads a user back as an account record', () => {
     const rec = toAccount(
-      { userName: 'ann', displayName: 'Ann', emails: [{ type: 'work', value: 'a@x' }], active: 'False', [ENTERPRISE_USER]: { employeeNumber: 'E1' } },
+      {
+        userName: 'ann',
+        displayName: 'Ann',
+        emails: [{ type: 'work', value: 'a@x' }],
+        active: 'False',
+        [ENTERPRISE_USER]: { employeeNumber: 'E1' },
+      },
       m,
       ['vpn', 'staff', 'vpn'],
     );
@@ -92,6 +112,22 @@ describe('scim mapping', () => {
       entitlements: ['staff', 'vpn'],
       employee_id: 'E1',
     });
+  });
+
+  it('auth errors name the key, whatever the type', () => {
+    const issues = (auth: unknown) =>
+      scimSettingsSchema
+        .safeParse({ base_url: 'https://x', auth })
+        .error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(
+      issues({ type: 'oauth_client_credentials', url: 'https://x/t', token: '${env:T}' }),
+    ).toEqual([
+      'auth.client_id: required with type oauth_client_credentials',
+      'auth.client_secret: required with type oauth_client_credentials',
+      'auth.token: not used with type oauth_client_credentials',
+    ]);
+    expect(issues({ type: 'basic' })?.[0]).toMatch(/^auth\.type: Invalid option/);
+    expect(issues({ type: 'bearer' })).toEqual(['auth.token: required with type bearer']);
   });
 
   it('settings errors name the key and the reason', () => {

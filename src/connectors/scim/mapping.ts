@@ -120,7 +120,11 @@ export function patchOps(
       if (p.filter && !element(resource, p)) {
         // Replacing through a filter that matches nothing is a 400 noTarget (RFC 7644 §3.5.2.3).
         const list = `${p.schema ? `${p.schema}:` : ''}${p.attr}`;
-        ops.push({ op: 'add', path: list, value: [{ [p.filter.attr]: p.filter.value, [p.sub!]: v }] });
+        ops.push({
+          op: 'add',
+          path: list,
+          value: [{ [p.filter.attr]: p.filter.value, [p.sub!]: v }],
+        });
       } else ops.push({ op: 'replace', path: renderPath(p), value: v });
     }
   }
@@ -132,6 +136,24 @@ export function patchOps(
     );
   }
   return ops;
+}
+
+/**
+ * What a server answered with, checked against what was asked: the paths (and `active`) it did
+ * not keep. Servers drop attributes they do not know without a word (SCIMMY does); compared
+ * trimmed and case-insensitively, so a server that normalises values is not taken for one.
+ */
+export function unkept(
+  resource: Json,
+  values: [ScimPath, string][],
+  active: boolean | undefined,
+): string[] {
+  const norm = (v: string | undefined) => (v ?? '').trim().toLowerCase();
+  const lost = values
+    .filter(([p, v]) => norm(readPath(resource, p)) !== norm(v))
+    .map(([p]) => renderPath(p));
+  if (active !== undefined && isActive(resource) !== active) lost.push('active');
+  return lost;
 }
 
 /** The whole resource with `values` applied, for servers updated by PUT; undefined if unchanged. */

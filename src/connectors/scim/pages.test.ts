@@ -3,10 +3,21 @@ import { type PageParams, pages } from './pages.js';
 
 const users = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `u${i}` }));
 
-async function walk(fetchPage: (p: PageParams) => Promise<unknown>, mode: 'index' | 'cursor', count: number) {
+async function walk(
+  fetchPage: (p: PageParams) => Promise<unknown>,
+  mode: 'index' | 'cursor',
+  count: number,
+) {
   const asked: PageParams[] = [];
   const ids: string[] = [];
-  for await (const page of pages(async (p) => (asked.push(p), fetchPage(p)), mode, count))
+  for await (const page of pages(
+    async (p) => {
+      asked.push(p);
+      return fetchPage(p);
+    },
+    mode,
+    count,
+  ))
     ids.push(...page.map((r) => String(r.id)));
   return { asked, ids };
 }
@@ -16,7 +27,12 @@ describe('SCIM paging', () => {
   const byIndex = (max: number) => async (p: PageParams) => {
     const start = p.startIndex! - 1;
     const list = all.slice(start, start + Math.min(p.count, max));
-    return { totalResults: all.length, startIndex: p.startIndex, itemsPerPage: list.length, Resources: list };
+    return {
+      totalResults: all.length,
+      startIndex: p.startIndex,
+      itemsPerPage: list.length,
+      Resources: list,
+    };
   };
 
   it('walks startIndex by what arrived, also when the server caps pages below count', async () => {
@@ -51,7 +67,10 @@ describe('SCIM paging', () => {
     const byCursor = async (p: PageParams) => {
       const start = p.cursor ? Number(p.cursor) : 0;
       const next = start + p.count < all.length ? String(start + p.count) : undefined;
-      return { Resources: all.slice(start, start + p.count), ...(next ? { nextCursor: next } : {}) };
+      return {
+        Resources: all.slice(start, start + p.count),
+        ...(next ? { nextCursor: next } : {}),
+      };
     };
     const { ids, asked } = await walk(byCursor, 'cursor', 3);
     expect(ids).toEqual(all.map((u) => u.id));

@@ -5,7 +5,12 @@ const EXT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 describe('SCIM attribute paths', () => {
   it('parse the forms the connector writes', () => {
-    expect(parsePath('displayName')).toEqual({ schema: null, attr: 'displayName', filter: null, sub: null });
+    expect(parsePath('displayName')).toEqual({
+      schema: null,
+      attr: 'displayName',
+      filter: null,
+      sub: null,
+    });
     expect(parsePath('name.givenName')).toMatchObject({ attr: 'name', sub: 'givenName' });
     expect(parsePath('emails[type eq "work"].value')).toEqual({
       schema: null,
@@ -13,8 +18,17 @@ describe('SCIM attribute paths', () => {
       filter: { attr: 'type', value: 'work' },
       sub: 'value',
     });
-    expect(parsePath(`${EXT}:employeeNumber`)).toEqual({ schema: EXT, attr: 'employeeNumber', filter: null, sub: null });
-    expect(parsePath(`${EXT}:manager.value`)).toMatchObject({ schema: EXT, attr: 'manager', sub: 'value' });
+    expect(parsePath(`${EXT}:employeeNumber`)).toEqual({
+      schema: EXT,
+      attr: 'employeeNumber',
+      filter: null,
+      sub: null,
+    });
+    expect(parsePath(`${EXT}:manager.value`)).toMatchObject({
+      schema: EXT,
+      attr: 'manager',
+      sub: 'value',
+    });
     expect(parsePath('addresses[type eq "a \\"b\\""].locality').filter?.value).toBe('a "b"');
   });
 

@@ -35,7 +35,8 @@ export function parsePath(text: string): ScimPath {
   return {
     schema: schema ?? null,
     attr: attr!,
-    filter: fAttr !== undefined ? { attr: fAttr, value: JSON.parse(`"${fValue}"`) as string } : null,
+    filter:
+      fAttr !== undefined ? { attr: fAttr, value: JSON.parse(`"${fValue}"`) as string } : null,
     sub: sub ?? null,
   };
 }
@@ -70,7 +71,11 @@ export const field = (obj: unknown, name: string): unknown => {
 };
 
 const scalar = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+  typeof v === 'string'
+    ? v
+    : typeof v === 'number' || typeof v === 'boolean'
+      ? String(v)
+      : undefined;
 
 const sameText = (a: unknown, b: string) =>
   typeof a === 'string' && a.toLowerCase() === b.toLowerCase();

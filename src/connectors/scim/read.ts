@@ -21,7 +21,8 @@ function entitlementIndex(ctx: ScimCtx) {
     byId.get(id) ??
     (name === undefined
       ? undefined
-      : (byName.get(name.toLowerCase()) ?? (ctx.settings.read_groups === 'all' ? name : undefined)));
+      : (byName.get(name.toLowerCase()) ??
+        (ctx.settings.read_groups === 'all' ? name : undefined)));
 }
 
 export async function* readAccounts(ctx: ScimCtx): AsyncGenerator<AccountRecord> {

@@ -44,6 +44,7 @@ export const scimConnector: ConnectorFactory<ScimSettings> = {
         ...(c.signal ? { signal: c.signal } : {}),
       },
       userIds: new Map(),
+      aliases: new Map(),
       groupIds: new Map(),
     };
     return {
@@ -54,6 +55,7 @@ export const scimConnector: ConnectorFactory<ScimSettings> = {
       },
       async close() {
         ctx.userIds.clear();
+        ctx.aliases.clear();
         ctx.groupIds.clear();
       },
     };

@@ -18,23 +18,64 @@ const httpUrl = z
   .string()
   .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http:// or https:// URL');
 
+export type ScimAuthSettings =
+  | { type: 'bearer'; token: string }
+  | {
+      type: 'oauth_client_credentials';
+      url: string;
+      client_id: string;
+      client_secret: string;
+      scope?: string;
+      client_auth: 'basic' | 'post';
+    };
+
+const AUTH_KEYS = {
+  bearer: { required: ['token'], allowed: ['token'] },
+  oauth_client_credentials: {
+    required: ['url', 'client_id', 'client_secret'],
+    allowed: ['url', 'client_id', 'client_secret', 'scope', 'client_auth'],
+  },
+} as const;
+
 /**
- * Bearer token, or OAuth 2.0 client credentials. The token endpoint is `url`, not `token_url`:
- * tenure.yaml refuses inline values under keys that look like secrets ("token"), and a URL is not one.
+ * Bearer token, or OAuth 2.0 client credentials. One object checked by `type` rather than a
+ * union, so an error names the exact key. The token endpoint is `url`, not `token_url`:
+ * tenure.yaml refuses inline values under keys that look like secrets ("token").
  */
-const authSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('bearer'), token: secretRef }),
-  z.strictObject({
-    type: z.literal('oauth_client_credentials'),
+const authSchema = z
+  .strictObject({
+    type: z.enum(['bearer', 'oauth_client_credentials']),
+    token: secretRef.optional(),
     /** The token endpoint. */
-    url: httpUrl,
-    client_id: z.string().min(1),
-    client_secret: secretRef,
+    url: httpUrl.optional(),
+    client_id: z.string().min(1).optional(),
+    client_secret: secretRef.optional(),
     scope: z.string().min(1).optional(),
     /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
-    client_auth: z.enum(['basic', 'post']).default('basic'),
-  }),
-]);
+    client_auth: z.enum(['basic', 'post']).optional(),
+  })
+  .superRefine((a, ctx) => {
+    const keys = AUTH_KEYS[a.type];
+    for (const k of keys.required)
+      if (a[k] === undefined)
+        ctx.addIssue({ code: 'custom', path: [k], message: `required with type ${a.type}` });
+    for (const [k, v] of Object.entries(a))
+      if (k !== 'type' && v !== undefined && !(keys.allowed as readonly string[]).includes(k))
+        ctx.addIssue({ code: 'custom', path: [k], message: `not used with type ${a.type}` });
+  })
+  .transform(
+    (a): ScimAuthSettings =>
+      a.type === 'bearer'
+        ? { type: 'bearer', token: a.token! }
+        : {
+            type: 'oauth_client_credentials',
+            url: a.url!,
+            client_id: a.client_id!,
+            client_secret: a.client_secret!,
+            ...(a.scope ? { scope: a.scope } : {}),
+            client_auth: a.client_auth ?? 'basic',
+          },
+  );
 
 /** An entitlement's group: its displayName, or `{ id }` to pin an existing group. */
 const groupRef = z.custom<string | { id: string }>(
@@ -70,6 +111,11 @@ export const scimSettingsSchema = z.strictObject({
   create_groups: z.boolean().default(true),
   /** read(): every group as an entitlement (unmapped ones by displayName), or only `groups`. */
   read_groups: z.enum(['all', 'mapped']).default('all'),
+  /**
+   * Users looked up per request before creates: 1 sends `userName eq "x"` (what every server
+   * supports); more joins names with `or`. A server that refuses `or` (400) gets single lookups.
+   */
+  lookup_batch: z.number().int().min(1).max(100).default(1),
   /** Page size of reconciliation reads (startIndex/count or cursor). */
   page_size: z.number().int().min(1).max(1_000).default(100),
   /** `auto` uses RFC 9865 cursors when ServiceProviderConfig offers them, else startIndex. */

@@ -14,6 +14,7 @@ import {
   PATCH_SCHEMA,
   patchOps,
   putBody,
+  unkept,
   userNameOf,
 } from './mapping.js';
 import { field, readPath, type ScimPath } from './paths.js';
@@ -58,18 +59,37 @@ export async function findUser(
   return u;
 }
 
-/** The SCIM id of `userName`, from the cache when recent; undefined if there is no such user. */
-export async function userIdOf(ctx: ScimCtx, userName: string): Promise<string | undefined> {
+/**
+ * The userName an operation's account id stands for: itself, or what a create of this connector
+ * made of it (user_name from an attribute). The engine sends a joiner's grants in the same run
+ * with the account id it planned, before the store has learnt the new one.
+ */
+const nameOf = (ctx: ScimCtx, accountId: string) =>
+  ctx.aliases.get(accountId.toLowerCase()) ?? accountId;
+
+/** The SCIM id of an account, from the cache when recent; undefined if there is no such user. */
+export async function userIdOf(ctx: ScimCtx, accountId: string): Promise<string | undefined> {
+  const userName = nameOf(ctx, accountId);
   const hit = ctx.userIds.get(userName.toLowerCase());
   if (hit && Date.now() - hit.at < USER_ID_TTL_MS) return hit.id;
   return (await findUser(ctx, userName))?.id;
 }
 
-export async function createUser(ctx: ScimCtx, op: Operation): Promise<Done> {
+/** `prefetched`: the batched lookup's answer (null: no such user); undefined: look it up now. */
+export async function createUser(
+  ctx: ScimCtx,
+  op: Operation,
+  prefetched?: Record<string, unknown> | null,
+): Promise<Done> {
   const userName = userNameOf(op, ctx.mapping);
   const values = desiredValues(op, ctx.mapping);
   const active = op.enabled !== false;
-  let user = await findUser(ctx, userName);
+  let user =
+    prefetched === undefined
+      ? await findUser(ctx, userName)
+      : prefetched === null
+        ? undefined
+        : toUser(prefetched);
   if (!user) {
     try {
       const res = await ctx.http.send({
@@ -77,9 +97,21 @@ export async function createUser(ctx: ScimCtx, op: Operation): Promise<Done> {
         path: '/Users',
         body: createBody(userName, values, active),
       });
-      const made = toUser(res.body);
+      // Some servers answer 201 with less than the resource: the user exists all the same.
+      const made = (() => {
+        try {
+          return toUser(res.body);
+        } catch {
+          return undefined;
+        }
+      })();
+      if (!made) return named(ctx, op, userName);
       remember(ctx, made);
-      return made.userName === op.account_id ? {} : { account_id: made.userName };
+      const lost = unkept(made.resource, values, active);
+      return {
+        ...named(ctx, op, made.userName),
+        ...(lost.length ? { message: `created; the server did not keep ${lost.join(', ')}` } : {}),
+      };
     } catch (e) {
       // Created meanwhile (a concurrent run, or a server whose filter missed it): converge.
       if (!(e instanceof ScimHttpError && e.status === 409)) throw e;
@@ -97,13 +129,20 @@ export async function createUser(ctx: ScimCtx, op: Operation): Promise<Done> {
     message: changed
       ? 'already existed; brought to desired values'
       : 'already existed with the desired values',
-    ...(user.userName !== op.account_id ? { account_id: user.userName } : {}),
+    ...named(ctx, op, user.userName),
   };
 }
 
-/** Reads the account an operation names, fresh; throws if absent (unless `absentOk`). */
+/** The account id to report when the userName is not the one planned, remembered as an alias. */
+function named(ctx: ScimCtx, op: Operation, userName: string): Done {
+  if (userName === op.account_id) return {};
+  ctx.aliases.set(op.account_id.toLowerCase(), userName);
+  return { account_id: userName };
+}
+
+/** Reads the account an operation names, fresh; throws if absent. */
 async function target(ctx: ScimCtx, op: Operation): Promise<ScimUser> {
-  const user = await findUser(ctx, op.account_id);
+  const user = await findUser(ctx, nameOf(ctx, op.account_id));
   if (!user) throw new ScimOpError(`account "${op.account_id}" not found (no such userName)`);
   return user;
 }
@@ -118,12 +157,17 @@ export async function moveUser(ctx: ScimCtx, op: Operation): Promise<Done> {
   const path = ctx.mapping.container;
   if (!path)
     throw new ScimOpError('this application keeps no container: settings.container is not set');
-  const changed = await converge(ctx, await target(ctx, op), [[path, op.container ?? '']], undefined);
+  const changed = await converge(
+    ctx,
+    await target(ctx, op),
+    [[path, op.container ?? '']],
+    undefined,
+  );
   return changed ? {} : { message: 'already in that container' };
 }
 
 export async function setActive(ctx: ScimCtx, op: Operation, active: boolean): Promise<Done> {
-  const user = await findUser(ctx, op.account_id);
+  const user = await findUser(ctx, nameOf(ctx, op.account_id));
   if (!user) {
     if (!active) return { message: 'account absent: nothing to do' };
     throw new ScimOpError(`account "${op.account_id}" not found (no such userName)`);
@@ -138,10 +182,14 @@ export async function deleteUser(ctx: ScimCtx, op: Operation): Promise<Done> {
     const note = 'settings.deprovision is disable: the account is disabled, not deleted';
     return { message: done.message ? `${note} (${done.message})` : note };
   }
-  const user = await findUser(ctx, op.account_id);
+  const user = await findUser(ctx, nameOf(ctx, op.account_id));
   if (!user) return { message: 'account absent: nothing to do' };
   try {
-    await ctx.http.send({ method: 'DELETE', path: `/Users/${enc(user.id)}`, ifMatch: ifMatch(ctx, user) });
+    await ctx.http.send({
+      method: 'DELETE',
+      path: `/Users/${enc(user.id)}`,
+      ifMatch: ifMatch(ctx, user),
+    });
   } catch (e) {
     if (!(e instanceof ScimHttpError && e.status === 404)) throw e;
   }
@@ -157,20 +205,31 @@ async function converge(
   active: boolean | undefined,
 ): Promise<boolean> {
   const path = `/Users/${enc(user.id)}`;
+  let answer: unknown;
   if (ctx.settings.quirks.user_update === 'put') {
     const body = putBody(user.resource, values, active);
     if (!body) return false;
-    await ctx.http.send({ method: 'PUT', path, body, ifMatch: ifMatch(ctx, user) });
-    return true;
+    answer = (await ctx.http.send({ method: 'PUT', path, body, ifMatch: ifMatch(ctx, user) })).body;
+  } else {
+    const ops = patchOps(user.resource, values, active, ctx.mapping);
+    if (ops.length === 0) return false;
+    answer = (
+      await ctx.http.send({
+        method: 'PATCH',
+        path,
+        body: { schemas: [PATCH_SCHEMA], Operations: ops },
+        ifMatch: ifMatch(ctx, user),
+      })
+    ).body;
   }
-  const ops = patchOps(user.resource, values, active, ctx.mapping);
-  if (ops.length === 0) return false;
-  await ctx.http.send({
-    method: 'PATCH',
-    path,
-    body: { schemas: [PATCH_SCHEMA], Operations: ops },
-    ifMatch: ifMatch(ctx, user),
-  });
+  // 200 with the resource: check it kept what we sent (a 204 gives nothing to check).
+  if (typeof field(answer, 'id') === 'string') {
+    const lost = unkept(answer as Record<string, unknown>, values, active);
+    if (lost.length)
+      throw new ScimOpError(
+        `the server accepted the change but did not keep ${lost.join(', ')} (not in its schema?)`,
+      );
+  }
   return true;
 }
 

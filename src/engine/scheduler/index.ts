@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { parseDuration, type ScheduleName } from '../../config/scheduler-schema.js';
 import type { Clock } from '../../domain/types.js';
 import type { JobRow } from '../../store/jobs-types.js';
+import { createAgentWatch } from '../agent-watch.js';
 import { createQueue, type Queue, RUNS_QUEUE } from '../queue/index.js';
 import type { Logger, Workspace } from '../workspace.js';
 import { JOB_HANDLERS, type JobHandler, type JobHooks, type JobOutcome } from './handlers.js';
@@ -123,6 +124,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     leaseMs: iv.leaseMs,
     pollMs: iv.pollMs,
   });
+  // On-prem agents: offline alerts, jobs out of attempts, nonce purge (throttled, leader only).
+  const agentWatch = createAgentWatch({ ws, clock, log });
   const defs: ScheduleDef[] = SCHEDULES.filter((n) => ws.config.schedules[n].enabled).map((n) => ({
     name: n,
     everyMs: parseDuration(ws.config.schedules[n].every)!,
@@ -181,6 +184,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     try {
       await enqueueDue();
       await purge();
+      await agentWatch.tick();
     } catch (err) {
       log.warn({ err }, 'scheduling pass failed');
     }

@@ -126,11 +126,7 @@ async function accept(ws: Workspace, ev: SourceEvent): Promise<AcceptedEvent> {
 }
 
 /** Refusals are evidence too (someone is forging or replaying HR events); nothing else changes. */
-export async function auditRefusal(
-  ws: Workspace,
-  ev: SourceEvent,
-  e: TenureError,
-): Promise<void> {
+export async function auditRefusal(ws: Workspace, ev: SourceEvent, e: TenureError): Promise<void> {
   const source = SOURCE_ID.test(ev.sourceId) ? ev.sourceId : 'invalid';
   try {
     await ws.store.audit.append([

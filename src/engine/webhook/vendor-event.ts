@@ -8,8 +8,8 @@ import type { SourceConfig } from '../../config/schema.js';
 import { isTenureError, TenureError } from '../../domain/errors.js';
 import type { PeopleResult, Source } from '../../sources/contract.js';
 import { RUNS_QUEUE } from '../queue/index.js';
-import { MAX_ATTEMPTS, PRIORITY, type RunIdentityPayload } from '../scheduler/job-kinds.js';
 import { saveRead } from '../save-import.js';
+import { MAX_ATTEMPTS, PRIORITY, type RunIdentityPayload } from '../scheduler/job-kinds.js';
 import { openSource } from '../sources.js';
 import type { Workspace } from '../workspace.js';
 import { auditRefusal, type SourceEvent } from './receive.js';
@@ -97,7 +97,14 @@ async function accept(ws: Workspace, ev: SourceEvent): Promise<VendorEventAccept
     actor,
     async inTx(tx, summary) {
       const ts = now.toISOString();
-      if (!(await tx.webhookReplays.remember(config.id, verified.eventId, verified.replayUntil.toISOString(), ts)))
+      if (
+        !(await tx.webhookReplays.remember(
+          config.id,
+          verified.eventId,
+          verified.replayUntil.toISOString(),
+          ts,
+        ))
+      )
         throw new TenureError('webhook.replay', 'this signed delivery was already received');
       const events = new Map(summary.changes.map((c) => [c.identity, c.events.map((e) => e.kind)]));
       for (const { record } of read.records) {
@@ -140,7 +147,11 @@ async function accept(ws: Workspace, ev: SourceEvent): Promise<VendorEventAccept
             ...(verified.effectiveDate !== undefined && {
               effective_date: verified.effectiveDate,
             }),
-            people: people.map((p) => ({ identity: p.identity_id, events: p.events, job: p.job_id })),
+            people: people.map((p) => ({
+              identity: p.identity_id,
+              events: p.events,
+              job: p.job_id,
+            })),
             rejected: read.rejected.length,
             not_found: read.notFound,
             ...requestId,

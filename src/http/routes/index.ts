@@ -1,6 +1,8 @@
 /** Every route module of the control plane, registered in this order by buildApp. */
 import type { RouteModule } from '../types.js';
 import { accountsRoutes } from './accounts.js';
+import { agentProtocolRoutes } from './agent-protocol.js';
+import { agentRegistryRoutes } from './agent-registry.js';
 import { applicationsRoutes } from './applications.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
@@ -32,4 +34,6 @@ export const routeModules: RouteModule[] = [
   tokensRoutes,
   schedulesRoutes,
   sourceEventsRoutes,
+  agentRegistryRoutes,
+  agentProtocolRoutes,
 ];

@@ -1,6 +1,7 @@
 /** Operations endpoints: liveness, readiness, Prometheus metrics, the OpenAPI document, an index. */
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
+import { agentsHealth } from '../../engine/agent-registry.js';
 import { errors } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
@@ -87,10 +88,16 @@ export const opsRoutes: RouteModule = async (app, deps) => {
       const now = Date.now();
       if (!cached || now - cached.at > COUNTS_TTL_MS)
         cached = { at: now, counts: await ws.store.browse.counts() };
-      const agents = (await deps.agentsOnline?.()) ?? 0;
+      const health = await agentsHealth(ws);
+      const agents = (await deps.agentsOnline?.()) ?? health.agents_online;
       const jobs = await deps.scheduler?.metrics?.();
       const text = services.metrics.render(
-        { ...cached.counts, agents_online: agents, ...(jobs && { jobs }) },
+        {
+          ...cached.counts,
+          agents_online: agents,
+          agent_sites: health.sites,
+          ...(jobs && { jobs }),
+        },
         deps.clock(),
       );
       return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);

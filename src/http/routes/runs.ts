@@ -169,7 +169,7 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
 
   const applied = z.object({
     run_id: z.string().nullable(),
-    status: z.enum(['nothing_to_do', 'dry_run', 'held', 'done']),
+    status: z.enum(['nothing_to_do', 'dry_run', 'held', 'done', 'waiting_for_agent']),
     operations: z.number(),
     held_reason: z.string().nullable(),
     execution: executionSchema.nullable(),

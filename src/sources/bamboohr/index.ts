@@ -5,11 +5,11 @@
  * @see https://documentation.bamboohr.com/reference
  */
 import { TenureError } from '../../domain/errors.js';
-import type { SourceFactory } from '../contract.js';
 import { fetchOf, isObject, mapLimit, todayOf } from '../common/context.js';
 import { basicAuth, createVendorHttp } from '../common/http.js';
 import { buildReadResult, sha256Of } from '../common/records.js';
 import { oneOf } from '../common/values.js';
+import type { SourceFactory } from '../contract.js';
 import { changedSince, customReport, oneEmployee } from './api.js';
 import {
   BAMBOOHR_FIELDS,
@@ -30,7 +30,8 @@ export const bamboohrSource: SourceFactory<BambooConfig> = {
   create(ctx) {
     const c = ctx.config;
     const fields: Record<BambooInput, string | undefined> = { ...BAMBOOHR_FIELDS };
-    for (const [k, v] of Object.entries(c.fields)) if (v !== undefined) fields[k as BambooInput] = v;
+    for (const [k, v] of Object.entries(c.fields))
+      if (v !== undefined) fields[k as BambooInput] = v;
     const origin = c.base_url ?? `https://${c.company_domain}.bamboohr.com`;
     const http = createVendorHttp({
       vendor: 'BambooHR',
@@ -78,7 +79,10 @@ export const bamboohrSource: SourceFactory<BambooConfig> = {
         customReport(http, names, true),
         customReport(http, aheadNames, false),
       ]);
-      return { employees: merge(cur.employees, ahead.employees), bytes: [...cur.bytes, ...ahead.bytes] };
+      return {
+        employees: merge(cur.employees, ahead.employees),
+        bytes: [...cur.bytes, ...ahead.bytes],
+      };
     };
 
     /** One person: current values, merged with a termination entered ahead of its date. */

@@ -1,7 +1,8 @@
 /** One BambooHR employee (custom report row or GET /employees/{id}) to Tenure's HR fields. Pure. */
+
+import { isObject, kindOf } from '../common/context.js';
 import type { VendorRow } from '../common/records.js';
 import { resolveState } from '../common/states.js';
-import { isObject, kindOf } from '../common/context.js';
 import { isoDate, laterDate, oneOf, text } from '../common/values.js';
 import type { BambooConfig, BambooInput } from './config.js';
 
@@ -41,7 +42,9 @@ export function mapBambooEmployee(e: unknown, row: number, m: BambooMapping): Ve
   for (const input of EXPECTED) {
     const name = m.fields[input];
     if (name !== undefined && !Object.hasOwn(e, name))
-      issues.push(`field "${name}" is missing (BambooHR leaves out fields the API key may not see)`);
+      issues.push(
+        `field "${name}" is missing (BambooHR leaves out fields the API key may not see)`,
+      );
   }
 
   const status = get('employment_status');

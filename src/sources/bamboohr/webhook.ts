@@ -6,7 +6,6 @@
  * (`{"employees":[{"id":"123","action":"Updated",…}]}`). Payloads are thin: the caller re-reads.
  */
 import { createHmac } from 'node:crypto';
-import type { VerifiedWebhook, WebhookHeaders } from '../contract.js';
 import { isObject } from '../common/context.js';
 import {
   badSignature,
@@ -18,6 +17,7 @@ import {
   TOLERANCE_SECONDS,
   vendorId,
 } from '../common/webhook.js';
+import type { VerifiedWebhook, WebhookHeaders } from '../contract.js';
 
 export const BAMBOO_SIGNATURE = 'x-bamboohr-signature';
 export const BAMBOO_TIMESTAMP = 'x-bamboohr-timestamp';

@@ -8,12 +8,7 @@ import { createHash } from 'node:crypto';
 import { HR_FIELDS, type HrField } from '../../domain/types.js';
 import { duplicateReason, duplicateRows, managerWarnings } from '../file/cross-check.js';
 import { EMPLOYEE_ID, truncateRaw } from '../file/limits.js';
-import type {
-  AcceptedRecord,
-  HrReadResult,
-  RecordWarning,
-  RejectedRecord,
-} from '../file/types.js';
+import type { AcceptedRecord, HrReadResult, RecordWarning, RejectedRecord } from '../file/types.js';
 import { validateRecord } from '../file/validate-record.js';
 
 export type VendorRow = {
@@ -46,7 +41,11 @@ export function buildReadResult(
   const rejected: RejectedRecord[] = [];
   rows.forEach((r, i) => {
     const id = ids[i]!.id;
-    const result = validateRecord(HR_FIELDS.map((f) => r.fields[f]));
+    // An entry that is not even a record has nothing to validate: its one reason says so.
+    const unreadable = Object.keys(r.fields).length === 0 && r.issues.length > 0;
+    const result = unreadable
+      ? ({ ok: false, errors: [] } as const)
+      : validateRecord(HR_FIELDS.map((f) => r.fields[f]));
     const others = duplicates.get(r.row);
     if (result.ok && r.issues.length === 0 && !others) {
       records.push({ row: r.row, record: result.record });

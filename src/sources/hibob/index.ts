@@ -5,10 +5,10 @@
  * @see https://apidocs.hibob.com/docs/people-read-api-contract
  */
 import { TenureError } from '../../domain/errors.js';
-import type { SourceFactory } from '../contract.js';
 import { fetchOf, isObject, todayOf } from '../common/context.js';
 import { basicAuth, createVendorHttp } from '../common/http.js';
 import { buildReadResult, sha256Of } from '../common/records.js';
+import type { SourceFactory } from '../contract.js';
 import { searchPeople } from './api.js';
 import { HIBOB_FIELDS, type HibobConfig, type HibobInput, hibobConfigSchema } from './config.js';
 import { mapHibobPerson } from './mapping.js';

@@ -6,7 +6,7 @@
  * `"Ping test"` (the subscription check) is answered 2xx, signed or not: it changes nothing.
  */
 import { createHmac } from 'node:crypto';
-import type { VerifiedWebhook, WebhookHeaders } from '../contract.js';
+import { TenureError } from '../../domain/errors.js';
 import { isObject } from '../common/context.js';
 import {
   badSignature,
@@ -17,7 +17,7 @@ import {
   TOLERANCE_SECONDS,
   vendorId,
 } from '../common/webhook.js';
-import { TenureError } from '../../domain/errors.js';
+import type { VerifiedWebhook, WebhookHeaders } from '../contract.js';
 
 export const BOB_SIGNATURE = 'bob-signature';
 /** How long a delivery is remembered, and so the oldest one accepted. */

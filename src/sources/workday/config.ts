@@ -57,7 +57,10 @@ export const WORKDAY_FIELDS: Record<WorkdayInput, string | undefined> = {
 
 const promptName = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'must be a report prompt name like "Effective_as_of_Date"');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_]{0,99}$/,
+    'must be a report prompt name like "Effective_as_of_Date"',
+  );
 
 export const workdayConfigSchema = z.strictObject({
   id: sourceIdSchema,

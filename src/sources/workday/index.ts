@@ -7,10 +7,10 @@
  * @see docs/hr-sources.md#workday
  */
 import { TenureError } from '../../domain/errors.js';
-import type { SourceFactory } from '../contract.js';
 import { fetchOf, isObject, mapLimit, todayOf } from '../common/context.js';
 import { basicAuth, createVendorHttp } from '../common/http.js';
 import { buildReadResult, sha256Of } from '../common/records.js';
+import type { SourceFactory } from '../contract.js';
 import {
   WORKDAY_FIELDS,
   type WorkdayConfig,

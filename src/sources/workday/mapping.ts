@@ -20,10 +20,13 @@ export type WorkdayMapping = {
 
 const blank = (v: string | undefined) => v === undefined || v.trim() === '';
 
-export function mapWorkdayEntry(e: unknown, row: number, m: WorkdayMapping): VendorRow {
+/** A report entry read, and whether Workday marks that record (WID) active. */
+export type WorkdayRow = VendorRow & { active: boolean };
+
+export function mapWorkdayEntry(e: unknown, row: number, m: WorkdayMapping): WorkdayRow {
   if (!isObject(e)) {
     const issues = [`the entry is ${kindOf(e)}, not a report entry object`];
-    return { row, label: `Workday entry ${row}`, fields: {}, issues, raw: e };
+    return { row, label: `Workday entry ${row}`, fields: {}, issues, raw: e, active: false };
   }
   const issues: string[] = [];
   const raw = (input: WorkdayInput): unknown => {
@@ -77,26 +80,33 @@ export function mapWorkdayEntry(e: unknown, row: number, m: WorkdayMapping): Ven
     },
     issues,
     raw: e,
+    active: truthy(active),
   };
 }
 
-const rank = (r: VendorRow): [number, string, number] => [
+/**
+ * Which record of a worker is current: the active one (a converted worker keeps the old record
+ * until the new one starts), else one not terminated (a future rehire), else the latest hire.
+ */
+const rank = (r: WorkdayRow): [number, number, string, number] => [
+  r.active ? 1 : 0,
   r.fields.status === 'terminated' ? 0 : 1,
   r.fields.start_date ?? '',
   r.row,
 ];
-const better = (a: VendorRow, b: VendorRow): boolean => {
+const better = (a: WorkdayRow, b: WorkdayRow): boolean => {
   const [x, y] = [rank(a), rank(b)];
-  return x[0] !== y[0] ? x[0] > y[0] : x[1] !== y[1] ? x[1] > y[1] : x[2] > y[2];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! > y[i]!;
+  return false;
 };
 
 /** One row per WorkerID: the current record, and a warning for each superseded one. */
-export function currentPerWorker(rows: VendorRow[]): {
+export function currentPerWorker(rows: WorkdayRow[]): {
   rows: VendorRow[];
   warnings: RecordWarning[];
 } {
-  const best = new Map<string, VendorRow>();
-  const keep: VendorRow[] = [];
+  const best = new Map<string, WorkdayRow>();
+  const keep: WorkdayRow[] = [];
   for (const r of rows) {
     const id = r.fields.employee_id?.trim();
     if (!id || r.issues.length > 0) {

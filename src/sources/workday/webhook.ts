@@ -5,7 +5,6 @@
  * body>">`, ±5 minutes — and Tenure re-reads that worker from the report.
  */
 import { createHmac } from 'node:crypto';
-import type { VerifiedWebhook, WebhookHeaders } from '../contract.js';
 import { isObject } from '../common/context.js';
 import {
   badSignature,
@@ -17,6 +16,7 @@ import {
   TOLERANCE_SECONDS,
   vendorId,
 } from '../common/webhook.js';
+import type { VerifiedWebhook, WebhookHeaders } from '../contract.js';
 
 export const TENURE_SIGNATURE = 'x-tenure-signature';
 
@@ -41,7 +41,9 @@ export function verifyWorkdayWebhook(
   if (!t || !/^\d{1,12}$/.test(t) || v1.length === 0)
     throw badSignature('malformed X-Tenure-Signature: expected "t=<unix seconds>,v1=<hex>"');
   const expected = mac(secret, t, raw);
-  const match = v1.find((h) => /^[0-9a-f]{64}$/.test(h) && sameBytes(Buffer.from(h, 'hex'), expected));
+  const match = v1.find(
+    (h) => /^[0-9a-f]{64}$/.test(h) && sameBytes(Buffer.from(h, 'hex'), expected),
+  );
   if (!match) throw badSignature('the signature does not match the body');
   checkWindow(Number(t), now);
   const doc = parseJsonBody(raw);
