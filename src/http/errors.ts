@@ -44,6 +44,7 @@ const STATUS: Record<string, number> = {
   'run.not_held': 409,
   'run.in_progress': 409,
   'task.already_closed': 409,
+  'agent.already_revoked': 409,
   'store.task_closed': 409,
   'user.exists': 409,
   'user.last_admin': 409,

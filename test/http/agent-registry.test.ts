@@ -141,6 +141,7 @@ describe.each(testDialects())('agent registry and health (%s)', (dialect) => {
       url: `/api/v1/agents/${other.id}/revoke`,
       headers: bearer('admin'),
     });
+    expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('agent.already_revoked');
     const missing = await h.app.inject({
       method: 'POST',
