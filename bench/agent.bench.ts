@@ -7,6 +7,8 @@
  * (b) Throughput: the same ~10,000 operations (joiners: account + 2 groups) by the ldap connector
  *     called directly (batches of 500 per phase, as the engine does) and through the agent (from
  *     the run's jobs queued to the run completed: lease, LDAP, results recorded). Target ≥ 80 %.
+ * Knobs: TENURE_BENCH_AGENT_LEAVERS, _JOINERS, _BATCH (agents.batch_size, default 500), and
+ * TENURE_BENCH_AGENT_DUMP=<dir> to keep the agent's and the server's logs there.
  */
 
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -185,7 +187,10 @@ export async function benchAgent(): Promise<AgentFigures> {
     w = await makeWorld(d, {
       dialect: 'sqlite',
       bundle,
-      agents: { poll_wait_seconds: 25 },
+      agents: {
+        poll_wait_seconds: 25,
+        batch_size: Number(process.env.TENURE_BENCH_AGENT_BATCH ?? 500),
+      },
       webhookSecret: SECRET,
     });
     const agent = w.startAgent('bench', w.agentConfig(), { token: await w.enrollToken() });
@@ -217,11 +222,12 @@ export async function benchAgent(): Promise<AgentFigures> {
     const queuedAt = Date.parse(rows.find((r) => r.action === 'agent.enqueued')!.ts);
     const completedAt = Date.parse(rows.find((r) => r.action === 'run.completed')!.ts);
     const agentS = (completedAt - queuedAt) / 1000;
-    if (process.env.TENURE_BENCH_AGENT_DUMP) {
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync('/tmp/bench-agent.log', agent.stdout());
-      writeFileSync('/tmp/bench-serve.log', w.serve.stdout());
-      writeFileSync('/tmp/bench-times.json', JSON.stringify({ queuedAt, completedAt }));
+    const dump = process.env.TENURE_BENCH_AGENT_DUMP;
+    if (dump) {
+      // For a look at where the time goes: both processes' JSON logs and the run's two instants.
+      writeFileSync(join(dump, 'agent.log'), agent.stdout());
+      writeFileSync(join(dump, 'serve.log'), w.serve.stdout());
+      writeFileSync(join(dump, 'times.json'), JSON.stringify({ queuedAt, completedAt }));
     }
 
     // (a) leavers: one signed webhook each, one after another.

@@ -9,7 +9,16 @@ const outdir = process.env.TENURE_AGENT_OUTDIR ?? join(root, 'dist');
 const outfile = join(outdir, 'agent.js');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** Must never be in the agent: it would mean an import path reached server code. */
-const SERVER_ONLY = ['better-sqlite3/', 'kysely/', 'pg/', 'pg-', 'fastify/', 'fastify-', '@fastify/', 'commander/'];
+const SERVER_ONLY = [
+  'better-sqlite3/',
+  'kysely/',
+  'pg/',
+  'pg-',
+  'fastify/',
+  'fastify-',
+  '@fastify/',
+  'commander/',
+];
 
 const result = await build({
   entryPoints: [join(root, 'src/agent/main.ts')],

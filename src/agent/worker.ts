@@ -36,6 +36,8 @@ export type WorkerState = ReturnType<typeof createWorker>['state'];
 
 /** Finished idempotency keys are remembered this long (entries): a re-lease is answered from memory. */
 const REMEMBER = 10_000;
+/** On stop, how long a pending lease request may still answer before it is abandoned. */
+const LEASE_SETTLE_MS = 1_000;
 
 export function createWorker(d: WorkerDeps) {
   const state = {
@@ -51,6 +53,7 @@ export function createWorker(d: WorkerDeps) {
   const finished = new Map<string, OperationResult[]>();
   const wake = createSignal();
   const leaseAbort = new AbortController();
+  let leaseInFlight: Promise<void> = Promise.resolve();
   const graceAbort = new AbortController();
 
   const contact = (s: AgentSettings) => {
@@ -125,13 +128,18 @@ export function createWorker(d: WorkerDeps) {
         continue;
       }
       try {
-        const reply = await d.client.lease(
+        const pending = d.client.lease(
           {
             max: Math.min(state.settings.batch_size, room),
             wait_seconds: state.settings.poll_wait_seconds,
           },
           leaseAbort.signal,
         );
+        leaseInFlight = pending.then(
+          () => {},
+          () => {},
+        );
+        const reply = await pending;
         b.reset();
         contact(reply.settings);
         // Jobs that arrive as we stop are accepted too: stop() finishes or releases them.
@@ -193,10 +201,14 @@ export function createWorker(d: WorkerDeps) {
     async stop(): Promise<void> {
       if (state.stopping) return;
       state.stopping = true;
-      leaseAbort.abort();
       wake.notify();
       d.log.info({ held: state.held.size, grace_ms: d.graceMs }, 'stopping: no new leases');
       const deadline = Date.now() + d.graceMs;
+      // A lease answered while we hang up would leave its jobs leased to nobody until they
+      // expire: let a reply already on its way arrive (its jobs are run or released below);
+      // an idle long poll is abandoned after a moment.
+      await Promise.race([leaseInFlight, sleep(LEASE_SETTLE_MS)]);
+      leaseAbort.abort();
       while (state.held.size > 0 && Date.now() < deadline)
         await wake.wait(Math.max(1, Math.min(200, deadline - Date.now())));
       state.graceOver = true;

@@ -31,8 +31,11 @@ export type SaveRead = {
   /** Stored as the source's delta watermark in the same transaction. */
   watermark?: string;
   delta?: ImportSummary['delta'];
-  /** More work in the same transaction (a webhook's replay guard, its run jobs, its audit). */
-  inTx?: (tx: Store, summary: ImportSummary) => Promise<void>;
+  /**
+   * More work in the same transaction (a webhook's replay guard, its run jobs); the audit events
+   * it returns are appended with the import's, in one batch.
+   */
+  inTx?: (tx: Store, summary: ImportSummary) => Promise<AuditInput[]>;
 };
 
 export async function saveRead(ws: Workspace, s: SaveRead): Promise<ImportSummary> {
@@ -162,9 +165,9 @@ export async function saveRead(ws: Workspace, s: SaveRead): Promise<ImportSummar
         ts,
       });
       await tx.identities.save(changes, ts);
-      await tx.audit.append(audit);
     }
-    await s.inTx?.(tx, summary);
+    audit.push(...((await s.inTx?.(tx, summary)) ?? []));
+    if (audit.length > 0) await tx.audit.append(audit);
   });
   return summary;
 }

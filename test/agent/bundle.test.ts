@@ -77,4 +77,20 @@ describe('the agent bundle', () => {
     expect(bad.stderr).toContain('error [agent.config_invalid]');
     expect(bad.stderr).toContain('connector.settings.url: must be ldap://host[:port]');
   });
+
+  it('its Dockerfile: node:20-slim, the bundle only, a non-root user, a key volume, no EXPOSE', () => {
+    const text = readFileSync(join(REPO, 'deploy/agent/Dockerfile'), 'utf8');
+    const steps = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+    expect(steps[0]).toBe('FROM node:20-slim');
+    expect(steps.filter((l) => /^COPY /.test(l))).toEqual(['COPY dist/agent.js ./agent.js']);
+    expect(steps.some((l) => /^EXPOSE\b/i.test(l))).toBe(false);
+    const user = steps.filter((l) => /^USER /.test(l));
+    expect(user).toEqual(['USER node']);
+    expect(steps.indexOf(user[0]!)).toBeGreaterThan(steps.findIndex((l) => /^RUN /.test(l)));
+    expect(steps).toContain('VOLUME ["/var/lib/tenure-agent"]');
+    expect(steps).toContain('ENTRYPOINT ["node", "/opt/tenure-agent/agent.js"]');
+    const ignore = readFileSync(join(REPO, 'deploy/agent/Dockerfile.dockerignore'), 'utf8');
+    expect(ignore).toMatch(/^\*$/m);
+    expect(ignore).toMatch(/^!dist\/agent\.js$/m);
+  });
 });

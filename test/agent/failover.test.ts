@@ -15,7 +15,7 @@ import { makeWorld, type World } from './fixture.js';
 import { buildBundle, killAll, type LogLine } from './processes.js';
 
 const d = slapdEnv();
-const N = 240;
+const N = 160;
 const org = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) =>
     person(from + i, { department: i % 2 ? 'Sales' : 'Engineering' }),

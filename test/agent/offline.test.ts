@@ -87,4 +87,29 @@ describe.skipIf(!d)('the agent while the control plane or the agents are away', 
     expect(run.summary).toMatchObject({ failure: 0, waiting_for_agent: 0 });
     expect(await entryAt(w.subtree.admin, dn(people[30]!))).toBeDefined();
   });
+
+  it('SIGTERM mid-batch (no grace): held jobs are released at once, exit 0; no wait for lease expiry', async () => {
+    agent.child.kill('SIGTERM');
+    expect((await agent.exited).code).toBe(0);
+    const quick = w.startAgent('quick', w.agentConfig({ grace: 0 }), {
+      token: await w.enrollToken(),
+    });
+    await quick.waitForLog((l) => l.msg === 'agent started', 30_000, 'started');
+    const people = [...org(31), ...org(240).slice(31)];
+    w.writeHr(people);
+    const runId = await w.run();
+    await quick.waitForLog((l) => l.msg === 'job done', 30_000, 'first job done');
+    quick.child.kill('SIGTERM');
+    expect((await quick.exited).code).toBe(0);
+    const released = quick.logs().find((l) => l.msg === 'released jobs to the queue');
+    expect(released?.released.length).toBeGreaterThan(0);
+
+    const t = Date.now();
+    agent = w.startAgent('after-quick', config);
+    const run = await w.runDone(runId, 30_000);
+    // lease_seconds is 10: released jobs were leased again at once, not after their leases ran out.
+    expect(Date.now() - t).toBeLessThan(8_000);
+    expect(run.summary).toMatchObject({ failure: 0, waiting_for_agent: 0 });
+    expect(await entryAt(w.subtree.admin, dn(people[239]!))).toBeDefined();
+  });
 });

@@ -26,13 +26,21 @@ export type VendorEventAccepted = {
   not_found: string[];
 };
 
-/** Whether this source takes its HR system's own webhook format (not Tenure's generic one). */
-export function vendorWebhookSource(
+/**
+ * Whether this source takes its HR system's own webhook format (not Tenure's generic one): every
+ * HR-system source with a `webhook:` does (BambooHR, HiBob, Workday notices). Config only: cheap.
+ */
+export function isVendorWebhookSource(ws: Workspace, sourceId: string): boolean {
+  const config = ws.config.sources.find((s) => s.id === sourceId);
+  return config !== undefined && config.type !== 'file' && config.webhook !== undefined;
+}
+
+function vendorWebhookSource(
   ws: Workspace,
   sourceId: string,
 ): { config: SourceConfig; source: Source } | undefined {
-  const config = ws.config.sources.find((s) => s.id === sourceId);
-  if (!config || config.type === 'file' || !config.webhook) return undefined;
+  if (!isVendorWebhookSource(ws, sourceId)) return undefined;
+  const config = ws.config.sources.find((s) => s.id === sourceId)!;
   const source = openSource(ws, config);
   return source.webhook && source.fetchPeople ? { config, source } : undefined;
 }
@@ -132,7 +140,7 @@ async function accept(ws: Workspace, ev: SourceEvent): Promise<VendorEventAccept
           deduped,
         });
       }
-      await tx.audit.append([
+      return [
         {
           action: 'webhook.accepted',
           actor,
@@ -158,7 +166,7 @@ async function accept(ws: Workspace, ev: SourceEvent): Promise<VendorEventAccept
           },
           ts,
         },
-      ]);
+      ];
     },
   });
   return {

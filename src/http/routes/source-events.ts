@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isTenureError } from '../../domain/errors.js';
 import { receiveSourceEvent } from '../../engine/webhook/receive.js';
-import { receiveVendorEvent, vendorWebhookSource } from '../../engine/webhook/vendor-event.js';
+import { isVendorWebhookSource, receiveVendorEvent } from '../../engine/webhook/vendor-event.js';
 import { SIGNATURE_HEADER } from '../../engine/webhook/verify.js';
 import { problem, sendProblem } from '../errors.js';
 import { errors } from '../schemas.js';
@@ -89,7 +89,7 @@ export const sourceEventsRoutes: RouteModule = async (app, deps) => {
         const header = req.headers[SIGNATURE_HEADER];
         try {
           // BambooHR, HiBob and Workday sources verify their vendor's format and re-read the people.
-          if (vendorWebhookSource(deps.ws, req.params.id)) {
+          if (isVendorWebhookSource(deps.ws, req.params.id)) {
             const accepted = await receiveVendorEvent(deps.ws, {
               sourceId: req.params.id,
               body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
