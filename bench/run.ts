@@ -47,71 +47,132 @@ console.log(
 const config = benchConfig() as { policies: unknown[]; applications: unknown[] };
 const dir = mkdtempSync(join(tmpdir(), 'tenure-bench-'));
 const started = performance.now();
+const only = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
+const wanted = (name: string) => !only || only.includes(name);
+const compact = (figures: unknown) =>
+  Object.entries((figures ?? {}) as Record<string, unknown>)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : (v as number).toFixed(2)}`)
+    .join(' ');
 try {
-  step(
-    `workspace ${dir}: ${n(IDENTITIES)} identities, ${APPS} csv-export apps, ${config.policies.length} policies`,
-  );
-  writeWorkspace(dir, IDENTITIES);
+  if (wanted('core')) {
+    step(
+      `workspace ${dir}: ${n(IDENTITIES)} identities, ${APPS} csv-export apps, ${config.policies.length} policies`,
+    );
+    writeWorkspace(dir, IDENTITIES);
 
-  step('import + plan on an empty store (cold)…');
-  const cold = await benchImportPlan('cold', dir);
-  importPlanRows('cold (empty store)', cold);
+    step('import + plan on an empty store (cold)…');
+    const cold = await benchImportPlan('cold', dir);
+    importPlanRows('cold (empty store)', cold);
 
-  step('populating actual state (direct SQLite inserts + csv-export files)…');
-  const populated = await populate(dir);
-  console.log(
-    `actual state: ${n(populated.accounts)} accounts, ${n(populated.entitlements)} entitlements ` +
-      `(set up in ${s(populated.seconds)} by inserting desired state straight into SQLite and ` +
-      `writing the csv-export files; no connector run, no audit events)`,
-  );
+    step('populating actual state (direct SQLite inserts + csv-export files)…');
+    const populated = await populate(dir);
+    console.log(
+      `actual state: ${n(populated.accounts)} accounts, ${n(populated.entitlements)} entitlements ` +
+        `(set up in ${s(populated.seconds)} by inserting desired state straight into SQLite and ` +
+        `writing the csv-export files; no connector run, no audit events)`,
+    );
 
-  step('import + plan with actual state in place (steady state)…');
-  const steady = await benchImportPlan('steady', dir);
-  importPlanRows('steady state (daily job)', steady);
+    step('import + plan with actual state in place (steady state)…');
+    const steady = await benchImportPlan('steady', dir);
+    importPlanRows('steady state (daily job)', steady);
 
-  step('incremental runs for one mover…');
-  const inc = await benchIncremental(dir);
-  const incTarget = (x: number) => x <= 50;
-  row(
-    `incremental run, one mover (${inc.iterations} runs, ${inc.ops_per_run} ops each) p50`,
-    ms(inc.apply_p50_ms),
-    '≤ 50 ms',
-    incTarget(inc.apply_p50_ms),
-  );
-  row('incremental run p99', ms(inc.apply_p99_ms), '≤ 50 ms', incTarget(inc.apply_p99_ms));
-  row(
-    '  first run (csv-export parses its files: a fresh process)',
-    ms(inc.apply_first_ms),
-    '(info)',
-    null,
-  );
-  row('  of which csv-export connectors, p50', ms(inc.connector_p50_ms), '(info)', null);
-  row(
-    '  the rest (plan, store, audit, checkpoint) p50 / p99',
-    `${ms(inc.engine_p50_ms)} / ${ms(inc.engine_p99_ms)}`,
-    '(info)',
-    null,
-  );
-  row('  1-row partial import before each run, p50', ms(inc.import_p50_ms), '(info)', null);
-  row('  peak memory of the incremental process', `${n(inc.max_rss_mb)} MB`, '(info)', null);
+    step('incremental runs for one mover…');
+    const inc = await benchIncremental(dir);
+    const incTarget = (x: number) => x <= 50;
+    row(
+      `incremental run, one mover (${inc.iterations} runs, ${inc.ops_per_run} ops each) p50`,
+      ms(inc.apply_p50_ms),
+      '≤ 50 ms',
+      incTarget(inc.apply_p50_ms),
+    );
+    row('incremental run p99', ms(inc.apply_p99_ms), '≤ 50 ms', incTarget(inc.apply_p99_ms));
+    row(
+      '  first run (csv-export parses its files: a fresh process)',
+      ms(inc.apply_first_ms),
+      '(info)',
+      null,
+    );
+    row('  of which csv-export connectors, p50', ms(inc.connector_p50_ms), '(info)', null);
+    row(
+      '  the rest (plan, store, audit, checkpoint) p50 / p99',
+      `${ms(inc.engine_p50_ms)} / ${ms(inc.engine_p99_ms)}`,
+      '(info)',
+      null,
+    );
+    row('  1-row partial import before each run, p50', ms(inc.import_p50_ms), '(info)', null);
+    row('  peak memory of the incremental process', `${n(inc.max_rss_mb)} MB`, '(info)', null);
 
-  step('audit append and verify…');
-  const audit = await benchAudit();
-  row(
-    `audit append (batches of ${audit.append_batch})`,
-    `${n(audit.append_per_s ?? 0)} events/s`,
-    '≥ 50,000/s',
-    (audit.append_per_s ?? 0) >= 50_000,
-  );
-  row(
-    'audit verify',
-    `${n(audit.verify_per_s ?? 0)} events/s`,
-    '≥ 250,000/s',
-    (audit.verify_per_s ?? 0) >= 250_000,
-  );
+    step('audit append and verify…');
+    const audit = await benchAudit();
+    row(
+      `audit append (batches of ${audit.append_batch})`,
+      `${n(audit.append_per_s ?? 0)} events/s`,
+      '≥ 50,000/s',
+      (audit.append_per_s ?? 0) >= 50_000,
+    );
+    row(
+      'audit verify',
+      `${n(audit.verify_per_s ?? 0)} events/s`,
+      '≥ 250,000/s',
+      (audit.verify_per_s ?? 0) >= 250_000,
+    );
+  }
 } finally {
   if (KEEP) console.log(`workspace kept: ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The benchmarks of the other capabilities print their own detail; here each adds one summary row.
+ * `BENCH_ONLY=ldap,scim npm run bench` runs a subset (names below; `core` is the table above).
+ */
+const EXTRA: [string, string, () => Promise<unknown>][] = [
+  [
+    'ldap',
+    'slapd: 10k joiners vs ldapadd ≥ 1.0; read 100k ≤ 30 s',
+    async () => (await import('./ldap.bench.js')).benchLdap(),
+  ],
+  [
+    'ad',
+    'Samba AD joiners vs ldapadd (report)',
+    async () => (await import('./ldap-ad.bench.js')).benchAd(),
+  ],
+  [
+    'scim',
+    '5,000 joiners: ops/s and ratio to raw server load',
+    async () => (await import('./scim.bench.js')).benchScim(),
+  ],
+  [
+    'http',
+    'list/detail at 500 req/s: p99 ≤ 20 ms',
+    async () => (await import('./http.bench.js')).benchHttp(),
+  ],
+  [
+    'webhook',
+    'webhook ⟶ plan p99 ≤ 100 ms',
+    async () => (await import('./webhook.bench.js')).benchWebhook(),
+  ],
+  [
+    'hr-webhook',
+    'BambooHR webhook ⟶ plan p99 ≤ 100 ms',
+    async () => (await import('./hr-webhook.bench.js')).benchHrWebhook(),
+  ],
+  [
+    'agent',
+    'webhook ⟶ disabled via agent p50 ≤ 1 s, p99 ≤ 3 s; ≥ 80 % of direct',
+    async () => (await import('./agent.bench.js')).benchAgent(),
+  ],
+];
+for (const [name, target, run] of EXTRA) {
+  if (!wanted(name)) continue;
+  step(`${name}…`);
+  try {
+    const figures = await run();
+    row(name, compact(figures), target, null);
+  } catch (e) {
+    row(name, `did not run: ${(e as Error).message.split('\n')[0]}`, target, false);
+  }
 }
 
 const widths = [0, 1, 2].map((i) =>

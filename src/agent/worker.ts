@@ -153,8 +153,12 @@ export function createWorker(d: WorkerDeps) {
 
   function onDone(r: JobDone): void {
     const failures = r.results.filter((x) => x.outcome === 'failure');
-    if (finished.size >= REMEMBER) finished.delete(finished.keys().next().value!);
-    finished.set(r.job.idempotency_key, r.results);
+    // Only complete successes are answered from memory when the job comes back (its result was
+    // lost or late); a job with failures is run again, as the control plane intends.
+    if (failures.length === 0) {
+      if (finished.size >= REMEMBER) finished.delete(finished.keys().next().value!);
+      finished.set(r.job.idempotency_key, r.results);
+    }
     const down = failures.some((f) => /server unreachable|timed out/.test(f.message ?? ''));
     state.reachable[r.job.app_id] = !down;
     d.log.info(

@@ -39,7 +39,7 @@ describe.skipIf(!d)('the agent, end to end (real processes, TLS, slapd)', () => 
     w = await makeWorld(d!, {
       dialect: 'sqlite',
       bundle: buildBundle(bundleDir),
-      agents: { poll_wait_seconds: 3, batch_size: 20, heartbeat_seconds: 5, lease_seconds: 10 },
+      agents: { poll_wait_seconds: 8, batch_size: 20, heartbeat_seconds: 5, lease_seconds: 10 },
     });
     stateDir = join(w.tmp, 'hq-1');
     config = w.agentConfig({ stateDir });
@@ -100,6 +100,16 @@ describe.skipIf(!d)('the agent, end to end (real processes, TLS, slapd)', () => 
     );
     expect(ops.length).toBeGreaterThan(0);
     expect(audit.filter((e) => e.action === 'run.completed').length).toBe(2);
+  });
+
+  it('between long polls it sends heartbeats the control plane takes (poll 8 s, heartbeat 5 s)', async () => {
+    await w.serve.waitForLog(
+      (l) => l.url === '/agent/v1/heartbeat' && l.status === 200,
+      20_000,
+      'a heartbeat',
+    );
+    const [listed] = (await w.cli(['agents', 'list', '--json'])).json();
+    expect(listed).toMatchObject({ status: 'online', version: expect.stringMatching(/^\d+\.\d+/) });
   });
 
   it('has no listening socket (while the control plane, as a control, has one)', () => {

@@ -28,6 +28,14 @@ describe('csv-export file', () => {
     expect(text).toContain('"Ann, ""The"" One"');
   });
 
+  it('creates a pre-hire account disabled when the operation says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csv-export-'));
+    const c = await make(dir);
+    await collect(c.apply([op('account.create', 'pre', { attributes: {}, enabled: false })]));
+    const text = readFileSync(join(dir, 'out', 'accounts.csv'), 'utf8');
+    expect(text.split('\n')[1]).toMatch(/^pre,pre,false,/);
+  });
+
   it('refuses an entitlement id containing the cell separator', async () => {
     const c = await make();
     await collect(c.apply([op('account.create', 'a1', { attributes: {} })]));

@@ -97,7 +97,8 @@ function applyOne(accounts: Map<string, AccountRecord>, op: Operation): Operatio
       accounts.set(op.account_id, {
         account_id: op.account_id,
         employee_id: op.identity_id,
-        enabled: true,
+        // Pre-hires are created disabled and enabled on their start date.
+        enabled: op.enabled !== false,
         container: op.container ?? null,
         entitlements: account?.entitlements ?? [],
         attributes: { ...op.attributes },
