@@ -240,8 +240,10 @@ ${over.extra ?? ''}`,
         details: typeof r.details === 'string' ? JSON.parse(r.details) : r.details,
       }));
     },
-    async cleanup() {
-      await subtree.cleanup().catch(() => {});
+    /** `directory: false` leaves the subtree (a throwaway slapd is about to be stopped anyway). */
+    async cleanup(o3: { directory?: boolean } = {}) {
+      if (o3.directory === false) await subtree.admin.unbind().catch(() => {});
+      else await subtree.cleanup().catch(() => {});
       await db.drop().catch(() => {});
       rmSync(tmp, { recursive: true, force: true });
     },
