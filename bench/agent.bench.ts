@@ -7,13 +7,12 @@
  * (b) Throughput: the same ~10,000 operations (joiners: account + 2 groups) by the ldap connector
  *     called directly (batches of 500 per phase, as the engine does) and through the agent (from
  *     the run's jobs queued to the run completed: lease, LDAP, results recorded). Target ≥ 80 %.
- * Knobs: TENURE_BENCH_AGENT_LEAVERS, _JOINERS, _ROUNDS (3), _BATCH (agents.batch_size, 500), and
+ * Knobs: TENURE_BENCH_AGENT_LEAVERS, _JOINERS, _ROUNDS (3), _BATCH (agents.batch_size, 1000), and
  * TENURE_BENCH_AGENT_DUMP=<dir> to keep the agent's and the server's logs there.
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as csv } from 'csv-stringify/sync';
 import { parse, stringify } from 'yaml';
@@ -26,7 +25,7 @@ import { applyRun } from '../src/engine/runs.js';
 import { signatureHeader } from '../src/engine/webhook/verify.js';
 import { openWorkspace } from '../src/engine/workspace.js';
 import { makeWorld, type World } from '../test/agent/fixture.js';
-import { buildBundle, killAll, type Proc } from '../test/agent/processes.js';
+import { killAll, type Proc } from '../test/agent/processes.js';
 import { findEntries, makeSubtree, settingsFor } from '../test/support/ldap.js';
 import { person } from '../test/support/small-org.js';
 import { startBenchDirectory } from './agent-fixture.js';
@@ -217,16 +216,13 @@ async function throughAgent(w: World, agent: Proc, round: number): Promise<numbe
 
 export async function benchAgent(): Promise<AgentFigures> {
   const d = await startBenchDirectory();
-  const out = join(tmpdir(), `tenure-bench-agent-${process.pid}`);
-  const bundle = buildBundle(out);
   let w: World | undefined;
   try {
     w = await makeWorld(d, {
       dialect: 'sqlite',
-      bundle,
       agents: {
         poll_wait_seconds: 25,
-        batch_size: Number(process.env.TENURE_BENCH_AGENT_BATCH ?? 500),
+        batch_size: Number(process.env.TENURE_BENCH_AGENT_BATCH ?? 1000),
       },
       webhookSecret: SECRET,
     });
@@ -315,7 +311,7 @@ export async function benchAgent(): Promise<AgentFigures> {
       agent_vs_direct: med('directRun') / med('agent'),
       agent_vs_connector: med('connector') / med('agent'),
       agent_vs_direct_per_round: rounds.map((x) => x.directRun / x.agent),
-      bundle_kib: Math.round(readFileSync(bundle).length / 1024),
+      bundle_kib: Math.round(readFileSync(w.bundle).length / 1024),
     };
     printFigures(figures);
     return figures;

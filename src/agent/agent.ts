@@ -119,6 +119,7 @@ async function run(
       backoff: config.backoff,
       graceMs: config.shutdown_grace_seconds * 1000,
       settings: settings ?? FIRST_SETTINGS,
+      site: config.site,
     });
     log.info(
       { server_url: config.server_url, version: AGENT_VERSION, connector: config.connector.kind },

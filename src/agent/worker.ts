@@ -30,6 +30,8 @@ export type WorkerDeps = {
   backoff: BackoffPolicy;
   graceMs: number;
   settings: AgentSettings;
+  /** The site from agent.yaml, sent on every lease so the control plane can refuse a mismatch. */
+  site?: string;
 };
 
 export type WorkerState = ReturnType<typeof createWorker>['state'];
@@ -107,7 +109,11 @@ export function createWorker(d: WorkerDeps) {
       else fresh.push(job);
     }
     d.log.info(
-      { jobs: jobs.length, attempts: jobs.map((j) => j.attempt), held: state.held.size },
+      {
+        jobs: jobs.length,
+        retried: jobs.filter((j) => j.attempt > 1).length,
+        held: state.held.size,
+      },
       'leased',
     );
     if (fresh.length > 0) queue.push(fresh);
@@ -132,6 +138,7 @@ export function createWorker(d: WorkerDeps) {
           {
             max: Math.min(state.settings.batch_size, room),
             wait_seconds: state.settings.poll_wait_seconds,
+            site: d.site,
           },
           leaseAbort.signal,
         );

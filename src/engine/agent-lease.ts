@@ -48,6 +48,14 @@ export async function leaseJobs(
   req: LeaseRequest,
   signal?: AbortSignal,
 ): Promise<LeaseResponse> {
+  if (req.site !== undefined && req.site !== agent.site) {
+    // A misconfigured agent must not silently serve (or starve) another site's directory.
+    throw new TenureError(
+      'agent.wrong_site',
+      `agent ${agent.id} is enrolled for site "${agent.site}", not "${req.site}"`,
+      { agent_id: agent.id, site: req.site },
+    );
+  }
   const settings = agentSettings(ws);
   const max = Math.min(req.max, settings.batch_size);
   const deadline = Date.now() + Math.min(req.wait_seconds, settings.poll_wait_seconds) * 1000;

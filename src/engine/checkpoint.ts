@@ -1,7 +1,7 @@
 /** Signs the audit head with the workspace key after work that changed the trail. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIVATE_KEY_FILE, loadSigningKey, writeCheckpoint } from '../audit/signing-key.js';
+import { loadSigningKey, PRIVATE_KEY_FILE, writeCheckpoint } from '../audit/signing-key.js';
 import type { Workspace } from './workspace.js';
 
 export async function checkpoint(ws: Workspace): Promise<boolean> {

@@ -105,6 +105,8 @@ export const leaseRequestSchema = z.strictObject({
   max: z.number().int().min(1).max(1000),
   /** Long poll: wait up to this long for work (capped at the server's poll_wait_seconds). */
   wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS),
+  /** The site the agent believes it serves; a mismatch with its enrolled site is refused and audited. */
+  site: z.string().min(1).max(64).optional(),
 });
 export type LeaseRequest = z.infer<typeof leaseRequestSchema>;
 

@@ -5,14 +5,13 @@
  * one site share the work and never hold the same job at once. On SQLite and PostgreSQL.
  */
 
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../support/databases.js';
 import { findEntries, slapdEnv } from '../support/ldap.js';
 import { person } from '../support/small-org.js';
 import { makeWorld, type World } from './fixture.js';
-import { buildBundle, killAll, type LogLine } from './processes.js';
+import { killAll, type LogLine } from './processes.js';
 
 const d = slapdEnv();
 const N = 160;
@@ -48,13 +47,10 @@ describe.skipIf(!d).each(d ? testDialects() : ['sqlite' as const])(
   'agents fail over and share work (%s)',
   (dialect) => {
     let w: World;
-    let bundle: string;
 
     beforeAll(async () => {
-      bundle = buildBundle(join(tmpdir(), `tenure-agent-bundle-ha-${process.pid}-${dialect}`));
       w = await makeWorld(d!, {
         dialect,
-        bundle,
         agents: { poll_wait_seconds: 3, batch_size: 20, heartbeat_seconds: 5, lease_seconds: 10 },
       });
     });

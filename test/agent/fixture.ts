@@ -14,7 +14,7 @@ import { HR_FIELDS, type HrRecord } from '../../src/domain/types.js';
 import { tenure } from '../cli/run-cli.js';
 import { createTestDatabase, type TestDatabase, type TestDialect } from '../support/databases.js';
 import { type DirectoryEnv, makeSubtree, type Subtree } from '../support/ldap.js';
-import { type Proc, startAgent, startServe } from './processes.js';
+import { buildBundle, type Proc, startAgent, startServe } from './processes.js';
 import { makeTestCa, type TestCa } from './tls.js';
 
 export const SITE = 'HQ';
@@ -83,10 +83,12 @@ export type World = Awaited<ReturnType<typeof makeWorld>>;
 
 export async function makeWorld(
   d: DirectoryEnv,
-  o: { dialect: TestDialect; bundle: string; agents: AgentsSettings; webhookSecret?: string },
+  o: { dialect: TestDialect; agents: AgentsSettings; webhookSecret?: string },
 ) {
   const tmp = mkdtempSync(join(tmpdir(), 'tenure-agent-e2e-'));
   const ca: TestCa = makeTestCa(tmp);
+  // The agent as shipped: scripts/build-agent.mjs into this world's directory.
+  const bundle = buildBundle(join(tmp, 'dist'));
   const dir = join(tmp, 'ws');
   mkdirSync(join(dir, '.tenure'), { recursive: true, mode: 0o700 });
   mkdirSync(join(dir, 'hr'), { recursive: true });
@@ -153,6 +155,7 @@ export async function makeWorld(
   return {
     tmp,
     dir,
+    bundle,
     ca,
     db,
     env,
@@ -217,7 +220,7 @@ ${over.extra ?? ''}`,
     },
     startAgent(name: string, config: string, o2: { token?: string; cli?: boolean } = {}) {
       return startAgent(name, {
-        bundle: o.bundle,
+        bundle,
         config,
         env: { [PW_VAR]: d.password },
         ...o2,

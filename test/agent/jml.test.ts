@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryAt, slapdEnv } from '../support/ldap.js';
 import { person } from '../support/small-org.js';
 import { makeWorld, type World } from './fixture.js';
-import { buildBundle, killAll, type Proc } from './processes.js';
+import { killAll, type Proc } from './processes.js';
 import { listeningSockets, socketCount } from './sockets.js';
 
 const d = slapdEnv();
@@ -32,13 +32,8 @@ describe.skipIf(!d)('the agent, end to end (real processes, TLS, slapd)', () => 
   const group = (g: string) => `cn=${g},${w.subtree.groupsBase}`;
 
   beforeAll(async () => {
-    const bundleDir = join(
-      (await import('node:os')).tmpdir(),
-      `tenure-agent-bundle-${process.pid}`,
-    );
     w = await makeWorld(d!, {
       dialect: 'sqlite',
-      bundle: buildBundle(bundleDir),
       agents: { poll_wait_seconds: 8, batch_size: 20, heartbeat_seconds: 5, lease_seconds: 10 },
     });
     stateDir = join(w.tmp, 'hq-1');

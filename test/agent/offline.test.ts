@@ -4,13 +4,12 @@
  * drained as soon as the control plane is back. Work queued while no agent is online waits, and
  * runs when one returns.
  */
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryAt, slapdEnv } from '../support/ldap.js';
 import { person } from '../support/small-org.js';
 import { makeWorld, type World } from './fixture.js';
-import { buildBundle, killAll, type Proc } from './processes.js';
+import { killAll, type Proc } from './processes.js';
 
 const d = slapdEnv();
 const org = (n: number) =>
@@ -28,7 +27,6 @@ describe.skipIf(!d)('the agent while the control plane or the agents are away', 
   beforeAll(async () => {
     w = await makeWorld(d!, {
       dialect: 'sqlite',
-      bundle: buildBundle(join(tmpdir(), `tenure-agent-bundle-off-${process.pid}`)),
       agents: { poll_wait_seconds: 3, batch_size: 20, heartbeat_seconds: 5, lease_seconds: 10 },
     });
     config = w.agentConfig({ stateDir: join(w.tmp, 'off-state') });

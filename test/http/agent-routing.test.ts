@@ -92,6 +92,14 @@ describe.each(testDialects())('agent routing (%s)', (dialect) => {
     expect(last.details).toMatchObject({ reason: 'agent.wrong_site', job: bj!.id });
   });
 
+  it('refuses (and audits) a lease that names another site than the enrolled one', async () => {
+    const res = await hq.post(AGENT_PATHS.lease, { max: 10, wait_seconds: 0, site: 'BRANCH' });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('agent.wrong_site');
+    const last = (await h.audit()).filter((e) => e.action === 'agent.refused').at(-1)!;
+    expect(last.details).toMatchObject({ reason: 'agent.wrong_site', site: 'BRANCH' });
+  });
+
   it('applies results once: actual state, statuses, audit by agent:<id>; a repeat is ignored', async () => {
     const first = await hq.post(AGENT_PATHS.result, ok(hqJobs[0]!));
     expect(first.json()).toMatchObject({ status: 'applied', settings: { batch_size: 100 } });

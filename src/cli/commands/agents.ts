@@ -39,7 +39,9 @@ export function registerAgents(program: Command, g: () => GlobalOptions): void {
           out.line();
           out.line(`  ${t.token}`);
           out.line();
-          out.line('It is shown only now. Put it in the agent config as enrollment_token.');
+          out.line(
+            'It is shown only now. Start the agent once with --enroll-token <token> (or TENURE_AGENT_ENROLL_TOKEN).',
+          );
           if (routed.length === 0)
             out.line(`Note: no application has route: agent:${o.site} yet (tenure.yaml).`);
         });
