@@ -3,7 +3,7 @@
 import { isObject, kindOf } from '../common/context.js';
 import type { VendorRow } from '../common/records.js';
 import { resolveState } from '../common/states.js';
-import { isoDate, laterDate, oneOf, text } from '../common/values.js';
+import { blank, employmentType, isoDate, laterDate, oneOf, text } from '../common/values.js';
 import type { BambooConfig, BambooInput } from './config.js';
 
 export type BambooMapping = {
@@ -24,8 +24,6 @@ const EXPECTED: BambooInput[] = [
   'location',
   'employment_status',
 ];
-
-const blank = (v: string | undefined) => v === undefined || v.trim() === '';
 
 export function mapBambooEmployee(e: unknown, row: number, m: BambooMapping): VendorRow {
   if (!isObject(e)) {
@@ -72,11 +70,7 @@ export function mapBambooEmployee(e: unknown, row: number, m: BambooMapping): Ve
       title: get('title'),
       manager_id: get('manager_id'),
       location: get('location'),
-      employment_type: blank(type)
-        ? undefined
-        : oneOf(m.states.contractor, type)
-          ? 'contractor'
-          : 'employee',
+      employment_type: employmentType(m.states.contractor, type),
       status: state.status,
       start_date: start,
       end_date: state.end_date,

@@ -35,6 +35,16 @@ export const oneOf = (list: readonly string[], value: string | undefined): boole
   return v !== '' && list.some((x) => x.trim().toLowerCase() === v);
 };
 
+/** Absent or only spaces. */
+export const blank = (v: string | undefined): boolean => v === undefined || v.trim() === '';
+
+/** Vendor worker type ⟶ Tenure's employment_type; absent stays absent so validation can name it. */
+export const employmentType = (
+  contractorStates: readonly string[],
+  type: string | undefined,
+): 'contractor' | 'employee' | undefined =>
+  blank(type) ? undefined : oneOf(contractorStates, type) ? 'contractor' : 'employee';
+
 /** "1", "true", "yes", "y" (any case), true, 1. */
 export const truthy = (v: unknown): boolean =>
   v === true || v === 1 || (typeof v === 'string' && /^(1|true|yes|y)$/i.test(v.trim()));

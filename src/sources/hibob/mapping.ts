@@ -2,7 +2,7 @@
 import { isObject, kindOf } from '../common/context.js';
 import type { VendorRow } from '../common/records.js';
 import { resolveState } from '../common/states.js';
-import { isoDate, oneOf, text } from '../common/values.js';
+import { blank, employmentType, isoDate, oneOf, text } from '../common/values.js';
 import type { HibobConfig, HibobInput } from './config.js';
 import { hasPath, valueAt } from './paths.js';
 
@@ -23,8 +23,6 @@ const EXPECTED: HibobInput[] = [
   'lifecycle_status',
   'start_date',
 ];
-
-const blank = (v: string | undefined) => v === undefined || v.trim() === '';
 
 export function mapHibobPerson(e: unknown, row: number, m: HibobMapping): VendorRow {
   if (!isObject(e)) {
@@ -69,11 +67,7 @@ export function mapHibobPerson(e: unknown, row: number, m: HibobMapping): Vendor
       title: get('title'),
       manager_id: get('manager_id'),
       location: get('location'),
-      employment_type: blank(type)
-        ? undefined
-        : oneOf(m.states.contractor, type)
-          ? 'contractor'
-          : 'employee',
+      employment_type: employmentType(m.states.contractor, type),
       status: state.status,
       start_date: start,
       end_date: state.end_date,

@@ -7,7 +7,7 @@
 import { isObject, kindOf } from '../common/context.js';
 import type { VendorRow } from '../common/records.js';
 import { resolveState } from '../common/states.js';
-import { isoDate, oneOf, text, truthy } from '../common/values.js';
+import { blank, employmentType, isoDate, oneOf, text, truthy } from '../common/values.js';
 import type { RecordWarning } from '../file/types.js';
 import type { WorkdayConfig, WorkdayInput } from './config.js';
 import { reportValue } from './paths.js';
@@ -17,8 +17,6 @@ export type WorkdayMapping = {
   states: WorkdayConfig['states'];
   today: string;
 };
-
-const blank = (v: string | undefined) => v === undefined || v.trim() === '';
 
 /** A report entry read, and whether Workday marks that record (WID) active. */
 export type WorkdayRow = VendorRow & { active: boolean };
@@ -69,11 +67,7 @@ export function mapWorkdayEntry(e: unknown, row: number, m: WorkdayMapping): Wor
       title: get('title'),
       manager_id: get('manager_id'),
       location: get('location'),
-      employment_type: blank(type)
-        ? undefined
-        : oneOf(m.states.contractor, type)
-          ? 'contractor'
-          : 'employee',
+      employment_type: employmentType(m.states.contractor, type),
       status: state.status,
       start_date: start,
       end_date: state.end_date,
