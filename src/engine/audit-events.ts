@@ -32,7 +32,8 @@ export function operationActor(
   if (other && !isRemoval(op)) return other;
   const source = op.identity_id ? sourceOf(op.identity_id) : undefined;
   const event = op.lifecycle[0] ?? 'reconcile';
-  return source ? `hr:${source}:${event}` : 'system';
+  // A drift correction is not caused by any HR event: the engine itself restores the desired state.
+  return source && event !== 'reconcile' ? `hr:${source}:${event}` : 'system';
 }
 
 const isRemoval = (op: Operation) => {

@@ -151,12 +151,19 @@ async function labelFromHistory(
   const unlabelled = new Set<string>();
   for (const o of ops) if (o.lifecycle.length === 0 && o.identity_id) unlabelled.add(o.identity_id);
   const useHistory = unlabelled.size <= HISTORY_LABEL_LIMIT;
+  // An HR event explains an operation only if no run has executed since it was recorded; older
+  // events were already acted on, so what is planned now corrects drift (`reconcile`), and the
+  // audit trail must not name an old joiner/mover event as its cause.
+  const lastExecuted = useHistory
+    ? (await ws.store.runs.list(50)).find((r) => r.status === 'done' || r.status === 'applying')
+    : undefined;
   for (const id of unlabelled) {
     if (labels.has(id)) continue;
     let events: string[] = [];
     if (useHistory) {
-      const history = await ws.store.identities.history(id);
-      events = history.at(-1)?.events ?? [];
+      const last = (await ws.store.identities.history(id)).at(-1);
+      if (last && (!lastExecuted || last.valid_from > lastExecuted.created_at))
+        events = last.events;
     }
     if (events.length === 0) {
       const status = identities.get(id)?.status;

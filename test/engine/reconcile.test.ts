@@ -169,10 +169,16 @@ describe.each(testDialects())('reconciliation on %s', (dialect) => {
       ].sort(),
     );
     expect(dirOps.find((o) => o.entitlement === 'admin')?.reasons).toEqual(['unjustified']);
+    // The joiner events were acted on by an earlier run: the drift fix is labelled as such.
+    expect(dirOps.find((o) => o.entitlement === 'admin')?.lifecycle).toEqual(['reconcile']);
     expect(dirOps.some((o) => o.account_id === 'svc-backup')).toBe(false);
 
     const applied = await applyRun(t.ws, { actor, trigger: 'test:remediate' });
     expect(applied.execution?.failure).toBe(0);
+    const revoke = (await auditEvents(t.ws)).find(
+      (e) => e.action === 'entitlement.revoke' && e.target === 'entitlement:dir/admin',
+    );
+    expect(revoke?.actor).toBe('system');
     const target = await readAccountFile(file);
     expect(target.get('P002')?.entitlements.sort()).toEqual(['eng', 'staff']);
     expect(target.get('P004')).toMatchObject({ enabled: true });
