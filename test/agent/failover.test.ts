@@ -51,7 +51,7 @@ describe.skipIf(!d).each(d ? testDialects() : ['sqlite' as const])(
     beforeAll(async () => {
       w = await makeWorld(d!, {
         dialect,
-        agents: { poll_wait_seconds: 3, batch_size: 20, heartbeat_seconds: 5, lease_seconds: 10 },
+        agents: { poll_wait_seconds: 3, batch_size: 5, heartbeat_seconds: 5, lease_seconds: 10 },
       });
     });
     afterAll(async () => {
