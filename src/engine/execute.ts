@@ -1,4 +1,5 @@
 /** Sends a run's operations to connectors in dependency phases and records every outcome. */
+import { OPERATION_PHASES } from '../domain/phases.js';
 import type { DirectOperationKind, Operation, OperationResult } from '../domain/types.js';
 import type { AuditInput, Store } from '../store/types.js';
 import { enqueueAgentOps, siteOf } from './agent-routing.js';
@@ -16,12 +17,7 @@ export type ExecutionSummary = {
 };
 
 /** Creates first; memberships before removals; disable/delete last, so a leaver is stripped then closed. */
-const PHASES: DirectOperationKind[][] = [
-  ['account.create'],
-  ['account.move', 'account.update', 'account.enable'],
-  ['entitlement.grant', 'entitlement.revoke'],
-  ['account.disable', 'account.delete'],
-];
+const PHASES = OPERATION_PHASES;
 const BATCH = 500;
 
 const actionOf = (op: Operation): DirectOperationKind =>

@@ -4,6 +4,7 @@
  * different accounts run concurrently over the pool; each operation is retried on transient
  * failures and ends in exactly one result. Nothing one operation does can abort another.
  */
+import { OPERATION_ORDER, OPERATION_PHASES } from '../../domain/phases.js';
 import type { Operation, OperationResult } from '../../domain/types.js';
 import {
   createAccount,
@@ -22,20 +23,8 @@ import { first } from './pool.js';
 import { deleteAccount } from './retention.js';
 import { withRetry } from './retry.js';
 
-const PHASES: Operation['kind'][][] = [
-  ['account.create'],
-  ['account.move', 'account.update', 'account.enable'],
-  ['entitlement.grant', 'entitlement.revoke'],
-  ['account.disable', 'account.delete'],
-];
-/** Within an account, in this order: move before update before enable. */
-const ORDER: Partial<Record<Operation['kind'], number>> = {
-  'account.move': 0,
-  'account.update': 1,
-  'account.enable': 2,
-  'account.disable': 0,
-  'account.delete': 1,
-};
+const PHASES: readonly (readonly Operation['kind'][])[] = OPERATION_PHASES;
+const ORDER: Partial<Record<Operation['kind'], number>> = OPERATION_ORDER;
 
 type Results = Map<string, OperationResult>;
 

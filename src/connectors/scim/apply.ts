@@ -4,6 +4,7 @@
  * failures and ending in exactly one result. An authentication failure ends the batch early
  * (every other request would be refused too); nothing else one operation does touches another.
  */
+import { OPERATION_ORDER, OPERATION_PHASES } from '../../domain/phases.js';
 import type { Operation, OperationResult } from '../../domain/types.js';
 import { forEachLimit, withRetry } from './concurrency.js';
 import type { ScimCtx } from './context.js';
@@ -21,19 +22,8 @@ import {
   userIdOf,
 } from './users.js';
 
-const PHASES: Operation['kind'][][] = [
-  ['account.create'],
-  ['account.move', 'account.update', 'account.enable'],
-  ['entitlement.grant', 'entitlement.revoke'],
-  ['account.disable', 'account.delete'],
-];
-const ORDER: Partial<Record<Operation['kind'], number>> = {
-  'account.move': 0,
-  'account.update': 1,
-  'account.enable': 2,
-  'account.disable': 0,
-  'account.delete': 1,
-};
+const PHASES: readonly (readonly Operation['kind'][])[] = OPERATION_PHASES;
+const ORDER: Partial<Record<Operation['kind'], number>> = OPERATION_ORDER;
 
 type Results = Map<string, OperationResult>;
 type Json = Record<string, unknown>;
