@@ -1,6 +1,6 @@
 /** Bench fixture for the ldap connector: a private slapd on free ports, ldapadd timing, bulk seeding. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ export type BenchSlapd = {
   base: string;
   bindDn: string;
   password: string;
+  /** CPU seconds (user + system) slapd has used so far. */
+  cpuS(): number;
   stop(): void;
 };
 
@@ -50,6 +52,12 @@ export async function startBenchSlapd(): Promise<BenchSlapd> {
     base: vars.TENURE_TEST_LDAP_BASE!,
     bindDn: vars.TENURE_TEST_LDAP_BIND_DN!,
     password: vars.TENURE_TEST_LDAP_BIND_PASSWORD!,
+    cpuS() {
+      const pid = readFileSync(join(dir, 'slapd', 'slapd.pid'), 'utf8').trim();
+      // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100/s).
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     stop() {
       spawnSync('bash', [script, 'stop'], { env, encoding: 'utf8' });
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,10 @@
 # Usage: scripts/services/slapd.sh start|stop|status
 #   LDAP_PORT (default 3389), LDAPS_PORT (default 3636), SERVICES_DIR (default <repo>/.services)
 #   -> data in $SERVICES_DIR/slapd. memberof + refint + ppolicy overlays, TLS on both ports
-#   (ldaps, and StartTLS on ldap) with a generated CA, olcDbNoSync (test data needs no durability).
+#   (ldaps, and StartTLS on ldap) with a generated CA, olcDbNoSync (test data needs no durability),
+#   olcSortVals: member (large groups: adding a member is a binary search, not a scan).
+#   SLAPD_MEMBEROF=dynlist keeps memberOf with the dynlist overlay (computed when read, OpenLDAP
+#   2.5+) instead of the memberof overlay (stored, the default); only for a fresh SERVICES_DIR.
 # `start` is idempotent and prints `TENURE_TEST_LDAP_*=...` lines for `eval`/export.
 set -euo pipefail
 
@@ -11,6 +14,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DIR=${SERVICES_DIR:-$ROOT/.services}/slapd
 LDAP_PORT=${LDAP_PORT:-3389}
 LDAPS_PORT=${LDAPS_PORT:-3636}
+MEMBEROF=${SLAPD_MEMBEROF:-overlay}
+case "$MEMBEROF" in overlay | dynlist) ;; *) echo "slapd.sh: SLAPD_MEMBEROF must be overlay or dynlist" >&2; exit 2 ;; esac
 SUFFIX="dc=example,dc=com"
 ADMIN_DN="cn=admin,$SUFFIX"
 ADMIN_PW=secret
@@ -38,7 +43,37 @@ make_certs() {
     -CAcreateserial -days 30 -extfile "$DIR/san.ext" -out "$DIR/cert.pem" 2>/dev/null
 }
 
+memberof_config() {
+  if [ "$MEMBEROF" = dynlist ]; then
+    cat <<LDIF
+dn: olcOverlay={0}dynlist,olcDatabase={1}mdb,cn=config
+objectClass: olcOverlayConfig
+objectClass: olcDynListConfig
+olcOverlay: {0}dynlist
+olcDynListAttrSet: groupOfNames labeledURI member+memberOf@groupOfNames
+LDIF
+  else
+    cat <<LDIF
+dn: olcOverlay={0}memberof,olcDatabase={1}mdb,cn=config
+objectClass: olcOverlayConfig
+objectClass: olcMemberOf
+olcOverlay: {0}memberof
+olcMemberOfRefInt: TRUE
+olcMemberOfGroupOC: groupOfNames
+olcMemberOfMemberAD: member
+olcMemberOfMemberOfAD: memberOf
+LDIF
+  fi
+}
+
+refint_attributes() {
+  echo "olcRefintAttribute: member"
+  if [ "$MEMBEROF" = overlay ]; then echo "olcRefintAttribute: memberOf"; fi
+}
+
 init_config() {
+  local MEMBEROF_MODULE=memberof
+  [ "$MEMBEROF" = dynlist ] && MEMBEROF_MODULE=dynlist
   mkdir -p "$DIR/slapd.d" "$DIR/db"
   make_certs
   cat >"$DIR/config.ldif" <<LDIF
@@ -55,7 +90,7 @@ objectClass: olcModuleList
 cn: module{0}
 olcModulePath: /usr/lib/ldap
 olcModuleLoad: back_mdb
-olcModuleLoad: memberof
+olcModuleLoad: $MEMBEROF_MODULE
 olcModuleLoad: refint
 olcModuleLoad: ppolicy
 
@@ -73,6 +108,7 @@ objectClass: olcDatabaseConfig
 objectClass: olcFrontendConfig
 olcDatabase: {-1}frontend
 olcSizeLimit: unlimited
+olcSortVals: member
 
 dn: olcDatabase={0}config,cn=config
 objectClass: olcDatabaseConfig
@@ -97,21 +133,13 @@ olcDbIndex: member,memberOf eq
 olcAccess: to attrs=userPassword by self write by anonymous auth by * none
 olcAccess: to * by self write by users read by * none
 
-dn: olcOverlay={0}memberof,olcDatabase={1}mdb,cn=config
-objectClass: olcOverlayConfig
-objectClass: olcMemberOf
-olcOverlay: {0}memberof
-olcMemberOfRefInt: TRUE
-olcMemberOfGroupOC: groupOfNames
-olcMemberOfMemberAD: member
-olcMemberOfMemberOfAD: memberOf
+$(memberof_config)
 
 dn: olcOverlay={1}refint,olcDatabase={1}mdb,cn=config
 objectClass: olcOverlayConfig
 objectClass: olcRefintConfig
 olcOverlay: {1}refint
-olcRefintAttribute: member
-olcRefintAttribute: memberOf
+$(refint_attributes)
 
 dn: olcOverlay={2}ppolicy,olcDatabase={1}mdb,cn=config
 objectClass: olcOverlayConfig
