@@ -145,7 +145,15 @@ export async function seed(
       return c;
     }),
   );
-  let next = 0;
+  // A leading container goes first: its children cannot be added before it exists.
+  let next = entries[0]?.attrs.objectClass?.includes('organizationalUnit') ? 1 : 0;
+  if (next === 1) {
+    const e = entries[0]!;
+    await clients[0]!.add(
+      e.dn,
+      Object.entries(e.attrs).map(([type, values]) => new Attribute({ type, values })),
+    );
+  }
   await Promise.all(
     clients.flatMap((c) =>
       Array.from({ length: 16 }, async () => {
