@@ -8,7 +8,26 @@ const SEARCH_WINDOW_MS = 36 * HOUR_MS;
 const CACHE_LIMIT = 50_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const dayStarts = new Map<string, number>();
+/** Time zone → date → epoch ms: planning asks for the same few thousand dates millions of times. */
+const dayStarts = new Map<string, Map<string, number>>();
+const dayEnds = new Map<string, Map<string, number>>();
+
+function memo(
+  cache: Map<string, Map<string, number>>,
+  tz: string,
+  date: string,
+  compute: () => number,
+): number {
+  let byDate = cache.get(tz);
+  if (byDate === undefined) cache.set(tz, (byDate = new Map()));
+  let ms = byDate.get(date);
+  if (ms === undefined) {
+    ms = compute();
+    if (byDate.size >= CACHE_LIMIT) byDate.clear();
+    byDate.set(date, ms);
+  }
+  return ms;
+}
 
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
@@ -105,9 +124,15 @@ export function addDays(date: string, n: number): string {
  * (Pacific/Kiritimati 1994-12-31) it is the start of the next day that exists.
  */
 export function startOfLocalDay(date: string, tz: string): Date {
-  const key = `${tz}\n${date}`;
-  const cached = dayStarts.get(key);
-  if (cached !== undefined) return new Date(cached);
+  return new Date(startOfLocalDayMs(date, tz));
+}
+
+/** `startOfLocalDay` in epoch milliseconds. */
+export function startOfLocalDayMs(date: string, tz: string): number {
+  return memo(dayStarts, tz, date, () => computeDayStart(date, tz));
+}
+
+function computeDayStart(date: string, tz: string): number {
   const { y, mo, d } = parseDate(date);
   const base = utcMs(y, mo, d);
   // Fixed point of t = base - offset(t): lands on local midnight unless midnight doesn't exist.
@@ -124,12 +149,15 @@ export function startOfLocalDay(date: string, tz: string): Date {
     }
     t = hi;
   }
-  if (dayStarts.size >= CACHE_LIMIT) dayStarts.clear();
-  dayStarts.set(key, t);
-  return new Date(t);
+  return t;
 }
 
 /** The instant the local day after `date` begins: a leaver whose end date is `date` goes then. */
 export function endOfLocalDay(date: string, tz: string): Date {
-  return startOfLocalDay(addDays(date, 1), tz);
+  return new Date(endOfLocalDayMs(date, tz));
+}
+
+/** `endOfLocalDay` in epoch milliseconds. */
+export function endOfLocalDayMs(date: string, tz: string): number {
+  return memo(dayEnds, tz, date, () => startOfLocalDayMs(addDays(date, 1), tz));
 }

@@ -1,5 +1,11 @@
 /** Joiner/mover/leaver detection: effective status from HR data and dates, and the events between two states. */
-import { addDays, endOfLocalDay, startOfLocalDay } from './calendar.js';
+import {
+  addDays,
+  endOfLocalDay,
+  endOfLocalDayMs,
+  startOfLocalDay,
+  startOfLocalDayMs,
+} from './calendar.js';
 import type {
   HrField,
   HrRecord,
@@ -27,10 +33,8 @@ export function effectiveStatus(
 ): IdentityStatus {
   if (rec.status === 'terminated') return 'terminated';
   const t = now.getTime();
-  if (rec.end_date !== null && t >= endOfLocalDay(rec.end_date, s.timeZone).getTime()) {
-    return 'terminated';
-  }
-  if (t < startOfLocalDay(rec.start_date, s.timeZone).getTime()) return 'pre-hire';
+  if (rec.end_date !== null && t >= endOfLocalDayMs(rec.end_date, s.timeZone)) return 'terminated';
+  if (t < startOfLocalDayMs(rec.start_date, s.timeZone)) return 'pre-hire';
   return rec.status === 'leave' ? 'leave' : 'active';
 }
 
@@ -68,7 +72,7 @@ function statusEvents(
 }
 
 function isFutureEnd(rec: HrRecord, now: Date, s: LifecycleSettings): boolean {
-  return rec.end_date !== null && endOfLocalDay(rec.end_date, s.timeZone) > now;
+  return rec.end_date !== null && endOfLocalDayMs(rec.end_date, s.timeZone) > now.getTime();
 }
 
 /**

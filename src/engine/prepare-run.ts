@@ -149,7 +149,13 @@ async function labelFromHistory(
   identities: Map<string, Identity>,
 ): Promise<void> {
   const unlabelled = new Set<string>();
-  for (const o of ops) if (o.lifecycle.length === 0 && o.identity_id) unlabelled.add(o.identity_id);
+  let last: string | null = null;
+  for (const o of ops) {
+    // Ops come grouped by identity: one Set lookup per identity, not per op of millions.
+    if (o.lifecycle.length !== 0 || !o.identity_id || o.identity_id === last) continue;
+    last = o.identity_id;
+    unlabelled.add(last);
+  }
   const useHistory = unlabelled.size <= HISTORY_LABEL_LIMIT;
   // An HR event explains an operation only if no run has executed since it was recorded; older
   // events were already acted on, so what is planned now corrects drift (`reconcile`), and the

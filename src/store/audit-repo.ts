@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { GENESIS_HASH, hashEvent } from '../audit/chain-hash.js';
 import type { Clock } from '../domain/types.js';
-import { chunks, inTransaction, toTimestamp } from './codec.js';
+import { insertChunks, inTransaction, toTimestamp } from './codec.js';
 import type { Database, StoreDialect } from './schema.js';
 import type { AuditEvent, Store } from './types.js';
 
@@ -54,9 +54,9 @@ export const createAuditRepo = (
         prev = event.hash;
         return event;
       });
-      for (const batch of chunks(events, INSERT_CHUNK)) {
-        await trx.insertInto('audit_events').values(batch).execute();
-      }
+      await insertChunks(trx, dialect, 'audit_events', events, INSERT_CHUNK, (rows) =>
+        trx.insertInto('audit_events').values(rows),
+      );
       return events;
     });
   },

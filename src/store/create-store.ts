@@ -67,7 +67,7 @@ const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock, url: st
   },
   // Nested calls join the outer transaction: Kysely has no nested transactions.
   transaction: (fn) => inTransaction(db, (trx) => fn(bind(trx, dialect, clock, url))),
-  identities: createIdentitiesRepo(db),
+  identities: createIdentitiesRepo(db, dialect),
   snapshots: createSnapshotsRepo(db),
   accounts: createAccountsRepo(db, dialect),
   grants: createGrantsRepo(db),

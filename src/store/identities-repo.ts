@@ -2,8 +2,17 @@
 import type { Kysely, Selectable } from 'kysely';
 import { TenureError } from '../domain/errors.js';
 import type { HrRecord, Identity, IdentityStatus } from '../domain/types.js';
-import { chunks, fromBool, fromJson, inTransaction, toBool, toJson, toTimestamp } from './codec.js';
-import type { Database, IdentitiesTable, IdentityHistoryTable } from './schema.js';
+import {
+  chunks,
+  fromBool,
+  fromJson,
+  insertChunks,
+  inTransaction,
+  toBool,
+  toJson,
+  toTimestamp,
+} from './codec.js';
+import type { Database, IdentitiesTable, IdentityHistoryTable, StoreDialect } from './schema.js';
 import type { IdentityChange, IdentityHistoryRow, Store } from './types.js';
 
 const toIdentity = (r: Selectable<IdentitiesTable>): Identity => ({
@@ -37,7 +46,10 @@ const changed = (
   fromBool(cur.missing_from_source) !== c.identity.missing_from_source ||
   cur.attributes !== attributes;
 
-export const createIdentitiesRepo = (db: Kysely<Database>): Store['identities'] => ({
+export const createIdentitiesRepo = (
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+): Store['identities'] => ({
   async all() {
     const rows = await db.selectFrom('identities').selectAll().orderBy('id').execute();
     return rows.map(toIdentity);
@@ -64,7 +76,7 @@ export const createIdentitiesRepo = (db: Kysely<Database>): Store['identities'] 
       ids.add(c.identity.id);
     }
     await inTransaction(db, async (trx) => {
-      for (const batch of chunks(changes, 500)) await saveBatch(trx, batch, at);
+      for (const batch of chunks(changes, BATCH)) await saveBatch(trx, dialect, batch, at);
     });
   },
 
@@ -99,7 +111,14 @@ export const createIdentitiesRepo = (db: Kysely<Database>): Store['identities'] 
   },
 });
 
-const saveBatch = async (trx: Kysely<Database>, batch: IdentityChange[], at: string) => {
+const BATCH = 500;
+
+const saveBatch = async (
+  trx: Kysely<Database>,
+  dialect: StoreDialect,
+  batch: IdentityChange[],
+  at: string,
+) => {
   const open = await trx
     .selectFrom('identity_history')
     .selectAll()
@@ -124,43 +143,39 @@ const saveBatch = async (trx: Kysely<Database>, batch: IdentityChange[], at: str
       .where('valid_to', 'is', null)
       .execute();
   }
-  if (toRecord.length > 0) {
-    await trx
-      .insertInto('identity_history')
-      .values(
-        toRecord.map((c) => ({
-          identity_id: c.identity.id,
-          source_id: c.identity.source_id,
-          valid_from: at,
-          valid_to: null,
-          status: c.identity.status,
-          attributes: json.get(c)!,
-          missing_from_source: toBool(c.identity.missing_from_source),
-          events: toJson(c.events),
+  const history = toRecord.map((c) => ({
+    identity_id: c.identity.id,
+    source_id: c.identity.source_id,
+    valid_from: at,
+    valid_to: null,
+    status: c.identity.status,
+    attributes: json.get(c)!,
+    missing_from_source: toBool(c.identity.missing_from_source),
+    events: toJson(c.events),
+  }));
+  await insertChunks(trx, dialect, 'identity_history', history, BATCH, (rows) =>
+    trx.insertInto('identity_history').values(rows),
+  );
+  const identities = batch.map((c) => ({
+    id: c.identity.id,
+    source_id: c.identity.source_id,
+    status: c.identity.status,
+    attributes: json.get(c)!,
+    missing_from_source: toBool(c.identity.missing_from_source),
+    updated_at: c.identity.updated_at,
+  }));
+  await insertChunks(trx, dialect, 'identities', identities, BATCH, (rows) =>
+    trx
+      .insertInto('identities')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          source_id: eb.ref('excluded.source_id'),
+          status: eb.ref('excluded.status'),
+          attributes: eb.ref('excluded.attributes'),
+          missing_from_source: eb.ref('excluded.missing_from_source'),
+          updated_at: eb.ref('excluded.updated_at'),
         })),
-      )
-      .execute();
-  }
-  await trx
-    .insertInto('identities')
-    .values(
-      batch.map((c) => ({
-        id: c.identity.id,
-        source_id: c.identity.source_id,
-        status: c.identity.status,
-        attributes: json.get(c)!,
-        missing_from_source: toBool(c.identity.missing_from_source),
-        updated_at: c.identity.updated_at,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.column('id').doUpdateSet((eb) => ({
-        source_id: eb.ref('excluded.source_id'),
-        status: eb.ref('excluded.status'),
-        attributes: eb.ref('excluded.attributes'),
-        missing_from_source: eb.ref('excluded.missing_from_source'),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .execute();
+      ),
+  );
 };

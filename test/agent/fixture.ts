@@ -194,7 +194,9 @@ export async function makeWorld(
       return r.json().token as string;
     },
     /** agent.yaml for a new agent (its own state_dir) serving `site` with the real credentials. */
-    agentConfig(over: { site?: string; stateDir?: string; grace?: number; extra?: string } = {}) {
+    agentConfig(
+      over: { site?: string; stateDir?: string; grace?: number; extra?: string; url?: string } = {},
+    ) {
       const n = ++agentCount;
       const file = join(tmp, `agent-${n}.yaml`);
       writeFileSync(
@@ -208,7 +210,7 @@ backoff: { base_ms: 100, max_ms: 1000 }
 connector:
   kind: ldap
   settings:
-    url: ${d.url}
+    url: ${over.url ?? d.url}
     bind_dn: "${d.bindDn}"
     bind_password: "\${env:${PW_VAR}}"
     tls: { ca_file: ${d.ca}, starttls: true }

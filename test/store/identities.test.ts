@@ -107,6 +107,25 @@ describe.each(testDialects())('identities (%s)', (dialect) => {
     expect(all.filter((i) => i.id.startsWith('B') && i.status === 'leave').length).toBe(1200);
   });
 
+  it('writes every row of a large save with its own values, batch after batch', async () => {
+    // Batches of the same size reuse one compiled insert: each row must still get its values.
+    const people = (dept: string) =>
+      Array.from({ length: 1100 }, (_, i) => ({
+        identity: identity(`V${String(i).padStart(4, '0')}`, {}, { department: `${dept}${i}` }),
+        events: ['joiner'],
+      }));
+    await t.store.identities.save(people('D'), T1);
+    await t.store.identities.save(people('M'), T2);
+    const now = (await t.store.identities.all()).filter((i) => i.id.startsWith('V'));
+    expect(now.map((i) => i.attributes.department)).toEqual(
+      people('M').map((p) => p.identity.attributes.department),
+    );
+    const jan = (await t.store.identities.asOf(T1)).filter((i) => i.id.startsWith('V'));
+    expect(jan.map((i) => [i.id, i.attributes.department])).toEqual(
+      people('D').map((p) => [p.identity.id, p.identity.attributes.department]),
+    );
+  });
+
   it('rolls back a failed transaction', async () => {
     await expect(
       t.store.transaction(async (tx) => {

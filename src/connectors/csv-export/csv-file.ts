@@ -1,12 +1,13 @@
-/** Reads and atomically writes the account file of a csv-export application. */
+/** Reads, renders and atomically writes the account file of a csv-export application. */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { AccountRecord } from '../contract.js';
 
-const FIXED = ['account_id', 'employee_id', 'enabled', 'container', 'entitlements'] as const;
+export const FIXED = ['account_id', 'employee_id', 'enabled', 'container', 'entitlements'] as const;
 /** Entitlements share one cell; ids are config-defined and may not contain it. */
 export const ENTITLEMENT_SEPARATOR = ';';
 
@@ -33,97 +34,163 @@ export function parseAccountFile(bytes: Buffer): Map<string, AccountRecord> {
   }) as Record<string, string>[];
   const accounts = new Map<string, AccountRecord>();
   for (const row of rows) {
-    const attributes: Record<string, string> = {};
-    for (const [k, v] of Object.entries(row)) {
-      if (!(FIXED as readonly string[]).includes(k) && v !== '') attributes[k] = v;
-    }
-    const id = row.account_id ?? '';
-    accounts.set(id, {
-      account_id: id,
-      employee_id: row.employee_id || null,
-      enabled: row.enabled === 'true',
-      container: row.container || null,
-      entitlements: row.entitlements ? row.entitlements.split(ENTITLEMENT_SEPARATOR) : [],
-      attributes,
-    });
+    const account = toAccount(row);
+    accounts.set(account.account_id, account);
   }
   return accounts;
 }
 
-/** Write to a temp file beside the target, fsync, then rename: readers see old or new, never half. */
-export async function writeAccountFile(
-  path: string,
-  accounts: Iterable<AccountRecord>,
-): Promise<void> {
-  await writeFileAtomically(path, renderAccountFile(accounts));
+/** Rows without their header (the names are given): what the connector parses row by row. */
+export function parseAccountRows(names: string[], bytes: Buffer): AccountRecord[] {
+  const rows = parse(bytes.toString('utf8'), { columns: names }) as Record<string, string>[];
+  return rows.map(toAccount);
 }
 
-/**
- * Rendered rows (UTF-8, each with its line end) by account id, valid for one attribute column
- * set. A connector that knows which accounts a batch touched drops just those rows, so rewriting
- * a file of 100 k accounts does not re-render them all.
- */
-export type RenderCache = { columns: string[]; rows: Map<string, Buffer> };
+/** The column names of a header line. */
+export const parseHeader = (header: Buffer): string[] =>
+  (parse(header.toString('utf8')) as string[][])[0] ?? [];
 
-export const emptyRenderCache = (): RenderCache => ({ columns: [], rows: new Map() });
+function toAccount(row: Record<string, string>): AccountRecord {
+  const attributes: Record<string, string> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (!(FIXED as readonly string[]).includes(k) && v !== '') attributes[k] = v;
+  }
+  return {
+    account_id: row.account_id ?? '',
+    employee_id: row.employee_id || null,
+    enabled: row.enabled === 'true',
+    container: row.container || null,
+    entitlements: row.entitlements ? row.entitlements.split(ENTITLEMENT_SEPARATOR) : [],
+    attributes,
+  };
+}
 
 const byAccountId = (a: AccountRecord, b: AccountRecord): number =>
   a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0;
 
-/** The file's bytes: header, then one row per account sorted by account id. */
-export function renderAccountFile(
-  accounts: Iterable<AccountRecord>,
-  cache: RenderCache = emptyRenderCache(),
-): Buffer {
+/**
+ * Every account rendered: the attribute columns (the names some account has a value for, sorted)
+ * and one row per account, sorted by account id — the whole file, after its header.
+ */
+export function renderAccounts(accounts: Iterable<AccountRecord>): {
+  columns: string[];
+  ids: string[];
+  rows: Buffer[];
+} {
   const list = [...accounts].sort(byAccountId);
   const names = new Set<string>();
-  for (const a of list) for (const k in a.attributes) names.add(k);
-  const attrColumns = [...names].sort();
-  if (
-    attrColumns.length !== cache.columns.length ||
-    attrColumns.some((c, i) => c !== cache.columns[i])
-  ) {
-    cache.columns = attrColumns;
-    cache.rows.clear();
-  }
-  const parts: Buffer[] = [Buffer.from(stringify([[...FIXED, ...attrColumns]]))];
-  for (const a of list) {
-    let row = cache.rows.get(a.account_id);
-    if (row === undefined) {
-      row = Buffer.from(
-        stringify([
-          [
-            a.account_id,
-            a.employee_id ?? '',
-            String(a.enabled),
-            a.container ?? '',
-            [...a.entitlements].sort().join(ENTITLEMENT_SEPARATOR),
-            ...attrColumns.map((c) => a.attributes[c] ?? ''),
-          ],
-        ]),
-      );
-      cache.rows.set(a.account_id, row);
-    }
-    parts.push(row);
-  }
-  // Concatenating bytes: joining 100 k cached row strings (concatenated, not flat) is far slower.
-  return Buffer.concat(parts);
+  for (const a of list) for (const k in a.attributes) if (a.attributes[k] !== '') names.add(k);
+  const columns = [...names].sort();
+  return {
+    columns,
+    ids: list.map((a) => a.account_id),
+    rows: list.map((a) => renderRow(a, columns)),
+  };
 }
 
-export async function writeFileAtomically(path: string, bytes: Buffer): Promise<void> {
+/** The whole file at once (tests, fixtures, hand edits); the connector changes it row by row. */
+export async function writeAccountFile(
+  path: string,
+  accounts: Iterable<AccountRecord>,
+): Promise<void> {
+  const { columns, rows } = renderAccounts(accounts);
+  await writeFileAtomically(path, [renderHeader(columns), Buffer.concat(rows)]);
+}
+
+/** The header line of a file whose attribute columns are `columns` (sorted). */
+export const renderHeader = (columns: readonly string[]): Buffer =>
+  Buffer.from(stringify([[...FIXED, ...columns]]));
+
+/** One account's row, with its line end. An empty attribute is an empty cell, like a missing one. */
+export const renderRow = (a: AccountRecord, columns: readonly string[]): Buffer =>
+  Buffer.from(
+    stringify([
+      [
+        a.account_id,
+        a.employee_id ?? '',
+        String(a.enabled),
+        a.container ?? '',
+        [...a.entitlements].sort().join(ENTITLEMENT_SEPARATOR),
+        ...columns.map((c) => a.attributes[c] ?? ''),
+      ],
+    ]),
+  );
+
+/**
+ * What identifies one version of the file without reading it: another writer replacing the file
+ * changes the inode; one writing in place changes the size or the modification and change times
+ * (nanoseconds; on kernels with multigrain timestamps, ≥ 6.13, any write after a stat shows).
+ */
+export type FileStamp = Pick<BigIntStats, 'dev' | 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>;
+
+const stampOf = (s: BigIntStats): FileStamp => ({
+  dev: s.dev,
+  ino: s.ino,
+  size: s.size,
+  mtimeNs: s.mtimeNs,
+  ctimeNs: s.ctimeNs,
+});
+
+export const sameStamp = (a: FileStamp, b: FileStamp): boolean =>
+  a.dev === b.dev &&
+  a.ino === b.ino &&
+  a.size === b.size &&
+  a.mtimeNs === b.mtimeNs &&
+  a.ctimeNs === b.ctimeNs;
+
+/** The file's stamp, or undefined when it does not exist. */
+export async function fileStamp(path: string): Promise<FileStamp | undefined> {
+  try {
+    return stampOf(await stat(path, { bigint: true }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Write to a temp file beside the target, fsync, then rename: readers see old or new, never half,
+ * and a crash leaves the old file or the complete new one. `bytes` may come in pieces (written
+ * with writev, never concatenated). Returns the new file's stamp, or undefined if another writer
+ * replaced it already.
+ */
+export async function writeFileAtomically(
+  path: string,
+  bytes: Buffer | readonly Buffer[],
+): Promise<FileStamp | undefined> {
+  const pieces = Buffer.isBuffer(bytes) ? [bytes] : bytes;
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tmp, 'w', 0o640);
+  let ino: bigint;
   try {
-    await handle.writeFile(bytes);
+    await writeAll(handle, pieces);
     await handle.sync();
-  } finally {
+    ino = (await handle.stat({ bigint: true })).ino;
+  } catch (e) {
     await handle.close();
+    await rm(tmp, { force: true });
+    throw e;
   }
+  await handle.close();
   try {
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
   }
+  // After the rename: renaming changes the change time.
+  const stamp = await fileStamp(path);
+  return stamp?.ino === ino ? stamp : undefined;
+}
+
+async function writeAll(
+  handle: Awaited<ReturnType<typeof open>>,
+  pieces: readonly Buffer[],
+): Promise<void> {
+  let total = 0;
+  for (const p of pieces) total += p.length;
+  // libuv already loops over partial writes and IOV_MAX; a short count would be a bug to report.
+  const { bytesWritten } = await handle.writev(pieces as Buffer[]);
+  if (bytesWritten !== total) throw new Error(`short write: ${bytesWritten} of ${total} bytes`);
 }
