@@ -133,8 +133,7 @@ export async function executeOperations(
   await Promise.all(
     [...byApp.entries()].map(async ([appId, appOps]) => {
       const failedCreates = new Set<string>();
-      for (const phase of PHASES) {
-        const phaseOps = appOps.filter((op) => phase.includes(actionOf(op)));
+      for (const phaseOps of applyGroups(appOps)) {
         const runnable: Operation[] = [];
         const skipped = new Map<string, OperationResult>();
         for (const op of phaseOps) {
@@ -164,6 +163,20 @@ export async function executeOperations(
     }),
   );
   return summary;
+}
+
+const phaseOf = (op: Operation): number => PHASES.findIndex((p) => p.includes(actionOf(op)));
+
+/**
+ * What goes to the connector together: one phase at a time, or — with no create among them, so
+ * no operation depends on another's success — all of a small run's operations at once, in phase
+ * order (connectors keep phase order within a batch). A mover's or leaver's changes then reach
+ * an application in one apply: csv-export rewrites its file once, not once per phase.
+ */
+function applyGroups(appOps: Operation[]): Operation[][] {
+  if (appOps.length <= BATCH && !appOps.some((op) => actionOf(op) === 'account.create'))
+    return [[...appOps].sort((a, b) => phaseOf(a) - phaseOf(b))];
+  return PHASES.map((phase) => appOps.filter((op) => phase.includes(actionOf(op))));
 }
 
 async function applyBatch(
