@@ -9,19 +9,13 @@ import {
   statesSchema,
   webhookSchema,
 } from '../common/config.js';
+import { PERSON_INPUTS } from '../common/person.js';
 
 /** Tenure's inputs, each read from one BambooHR field (docs/hr-sources.md#bamboohr). */
 export const BAMBOOHR_INPUTS = [
   'id',
   'employee_id',
-  'first_name',
-  'last_name',
-  'preferred_name',
-  'email',
-  'department',
-  'title',
-  'manager_id',
-  'location',
+  ...PERSON_INPUTS,
   'employment_status',
   'employment_type',
   'record_status',

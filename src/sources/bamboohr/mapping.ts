@@ -1,6 +1,7 @@
 /** One BambooHR employee (custom report row or GET /employees/{id}) to Tenure's HR fields. Pure. */
 
-import { isObject, kindOf } from '../common/context.js';
+import { isObject } from '../common/context.js';
+import { missingFields, notAnObject, personFields } from '../common/person.js';
 import type { VendorRow } from '../common/records.js';
 import { resolveState } from '../common/states.js';
 import { blank, employmentType, isoDate, laterDate, oneOf, text } from '../common/values.js';
@@ -26,10 +27,7 @@ const EXPECTED: BambooInput[] = [
 ];
 
 export function mapBambooEmployee(e: unknown, row: number, m: BambooMapping): VendorRow {
-  if (!isObject(e)) {
-    const issues = [`the entry is ${kindOf(e)}, not an employee object`];
-    return { row, label: `BambooHR entry ${row}`, fields: {}, issues, raw: e };
-  }
+  if (!isObject(e)) return notAnObject(e, row, 'BambooHR', 'an employee object');
   const issues: string[] = [];
   const get = (input: BambooInput): string | undefined => {
     const name = m.fields[input];
@@ -37,13 +35,14 @@ export function mapBambooEmployee(e: unknown, row: number, m: BambooMapping): Ve
   };
   const vendorId = get('id');
   const label = blank(vendorId) ? `BambooHR entry ${row}` : `BambooHR id ${vendorId}`;
-  for (const input of EXPECTED) {
-    const name = m.fields[input];
-    if (name !== undefined && !Object.hasOwn(e, name))
-      issues.push(
-        `field "${name}" is missing (BambooHR leaves out fields the API key may not see)`,
-      );
-  }
+  issues.push(
+    ...missingFields(
+      EXPECTED,
+      m.fields,
+      (name) => Object.hasOwn(e, name),
+      'BambooHR leaves out fields the API key may not see',
+    ),
+  );
 
   const status = get('employment_status');
   const start = laterDate(isoDate(get('hire_date')), isoDate(get('rehire_date')));
@@ -62,14 +61,7 @@ export function mapBambooEmployee(e: unknown, row: number, m: BambooMapping): Ve
     label,
     fields: {
       employee_id: get('employee_id'),
-      first_name: get('first_name'),
-      last_name: get('last_name'),
-      preferred_name: get('preferred_name'),
-      email: get('email'),
-      department: get('department'),
-      title: get('title'),
-      manager_id: get('manager_id'),
-      location: get('location'),
+      ...personFields(get),
       employment_type: employmentType(m.states.contractor, type),
       status: state.status,
       start_date: start,

@@ -9,19 +9,13 @@ import {
   statesSchema,
   webhookSchema,
 } from '../common/config.js';
+import { PERSON_INPUTS } from '../common/person.js';
 
 /** Tenure's inputs, each read from one HiBob field path (docs/hr-sources.md#hibob). */
 export const HIBOB_INPUTS = [
   'id',
   'employee_id',
-  'first_name',
-  'last_name',
-  'preferred_name',
-  'email',
-  'department',
-  'title',
-  'manager_id',
-  'location',
+  ...PERSON_INPUTS,
   'employment_type',
   'lifecycle_status',
   'record_status',

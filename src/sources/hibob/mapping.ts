@@ -1,5 +1,6 @@
 /** One HiBob person (people search answer) to Tenure's HR fields. Pure. */
-import { isObject, kindOf } from '../common/context.js';
+import { isObject } from '../common/context.js';
+import { missingFields, notAnObject, personFields } from '../common/person.js';
 import type { VendorRow } from '../common/records.js';
 import { resolveState } from '../common/states.js';
 import { blank, employmentType, isoDate, oneOf, text } from '../common/values.js';
@@ -25,10 +26,7 @@ const EXPECTED: HibobInput[] = [
 ];
 
 export function mapHibobPerson(e: unknown, row: number, m: HibobMapping): VendorRow {
-  if (!isObject(e)) {
-    const issues = [`the entry is ${kindOf(e)}, not a person object`];
-    return { row, label: `HiBob entry ${row}`, fields: {}, issues, raw: e };
-  }
+  if (!isObject(e)) return notAnObject(e, row, 'HiBob', 'a person object');
   const issues: string[] = [];
   const get = (input: HibobInput): string | undefined => {
     const path = m.fields[input];
@@ -36,13 +34,14 @@ export function mapHibobPerson(e: unknown, row: number, m: HibobMapping): Vendor
   };
   const vendorId = get('id');
   const label = blank(vendorId) ? `HiBob entry ${row}` : `HiBob id ${vendorId}`;
-  for (const input of EXPECTED) {
-    const path = m.fields[input];
-    if (path !== undefined && !hasPath(e, path))
-      issues.push(
-        `field "${path}" is missing (HiBob leaves out fields the service user may not see)`,
-      );
-  }
+  issues.push(
+    ...missingFields(
+      EXPECTED,
+      m.fields,
+      (path) => hasPath(e, path),
+      'HiBob leaves out fields the service user may not see',
+    ),
+  );
   const lifecycle = get('lifecycle_status');
   const start = isoDate(get('start_date'));
   const state = resolveState({
@@ -59,14 +58,7 @@ export function mapHibobPerson(e: unknown, row: number, m: HibobMapping): Vendor
     label,
     fields: {
       employee_id: get('employee_id'),
-      first_name: get('first_name'),
-      last_name: get('last_name'),
-      preferred_name: get('preferred_name'),
-      email: get('email'),
-      department: get('department'),
-      title: get('title'),
-      manager_id: get('manager_id'),
-      location: get('location'),
+      ...personFields(get),
       employment_type: employmentType(m.states.contractor, type),
       status: state.status,
       start_date: start,

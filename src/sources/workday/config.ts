@@ -8,19 +8,13 @@ import {
   sourceIdSchema,
   webhookSchema,
 } from '../common/config.js';
+import { PERSON_INPUTS } from '../common/person.js';
 
 /** Tenure's inputs, each read from one field path of a `Report_Entry` (docs/hr-sources.md#workday). */
 export const WORKDAY_INPUTS = [
   'worker_id',
   'wid',
-  'first_name',
-  'last_name',
-  'preferred_name',
-  'email',
-  'department',
-  'title',
-  'manager_id',
-  'location',
+  ...PERSON_INPUTS,
   'worker_type',
   'active',
   'on_leave',

@@ -4,10 +4,11 @@
  * person may have several entries. The current one wins (active, else the latest hire); the
  * others are reported as warnings, not rejected.
  */
-import { isObject, kindOf } from '../common/context.js';
+import { isObject } from '../common/context.js';
+import { notAnObject, personFields } from '../common/person.js';
 import type { VendorRow } from '../common/records.js';
 import { resolveState } from '../common/states.js';
-import { blank, employmentType, isoDate, oneOf, text, truthy } from '../common/values.js';
+import { blank, employmentType, isoDate, text, truthy } from '../common/values.js';
 import type { RecordWarning } from '../file/types.js';
 import type { WorkdayConfig, WorkdayInput } from './config.js';
 import { reportValue } from './paths.js';
@@ -22,10 +23,8 @@ export type WorkdayMapping = {
 export type WorkdayRow = VendorRow & { active: boolean };
 
 export function mapWorkdayEntry(e: unknown, row: number, m: WorkdayMapping): WorkdayRow {
-  if (!isObject(e)) {
-    const issues = [`the entry is ${kindOf(e)}, not a report entry object`];
-    return { row, label: `Workday entry ${row}`, fields: {}, issues, raw: e, active: false };
-  }
+  if (!isObject(e))
+    return { ...notAnObject(e, row, 'Workday', 'a report entry object'), active: false };
   const issues: string[] = [];
   const raw = (input: WorkdayInput): unknown => {
     const path = m.fields[input];
@@ -59,14 +58,7 @@ export function mapWorkdayEntry(e: unknown, row: number, m: WorkdayMapping): Wor
     label,
     fields: {
       employee_id: worker,
-      first_name: get('first_name'),
-      last_name: get('last_name'),
-      preferred_name: get('preferred_name'),
-      email: get('email'),
-      department: get('department'),
-      title: get('title'),
-      manager_id: get('manager_id'),
-      location: get('location'),
+      ...personFields(get),
       employment_type: employmentType(m.states.contractor, type),
       status: state.status,
       start_date: start,
