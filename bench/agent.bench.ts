@@ -30,6 +30,7 @@ import { findEntries, makeSubtree, settingsFor } from '../test/support/ldap.js';
 import { person } from '../test/support/small-org.js';
 import { startBenchDirectory } from './agent-fixture.js';
 import { isMain } from './child.js';
+import { quantile } from './quantile.js';
 
 const LEAVERS = Number(process.env.TENURE_BENCH_AGENT_LEAVERS ?? 200);
 /** 3 operations per joiner (account, staff, department group): 3,334 joiners = 10,002 operations. */
@@ -61,13 +62,6 @@ export type AgentFigures = {
   agent_vs_connector: number;
   agent_vs_direct_per_round: number[];
   bundle_kib: number;
-};
-
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return s[lo]! + (s[Math.ceil(i)]! - s[lo]!) * (i - lo);
 };
 
 /** Resolves `job done` log lines of the agent by account id, as they are written. */

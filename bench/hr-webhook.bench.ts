@@ -12,52 +12,22 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { parse, stringify } from 'yaml';
 import type { HrRecord } from '../src/domain/types.js';
-import { importSource } from '../src/engine/import-source.js';
-import { createScheduler } from '../src/engine/scheduler/index.js';
-import { openWorkspace } from '../src/engine/workspace.js';
-import { buildApp } from '../src/http/app.js';
 import { bambooSignature } from '../src/sources/bamboohr/webhook.js';
 import { startFakeBamboo } from '../test/support/fake-bamboohr.js';
 import { isMain, report, runChild } from './child.js';
 import { syntheticOrg } from './synthetic-org.js';
-import { DEPARTMENTS, populateActualState, writeWorkspace } from './workspace-fixture.js';
-
-export type HrWebhookFigures = {
-  identities: number;
-  webhooks: number;
-  /** Client send ⟶ plan computed in the worker (target ≤ 100 ms p99). */
-  received_to_plan_p50_ms: number;
-  received_to_plan_p99_ms: number;
-  received_to_plan_max_ms: number;
-  /** Client send ⟶ 202 Accepted (verified, person re-read from BambooHR, saved, run queued). */
-  accepted_p50_ms: number;
-  accepted_p99_ms: number;
-  /** Client send ⟶ run executed (csv-export files rewritten): context, not the target. */
-  done_p50_ms: number;
-  ops_per_run: number;
-  setup_s: number;
-  load: [number, number];
-  max_rss_mb: number;
-};
+import { timeWebhooks, type WebhookFigures } from './webhook-timing.js';
+import { DEPARTMENTS, writeWorkspace } from './workspace-fixture.js';
 
 const KEY_ENV = 'TENURE_BENCH_BAMBOO_KEY';
 const HOOK_ENV = 'TENURE_BENCH_BAMBOO_HOOK';
 const API_KEY = 'bench-bamboo-api-key';
 const HOOK_KEY = 'bench-bamboo-webhook-key';
-
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return s[lo]! + (s[Math.ceil(i)]! - s[lo]!) * (i - lo);
-};
 
 /** The synthetic organisation as BambooHR would hold it (documented field ids). */
 const asBamboo = (r: HrRecord, i: number): Record<string, unknown> => ({
@@ -142,58 +112,22 @@ async function measure(dir: string, n: number, webhooks: number, fakeUrl: string
   process.env[HOOK_ENV] = HOOK_KEY;
   // Vendor ids as the fake process assigned them (the synthetic organisation is deterministic).
   const vendorId = new Map(syntheticOrg(n).map((r, i) => [r.employee_id, String(i + 1)]));
-  const fake = {
-    update: (id: string, patch: Record<string, unknown>) =>
-      fetch(`${fakeUrl}/_fake/employees/${id}`, { method: 'PATCH', body: JSON.stringify(patch) }),
-  };
+  const updateFake = (id: string, patch: Record<string, unknown>) =>
+    fetch(`${fakeUrl}/_fake/employees/${id}`, { method: 'PATCH', body: JSON.stringify(patch) });
   useBamboo(dir, fakeUrl);
-  const t = performance.now();
-  const setup = await openWorkspace(dir);
-  try {
-    await importSource(setup, { sourceId: 'bamboo' });
-  } finally {
-    await setup.close();
-  }
-  await populateActualState(dir);
-  const setupSeconds = (performance.now() - t) / 1000;
-
-  const log = pino({ level: 'silent' });
-  const ws = await openWorkspace(dir, { log });
-  const planned = new Map<number, number>();
-  const waiting = new Map<number, (e: Error | undefined) => void>();
-  let ops = 0;
-  const scheduler = createScheduler({
-    ws,
-    log,
-    intervals: { pollMs: 5_000 },
-    hooks: {
-      onPlanned: (job, plan) => {
-        planned.set(job.id, performance.now());
-        ops = plan.ops.length;
-      },
-      onFinished: (job, outcome) =>
-        waiting.get(job.id)?.(outcome instanceof Error ? outcome : undefined),
-    },
-  });
-  await scheduler.start();
-  const app = await buildApp({ ws, log, scheduler });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/sources/bamboo/events`;
-  try {
-    const people = (await ws.store.identities.all()).filter(
-      (i) => i.status === 'active' && i.attributes.department !== 'Executive',
-    );
-    const stride = Math.max(1, Math.floor(people.length / webhooks));
-    const loadBefore = loadavg()[0]!;
-    const toPlan: number[] = [];
-    const accepted: number[] = [];
-    const done: number[] = [];
-    for (let i = 0; i < webhooks; i++) {
-      const p = people[(i * stride) % people.length]!;
+  const {
+    toPlan: _,
+    accepted: __,
+    ...figures
+  } = await timeWebhooks({
+    dir,
+    sourceId: 'bamboo',
+    webhooks,
+    async send(i, p, url) {
       const id = vendorId.get(p.id)!;
       const department =
         DEPARTMENTS[(DEPARTMENTS.indexOf(p.attributes.department) + 1) % DEPARTMENTS.length]!;
-      await fake.update(id, { department });
+      await updateFake(id, { department });
       const body = JSON.stringify({
         type: 'employee.updated',
         timestamp: new Date().toISOString(),
@@ -212,53 +146,23 @@ async function measure(dir: string, n: number, webhooks: number, fakeUrl: string
       const out = (await res.json()) as { people: { job_id: number }[] };
       const jobId = out.people[0]?.job_id;
       if (jobId === undefined) throw new Error(`webhook ${i}: nobody re-read`);
-      const failed = await new Promise<Error | undefined>((resolve) => {
-        waiting.set(jobId, resolve);
-        void ws.store.jobs.get(jobId).then((j) => {
-          if (j?.status === 'done') resolve(undefined);
-          if (j?.status === 'failed') resolve(new Error(j.last_error ?? 'failed'));
-        });
-      });
-      waiting.delete(jobId);
-      if (failed) throw failed;
-      const t2 = performance.now();
-      const at = planned.get(jobId);
-      if (at === undefined) throw new Error(`job ${jobId}: no plan recorded`);
-      toPlan.push(at - t0);
-      accepted.push(t1 - t0);
-      done.push(t2 - t0);
-    }
-    report({
-      identities: people.length,
-      webhooks,
-      received_to_plan_p50_ms: quantile(toPlan, 0.5),
-      received_to_plan_p99_ms: quantile(toPlan, 0.99),
-      received_to_plan_max_ms: Math.max(...toPlan),
-      accepted_p50_ms: quantile(accepted, 0.5),
-      accepted_p99_ms: quantile(accepted, 0.99),
-      done_p50_ms: quantile(done, 0.5),
-      ops_per_run: ops,
-      setup_s: setupSeconds,
-      load: [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 10) / 10),
-    });
-  } finally {
-    await app.close();
-    await scheduler.stop();
-    await ws.close();
-  }
+      return { t0, t1, jobId };
+    },
+  });
+  report(figures);
 }
 
 /** 100,000 synthetic people behind a fake BambooHR, 200 signed thin webhooks; prints and returns the figures. */
 export async function benchHrWebhook(
   opts: { people?: number; webhooks?: number } = {},
-): Promise<HrWebhookFigures> {
+): Promise<WebhookFigures> {
   const people = opts.people ?? 100_000;
   const webhooks = opts.webhooks ?? 200;
   const dir = mkdtempSync(join(tmpdir(), 'tenure-bench-hr-webhook-'));
   const fake = await startFakeProcess(people);
   try {
     writeWorkspace(dir, people);
-    const f = await runChild<HrWebhookFigures>(import.meta.url, [
+    const f = await runChild<WebhookFigures>(import.meta.url, [
       dir,
       String(people),
       String(webhooks),

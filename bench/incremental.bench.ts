@@ -6,6 +6,7 @@ import { importSource } from '../src/engine/import-source.js';
 import { applyRun } from '../src/engine/runs.js';
 import { openWorkspace, type Workspace } from '../src/engine/workspace.js';
 import { isMain, report, runChild } from './child.js';
+import { quantile } from './quantile.js';
 import { toCsv } from './synthetic-org.js';
 import { DELTA_FILE } from './workspace-fixture.js';
 
@@ -26,13 +27,6 @@ export type IncrementalFigures = {
   /** The 1-row partial import before each run (not part of the target). */
   import_p50_ms: number;
   max_rss_mb: number;
-};
-
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return s[lo]! + (s[Math.ceil(i)]! - s[lo]!) * (i - lo);
 };
 
 /**

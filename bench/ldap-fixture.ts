@@ -21,6 +21,9 @@ const freePort = () =>
 
 export type BenchSlapd = {
   url: string;
+  ldapsUrl: string;
+  /** The generated CA (PEM file) that signed the server certificate. */
+  ca: string;
   base: string;
   bindDn: string;
   password: string;
@@ -45,10 +48,13 @@ export async function startBenchSlapd(): Promise<BenchSlapd> {
     r.stdout
       .trim()
       .split('\n')
+      .filter((l) => l.startsWith('TENURE_TEST_'))
       .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
   );
   return {
     url: vars.TENURE_TEST_LDAP_URL!,
+    ldapsUrl: vars.TENURE_TEST_LDAPS_URL!,
+    ca: vars.TENURE_TEST_LDAP_CA!,
     base: vars.TENURE_TEST_LDAP_BASE!,
     bindDn: vars.TENURE_TEST_LDAP_BIND_DN!,
     password: vars.TENURE_TEST_LDAP_BIND_PASSWORD!,

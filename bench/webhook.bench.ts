@@ -7,48 +7,21 @@
  * (csv-export rewriting 100k-row files) is waited for between events but is not in the figure.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { parse, stringify } from 'yaml';
-import { importSource } from '../src/engine/import-source.js';
-import { createScheduler } from '../src/engine/scheduler/index.js';
 import { signatureHeader } from '../src/engine/webhook/verify.js';
-import { openWorkspace } from '../src/engine/workspace.js';
-import { buildApp } from '../src/http/app.js';
 import { isMain, report, runChild } from './child.js';
-import { DEPARTMENTS, populateActualState, writeWorkspace } from './workspace-fixture.js';
+import { type WebhookFigures as BaseFigures, timeWebhooks } from './webhook-timing.js';
+import { DEPARTMENTS, writeWorkspace } from './workspace-fixture.js';
 
-export type WebhookFigures = {
-  identities: number;
-  webhooks: number;
-  /** Client send ⟶ plan computed in the worker (target ≤ 100 ms p99). */
-  received_to_plan_p50_ms: number;
-  received_to_plan_p99_ms: number;
-  received_to_plan_max_ms: number;
-  /** Client send ⟶ 202 Accepted (identity saved, run queued). */
-  accepted_p50_ms: number;
-  accepted_p99_ms: number;
-  /** Client send ⟶ run executed (csv-export files rewritten): context, not the target. */
-  done_p50_ms: number;
-  ops_per_run: number;
-  setup_s: number;
+export type WebhookFigures = BaseFigures & {
+  /** The five slowest: [send ⟶ plan, send ⟶ 202] in ms, and the send index. */
   slowest: number[][];
-  /** 1-minute load average before and after the measurement: the tail is the machine's too. */
-  load: [number, number];
-  max_rss_mb: number;
 };
 
 const SECRET_ENV = 'TENURE_BENCH_WEBHOOK_SECRET';
 const SECRET = 'bench-webhook-secret';
-
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return s[lo]! + (s[Math.ceil(i)]! - s[lo]!) * (i - lo);
-};
 
 /** The fixture's tenure.yaml with a webhook on source `hr` and no periodic schedule. */
 function enableWebhook(dir: string): void {
@@ -69,48 +42,11 @@ function enableWebhook(dir: string): void {
 
 async function measure(dir: string, webhooks: number): Promise<void> {
   process.env[SECRET_ENV] = SECRET;
-  const t = performance.now();
-  const setup = await openWorkspace(dir);
-  try {
-    await importSource(setup, { sourceId: 'hr' });
-  } finally {
-    await setup.close();
-  }
-  await populateActualState(dir);
-  const setupSeconds = (performance.now() - t) / 1000;
-
-  const log = pino({ level: 'silent' });
-  const ws = await openWorkspace(dir, { log });
-  const planned = new Map<number, number>();
-  const waiting = new Map<number, (opsOrError: number | Error) => void>();
-  const scheduler = createScheduler({
-    ws,
-    log,
-    intervals: { pollMs: 5_000 },
-    hooks: {
-      onPlanned: (job, plan) => {
-        planned.set(job.id, performance.now());
-        ops = plan.ops.length;
-      },
-      onFinished: (job, outcome) => waiting.get(job.id)?.(outcome instanceof Error ? outcome : 0),
-    },
-  });
-  let ops = 0;
-  await scheduler.start();
-  const app = await buildApp({ ws, log, scheduler });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/sources/hr/events`;
-  try {
-    const people = (await ws.store.identities.all()).filter(
-      (i) => i.status === 'active' && i.attributes.department !== 'Executive',
-    );
-    const stride = Math.max(1, Math.floor(people.length / webhooks));
-    const loadBefore = loadavg()[0]!;
-    const toPlan: number[] = [];
-    const accepted: number[] = [];
-    const done: number[] = [];
-    for (let i = 0; i < webhooks; i++) {
-      const p = people[(i * stride) % people.length]!;
+  const { toPlan, accepted, ...figures } = await timeWebhooks({
+    dir,
+    sourceId: 'hr',
+    webhooks,
+    async send(i, p, url) {
       const department =
         DEPARTMENTS[(DEPARTMENTS.indexOf(p.attributes.department) + 1) % DEPARTMENTS.length]!;
       const body = JSON.stringify({
@@ -118,7 +54,7 @@ async function measure(dir: string, webhooks: number): Promise<void> {
         event_id: `bench-${i}`,
         record: { department },
       });
-      const header = signatureHeader(body, SECRET, ws.clock().getTime() / 1000);
+      const header = signatureHeader(body, SECRET, Date.now() / 1000);
       const t0 = performance.now();
       const res = await fetch(url, {
         method: 'POST',
@@ -128,46 +64,17 @@ async function measure(dir: string, webhooks: number): Promise<void> {
       const t1 = performance.now();
       if (res.status !== 202) throw new Error(`webhook ${i}: ${res.status} ${await res.text()}`);
       const { job_id } = (await res.json()) as { job_id: number };
-      const finished = await new Promise<number | Error>((resolve) => {
-        waiting.set(job_id, resolve);
-        // It may have finished before we started listening.
-        void ws.store.jobs.get(job_id).then((j) => {
-          if (j?.status === 'done') resolve(0);
-          if (j?.status === 'failed') resolve(new Error(j.last_error ?? 'failed'));
-        });
-      });
-      waiting.delete(job_id);
-      if (finished instanceof Error) throw finished;
-      const t2 = performance.now();
-      const at = planned.get(job_id);
-      if (at === undefined) throw new Error(`job ${job_id}: no plan recorded`);
-      toPlan.push(at - t0);
-      accepted.push(t1 - t0);
-      done.push(t2 - t0);
-    }
-    report({
-      identities: people.length,
-      webhooks,
-      received_to_plan_p50_ms: quantile(toPlan, 0.5),
-      received_to_plan_p99_ms: quantile(toPlan, 0.99),
-      received_to_plan_max_ms: Math.max(...toPlan),
-      accepted_p50_ms: quantile(accepted, 0.5),
-      accepted_p99_ms: quantile(accepted, 0.99),
-      done_p50_ms: quantile(done, 0.5),
-      ops_per_run: ops,
-      setup_s: setupSeconds,
-      // Where the slowest ones spent their time: [to plan, to 202] in ms, send order.
-      slowest: toPlan
-        .map((ms, i) => [Math.round(ms), Math.round(accepted[i]!), i])
-        .sort((a, b) => b[0]! - a[0]!)
-        .slice(0, 5),
-      load: [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 10) / 10),
-    });
-  } finally {
-    await app.close();
-    await scheduler.stop();
-    await ws.close();
-  }
+      return { t0, t1, jobId: job_id };
+    },
+  });
+  report({
+    ...figures,
+    // Where the slowest ones spent their time: [to plan, to 202] in ms, send order.
+    slowest: toPlan
+      .map((ms, i) => [Math.round(ms), Math.round(accepted[i]!), i])
+      .sort((a, b) => b[0]! - a[0]!)
+      .slice(0, 5),
+  });
 }
 
 /** 100,000 synthetic people, 200 signed mover events; prints and returns the figures. */
