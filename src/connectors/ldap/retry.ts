@@ -1,21 +1,6 @@
-/** Retries an idempotent step on transient failures, with exponential backoff and jitter. */
+/** Retries an idempotent LDAP step on transient failures (server away, busy, timeouts). */
+import { type RetryPolicy, retryTransient } from '../retry.js';
 import { isTransient } from './errors.js';
 
-export type RetryPolicy = { retries: number; backoffMs: number; signal?: AbortSignal };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function withRetry<T>(
-  policy: RetryPolicy,
-  fn: (attempt: number) => Promise<T>,
-): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (e) {
-      if (attempt >= policy.retries || !isTransient(e) || policy.signal?.aborted) throw e;
-      const delay = policy.backoffMs * 2 ** attempt;
-      await sleep(delay / 2 + Math.random() * (delay / 2));
-    }
-  }
-}
+export const withRetry = <T>(policy: RetryPolicy, fn: (attempt: number) => Promise<T>) =>
+  retryTransient(policy, isTransient, fn);
