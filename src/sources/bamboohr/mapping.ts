@@ -1,30 +1,23 @@
 /** One BambooHR employee (custom report row or GET /employees/{id}) to Tenure's HR fields. Pure. */
 
 import { isObject } from '../common/context.js';
-import { missingFields, notAnObject, personFields } from '../common/person.js';
+import {
+  missingFields,
+  notAnObject,
+  personFields,
+  REQUIRED_PERSON_INPUTS,
+  type VendorMapping,
+} from '../common/person.js';
 import type { VendorRow } from '../common/records.js';
 import { resolveState } from '../common/states.js';
 import { blank, employmentType, isoDate, laterDate, oneOf, text } from '../common/values.js';
-import type { BambooConfig, BambooInput } from './config.js';
+import type { BambooInput } from './config.js';
 
-export type BambooMapping = {
-  /** Tenure input -> BambooHR field name (defaults with the `fields:` overrides applied). */
-  fields: Record<BambooInput, string | undefined>;
-  states: BambooConfig['states'];
-  today: string;
-};
+/** `fields`: Tenure input -> BambooHR field name (defaults with the `fields:` overrides applied). */
+export type BambooMapping = VendorMapping<BambooInput>;
 
 /** Inputs a record cannot do without: their absence is BambooHR leaving out a field the key may not see. */
-const EXPECTED: BambooInput[] = [
-  'employee_id',
-  'first_name',
-  'last_name',
-  'email',
-  'department',
-  'title',
-  'location',
-  'employment_status',
-];
+const EXPECTED: BambooInput[] = ['employee_id', ...REQUIRED_PERSON_INPUTS, 'employment_status'];
 
 export function mapBambooEmployee(e: unknown, row: number, m: BambooMapping): VendorRow {
   if (!isObject(e)) return notAnObject(e, row, 'BambooHR', 'an employee object');

@@ -3,8 +3,16 @@
  * same name, the answer for an entry that is not an object, and the check that the fields a
  * record cannot do without were sent at all.
  */
+import type { StateLists } from './config.js';
 import { kindOf } from './context.js';
 import type { VendorRow } from './records.js';
+
+/** How one vendor's entries are read: where each input is (defaults + `fields:`), the states, today. */
+export type VendorMapping<I extends string, S = StateLists> = {
+  fields: Record<I, string | undefined>;
+  states: S;
+  today: string;
+};
 
 /** Inputs read as they are into the HR field of the same name, in every vendor's `fields:`. */
 export const PERSON_INPUTS = [
@@ -18,6 +26,16 @@ export const PERSON_INPUTS = [
   'location',
 ] as const;
 export type PersonInput = (typeof PERSON_INPUTS)[number];
+
+/** The person inputs a record cannot do without (a preferred name or a manager may be absent). */
+export const REQUIRED_PERSON_INPUTS = [
+  'first_name',
+  'last_name',
+  'email',
+  'department',
+  'title',
+  'location',
+] as const satisfies readonly PersonInput[];
 
 /** Those HR fields of one entry, through the vendor's reader. */
 export const personFields = (get: (input: PersonInput) => string | undefined) => ({

@@ -1,26 +1,23 @@
 /** One HiBob person (people search answer) to Tenure's HR fields. Pure. */
 import { isObject } from '../common/context.js';
-import { missingFields, notAnObject, personFields } from '../common/person.js';
+import {
+  missingFields,
+  notAnObject,
+  personFields,
+  REQUIRED_PERSON_INPUTS,
+  type VendorMapping,
+} from '../common/person.js';
 import type { VendorRow } from '../common/records.js';
 import { resolveState } from '../common/states.js';
 import { blank, employmentType, isoDate, oneOf, text } from '../common/values.js';
-import type { HibobConfig, HibobInput } from './config.js';
+import type { HibobInput } from './config.js';
 import { hasPath, valueAt } from './paths.js';
 
-export type HibobMapping = {
-  fields: Record<HibobInput, string | undefined>;
-  states: HibobConfig['states'];
-  today: string;
-};
+export type HibobMapping = VendorMapping<HibobInput>;
 
 const EXPECTED: HibobInput[] = [
   'employee_id',
-  'first_name',
-  'last_name',
-  'email',
-  'department',
-  'title',
-  'location',
+  ...REQUIRED_PERSON_INPUTS,
   'lifecycle_status',
   'start_date',
 ];

@@ -5,7 +5,7 @@
  * others are reported as warnings, not rejected.
  */
 import { isObject } from '../common/context.js';
-import { notAnObject, personFields } from '../common/person.js';
+import { notAnObject, personFields, type VendorMapping } from '../common/person.js';
 import type { VendorRow } from '../common/records.js';
 import { resolveState } from '../common/states.js';
 import { blank, employmentType, isoDate, text, truthy } from '../common/values.js';
@@ -13,11 +13,7 @@ import type { RecordWarning } from '../file/types.js';
 import type { WorkdayConfig, WorkdayInput } from './config.js';
 import { reportValue } from './paths.js';
 
-export type WorkdayMapping = {
-  fields: Record<WorkdayInput, string | undefined>;
-  states: WorkdayConfig['states'];
-  today: string;
-};
+export type WorkdayMapping = VendorMapping<WorkdayInput, WorkdayConfig['states']>;
 
 /** A report entry read, and whether Workday marks that record (WID) active. */
 export type WorkdayRow = VendorRow & { active: boolean };
