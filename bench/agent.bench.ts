@@ -22,8 +22,8 @@ import { HR_FIELDS, type HrRecord, type Operation } from '../src/domain/types.js
 import { importSource } from '../src/engine/import-source.js';
 import { prepareRun } from '../src/engine/prepare-run.js';
 import { applyRun } from '../src/engine/runs.js';
-import { signatureHeader } from '../src/engine/webhook/verify.js';
 import { openWorkspace } from '../src/engine/workspace.js';
+import { signatureHeader } from '../src/sources/common/tenure-signature.js';
 import { makeWorld, type World } from '../test/agent/fixture.js';
 import { killAll, type Proc } from '../test/agent/processes.js';
 import { findEntries, makeSubtree, settingsFor } from '../test/support/ldap.js';

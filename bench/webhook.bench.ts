@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { signatureHeader } from '../src/engine/webhook/verify.js';
+import { signatureHeader } from '../src/sources/common/tenure-signature.js';
 import { isMain, report, runChild } from './child.js';
 import { type WebhookFigures as BaseFigures, timeWebhooks } from './webhook-timing.js';
 import { DEPARTMENTS, writeWorkspace } from './workspace-fixture.js';

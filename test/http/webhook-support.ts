@@ -1,5 +1,5 @@
 /** Shared by the webhook and replica tests: a small organisation whose HR source takes signed events. */
-import { signatureHeader } from '../../src/engine/webhook/verify.js';
+import { signatureHeader } from '../../src/sources/common/tenure-signature.js';
 import { SMALL_YAML } from '../support/small-org.js';
 
 export const SECRET_ENV = 'TENURE_TEST_HR_WEBHOOK_SECRET';

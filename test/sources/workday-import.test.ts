@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSource } from '../../src/engine/import-source.js';
-import { signatureHeader } from '../../src/engine/webhook/verify.js';
 import { type BuiltApp, buildApp } from '../../src/http/app.js';
+import { signatureHeader } from '../../src/sources/common/tenure-signature.js';
 import { testDialects } from '../support/databases.js';
 import { type FakeWorkday, REPORT_PATH, startFakeWorkday } from '../support/fake-workday.js';
 import { silentLog } from '../support/hr-sources.js';

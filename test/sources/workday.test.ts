@@ -5,7 +5,7 @@
  * answers, signed change notices, the Worker_ID prompt.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { signatureHeader } from '../../src/engine/webhook/verify.js';
+import { signatureHeader } from '../../src/sources/common/tenure-signature.js';
 import { workdaySource } from '../../src/sources/workday/index.js';
 import { type FakeWorkday, REPORT_PATH, startFakeWorkday } from '../support/fake-workday.js';
 import { makeSource, refusal } from '../support/hr-sources.js';

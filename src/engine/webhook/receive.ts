@@ -4,6 +4,8 @@
  */
 import { resolveSecret } from '../../config/load-config.js';
 import { isTenureError, TenureError } from '../../domain/errors.js';
+import { verifySignature } from '../../sources/common/tenure-signature.js';
+import { TOLERANCE_SECONDS } from '../../sources/common/webhook.js';
 import type { AuditInput } from '../../store/types.js';
 import { lifecycleAudit } from '../audit-events.js';
 import { recordChange } from '../import-source.js';
@@ -12,7 +14,6 @@ import { MAX_ATTEMPTS, PRIORITY, type RunIdentityPayload } from '../scheduler/jo
 import { lifecycleSettings } from '../settings.js';
 import type { Workspace } from '../workspace.js';
 import { eventRecord, parseEventBody } from './event-body.js';
-import { TOLERANCE_SECONDS, verifySignature } from './verify.js';
 
 export type SourceEvent = {
   sourceId: string;

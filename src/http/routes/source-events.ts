@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isTenureError } from '../../domain/errors.js';
 import { receiveSourceEvent } from '../../engine/webhook/receive.js';
 import { isVendorWebhookSource, receiveVendorEvent } from '../../engine/webhook/vendor-event.js';
-import { SIGNATURE_HEADER } from '../../engine/webhook/verify.js';
+import { SIGNATURE_HEADER } from '../../sources/common/tenure-signature.js';
 import { problem, sendProblem } from '../errors.js';
 import { errors } from '../schemas.js';
 import type { RouteModule, SchedulerHandle } from '../types.js';

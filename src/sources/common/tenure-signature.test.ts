@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signatureHeader, verifySignature } from './verify.js';
+import { signatureHeader, verifySignature } from './tenure-signature.js';
 
 const secret = 'whsec_test_0123456789';
 const body = Buffer.from('{"employee_id":"E1","record":{"title":"Lead"}}');

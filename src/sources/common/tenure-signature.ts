@@ -1,12 +1,13 @@
 /**
- * HR webhook signatures: `X-Tenure-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`,
- * accepted within ±5 minutes. Pure: the replay guard (which needs the store) is the caller's.
+ * Tenure's own HR webhook signature, used by the generic webhook and by Workday integrations:
+ * `X-Tenure-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, accepted
+ * within ±5 minutes. Pure: the replay guard (which needs the store) is the caller's.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TenureError } from '../../domain/errors.js';
+import { checkWindow, TOLERANCE_SECONDS } from './webhook.js';
 
 export const SIGNATURE_HEADER = 'x-tenure-signature';
-export const TOLERANCE_SECONDS = 300;
 
 const FORMAT = 'expected "t=<unix seconds>,v1=<hex HMAC-SHA256 of \\"<t>.<raw body>\\">"';
 
@@ -61,7 +62,6 @@ export function verifySignature(input: {
   now: Date;
   toleranceSeconds?: number;
 }): VerifiedSignature {
-  const tolerance = input.toleranceSeconds ?? TOLERANCE_SECONDS;
   if (!input.header)
     throw new TenureError('webhook.bad_signature', `missing ${SIGNATURE_HEADER} header: ${FORMAT}`);
   const { t, v1 } = parseHeader(input.header);
@@ -73,14 +73,6 @@ export function verifySignature(input: {
   if (match === undefined)
     throw new TenureError('webhook.bad_signature', 'the signature does not match the body');
   const timestamp = Number(t);
-  const skew = Math.floor(input.now.getTime() / 1000) - timestamp;
-  if (Math.abs(skew) > tolerance) {
-    const when = skew > 0 ? `${skew} s old` : `${-skew} s in the future`;
-    throw new TenureError(
-      'webhook.stale',
-      `the signature timestamp is ${when}; accepted: within ±${tolerance} s of the server clock`,
-      { skew_seconds: skew },
-    );
-  }
+  checkWindow(timestamp, input.now, input.toleranceSeconds ?? TOLERANCE_SECONDS);
   return { timestamp, signature: match };
 }
