@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
 # Installs, from Debian packages, the real servers the test suite talks to — only what is missing.
+# Checked by *package name* with dpkg-query (a command on PATH says nothing about, say, the Samba
+# AD schema files or VFS modules a provision needs). --no-install-recommends keeps the install
+# small, so every package a service needs is named here explicitly:
+#   PostgreSQL: postgresql (server + initdb), util-linux (runuser)
+#   OpenLDAP:   slapd, ldap-utils (ldapadd/ldapsearch/ldapmodify), openssl (test CA)
+#   Samba AD:   samba, samba-ad-provision (AD schema), samba-dsdb-modules, samba-vfs-modules
+#               (acl_xattr.so, used by the provision), python3-samba is pulled by samba
+#   Browser:    chromium (console tests), poppler-utils (pdftotext for report tests)
 set -euo pipefail
-need=()
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-command -v runuser >/dev/null 2>&1 || need+=(util-linux)
-[ -x /usr/sbin/slapd ] || need+=(slapd)
-command -v ldapadd >/dev/null 2>&1 || need+=(ldap-utils)
-command -v samba >/dev/null 2>&1 || need+=(samba)
+PACKAGES=(postgresql util-linux slapd ldap-utils openssl samba samba-ad-provision samba-dsdb-modules
+  samba-vfs-modules chromium poppler-utils)
+
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+
+missing() {
+  local p
+  for p in "${PACKAGES[@]}"; do installed "$p" || echo "$p"; done
+}
+
+mapfile -t need < <(missing)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -20,3 +33,8 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+mapfile -t still < <(missing)
+if [ ${#still[@]} -gt 0 ]; then
+  echo "install.sh: still not installed after apt-get: ${still[*]}" >&2
+  exit 1
+fi

@@ -27,8 +27,11 @@ start() {
   fi
   mkdir -p "$DIR"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$DIR"
-  if [ ! -f "$DIR/data/PG_VERSION" ]; then
+  # .initialised is written after initdb finished: a half-written data folder is redone.
+  if [ ! -f "$DIR/.initialised" ]; then
+    rm -rf "$DIR/data"
     as_pg "$PGBIN/initdb" -D "$DIR/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
+    as_pg touch "$DIR/.initialised"
   fi
   # Durability is irrelevant for test data; these settings make it several times faster.
   as_pg "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/pg.log" -w start \

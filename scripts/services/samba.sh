@@ -10,7 +10,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DIR=${SERVICES_DIR:-$ROOT/.services}/samba
 ADMIN_PW=${SAMBA_ADMIN_PW:-'Passw0rd!Adm1n'}
 BASE="DC=example,DC=test"
-command -v samba >/dev/null 2>&1 || { echo "samba.sh: samba is not installed (apt-get install samba)" >&2; exit 1; }
+for pkg in samba samba-ad-provision samba-dsdb-modules samba-vfs-modules; do
+  [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] ||
+    { echo "samba.sh: Debian package $pkg is not installed (scripts/services/install.sh)" >&2; exit 1; }
+done
 [ "$(id -u)" = 0 ] || { echo "samba.sh: needs root (Samba's LDAP ports 389/636 are fixed)" >&2; exit 1; }
 
 running() { [ -f "$DIR/samba.pid" ] && kill -0 "$(cat "$DIR/samba.pid")" 2>/dev/null; }
@@ -30,6 +33,10 @@ answers() {
     -w "$ADMIN_PW" -s base -b "" >/dev/null 2>&1
 }
 
+# Written last by provision(): a folder without it is a provision that failed or was killed
+# half-way ("Samba failed to prime database, error code 22" on every later start), so it is redone.
+DONE="$DIR/.provisioned"
+
 provision() {
   rm -rf "$DIR"
   mkdir -p "$DIR"
@@ -42,6 +49,7 @@ provision() {
     || { tail -20 "$DIR/provision.log" >&2; exit 1; }
   # Simple binds on plain 389 too (tests use 636); no fsync for throwaway test data.
   sed -i '/^\[global\]/a\\tldap server require strong auth = no\n\tldb:nosync = true' "$DIR/etc/smb.conf"
+  date -u +%FT%TZ >"$DONE"
 }
 
 start() {
@@ -50,7 +58,7 @@ start() {
     print_env
     return
   fi
-  [ -f "$DIR/etc/smb.conf" ] || provision
+  [ -f "$DONE" ] || provision
   # Its own session, so `stop` can end the server and the workers it forks, and nothing else.
   setsid samba -i -s "$DIR/etc/smb.conf" >"$DIR/samba.out" 2>&1 </dev/null &
   echo $! >"$DIR/samba.pid"

@@ -194,7 +194,9 @@ start() {
     return
   fi
   local fresh=0
-  if [ ! -f "$DIR/slapd.d/cn=config.ldif" ]; then
+  # .seeded is written last, after the base entries: a set-up that failed or was killed half-way
+  # (config written, no base entries) is detected and redone from nothing.
+  if [ ! -f "$DIR/.seeded" ]; then
     rm -rf "$DIR"
     mkdir -p "$DIR"
     init_config
@@ -205,7 +207,10 @@ start() {
     ldapsearch -x -H "ldap://127.0.0.1:$LDAP_PORT" -s base -b "" >/dev/null 2>&1 && break
     sleep 0.1
   done
-  [ "$fresh" = 1 ] && seed
+  if [ "$fresh" = 1 ]; then
+    seed || { echo "slapd.sh: could not add the base entries" >&2; stop >/dev/null 2>&1; exit 1; }
+    date -u +%FT%TZ >"$DIR/.seeded"
+  fi
   echo "slapd started (pid $(cat "$DIR/slapd.pid"), dir $DIR)" >&2
   print_env
 }
