@@ -160,6 +160,12 @@ export type OperationResult = {
   message?: string;
   /** For create: the account id the target actually assigned (e.g. after collision handling). */
   account_id?: string;
+  /**
+   * Create/update only: attribute keys of the operation the target could not write (e.g. a
+   * manager link whose manager is not in the directory). The actual state leaves them out, so
+   * the next plan proposes them again instead of saying "No changes".
+   */
+  unapplied?: string[];
 };
 
 export type Clock = () => Date;

@@ -1,4 +1,5 @@
 /** Sends a run's operations to connectors in dependency phases and records every outcome. */
+import { managersFirst } from '../domain/manager-order.js';
 import { OPERATION_PHASES } from '../domain/phases.js';
 import type { DirectOperationKind, Operation, OperationResult } from '../domain/types.js';
 import type { AuditInput, Store } from '../store/types.js';
@@ -145,13 +146,15 @@ export async function executeOperations(
             });
           } else runnable.push(op);
         }
+        // Managers before their reports, so a later batch never holds the manager of an earlier one.
+        const ordered = managersFirst(runnable);
         if (skipped.size > 0)
           await record(
             phaseOps.filter((o) => skipped.has(o.key)),
             skipped,
           );
-        for (let i = 0; i < runnable.length; i += BATCH) {
-          const batch = runnable.slice(i, i + BATCH);
+        for (let i = 0; i < ordered.length; i += BATCH) {
+          const batch = ordered.slice(i, i + BATCH);
           const results = await applyBatch(ws, appId, batch);
           for (const op of batch) {
             if (actionOf(op) === 'account.create' && results.get(op.key)?.outcome === 'failure')

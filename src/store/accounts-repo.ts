@@ -2,7 +2,7 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { TenureError } from '../domain/errors.js';
 import type { ActualAccount } from '../domain/types.js';
-import { applyAction } from './apply-operation.js';
+import { applyAction, withoutUnapplied } from './apply-operation.js';
 import { chunks, fromBool, fromJson, inTransaction, toTimestamp } from './codec.js';
 import type { AccountsTable, Database, StoreDialect } from './schema.js';
 import type { Store } from './types.js';
@@ -113,7 +113,8 @@ export const createAccountsRepo = (
     }
     const accountId =
       action === 'account.create' ? (result.account_id ?? op.account_id) : op.account_id;
-    await inTransaction(db, (trx) => applyAction(trx, op, action, accountId, at));
+    const written = withoutUnapplied(op, result.unapplied);
+    await inTransaction(db, (trx) => applyAction(trx, written, action, accountId, at));
   },
 
   async accessAt(atInput, identityId) {

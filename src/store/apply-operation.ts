@@ -66,6 +66,17 @@ export const applyAction = async (
   }
 };
 
+/**
+ * The operation as the target really applied it: attributes it reported unwritten are left out of
+ * the actual state, so the next plan sees them differ and proposes them again.
+ */
+export const withoutUnapplied = (op: Operation, unapplied: readonly string[] = []): Operation => {
+  if (unapplied.length === 0 || !op.attributes) return op;
+  const attributes = { ...op.attributes };
+  for (const k of unapplied) delete attributes[k];
+  return { ...op, attributes };
+};
+
 const entitlementOf = (op: Operation): string => {
   if (!op.entitlement) {
     throw new TenureError('store.bad_operation', `${op.kind} ${op.key} names no entitlement`, {

@@ -29,7 +29,9 @@ import { flavourOf } from './flavour.js';
 import { type Found, loginKey, lookupAccounts, one } from './lookup.js';
 import { type Entry, first } from './pool.js';
 
-export type Done = { message?: string; account_id?: string };
+/** `unapplied`: attribute keys not written (a manager not in the directory yet). */
+export type Done = { message?: string; account_id?: string; unapplied?: string[] };
+const UNLINKED: Pick<Done, 'unapplied'> = { unapplied: ['manager'] };
 /** Manager employee id -> DN, resolved once per batch. */
 export type Managers = Map<string, string>;
 
@@ -111,6 +113,7 @@ export async function createAccount(
     const login = first(entry, ctx.profile.loginAttr) ?? op.account_id;
     return {
       ...(login !== op.account_id ? { account_id: login } : {}),
+      ...(done.unapplied ? { unapplied: done.unapplied } : {}),
       message: ['already existed; brought to desired values', done.message]
         .filter(Boolean)
         .join('; '),
@@ -175,6 +178,7 @@ async function createAs(
   return {
     ...(login !== op.account_id ? { account_id: login } : {}),
     ...(notes.length ? { message: notes.join('; ') } : {}),
+    ...(note ? UNLINKED : {}),
   };
 }
 
@@ -262,7 +266,7 @@ async function updateEntry(
   }
   const changes = diffChanges(entry, d.values);
   await ctx.pool.modify(dn, changes);
-  return note ? { message: note } : {};
+  return note ? { message: note, ...UNLINKED } : {};
 }
 
 export async function setEnabled(ctx: LdapCtx, entry: Entry, enabled: boolean): Promise<Done> {

@@ -61,6 +61,7 @@ const success = (op: Operation, d: Done): OperationResult => ({
   outcome: 'success',
   ...(d.message ? { message: d.message } : {}),
   ...(d.account_id ? { account_id: d.account_id } : {}),
+  ...(d.unapplied?.length ? { unapplied: d.unapplied } : {}),
 });
 
 /** Accounts per lookup within a phase: lookups of one slice overlap the writes of another. */
@@ -216,7 +217,10 @@ async function resolveManagers(ctx: LdapCtx, ids: string[]): Promise<Managers> {
   return managers;
 }
 
-/** A joiner's manager may be created in the same batch: link the ones that were not found before. */
+/**
+ * A joiner's manager may be created in the same batch: link the ones that were not found before.
+ * A link that still cannot be written stays reported as unapplied, so the next plan retries it.
+ */
 async function linkLateManagers(
   ctx: LdapCtx,
   creates: Operation[],
@@ -224,39 +228,47 @@ async function linkLateManagers(
 ): Promise<void> {
   const late = creates.filter((op) => {
     const r = results.get(op.key);
-    return (
-      r?.outcome === 'success' && r.message?.includes('not found in the directory: link not set')
-    );
+    return r?.outcome === 'success' && r.unapplied?.includes('manager');
   });
   if (late.length === 0) return;
-  const managers = await resolveManagers(
-    ctx,
-    late.map((o) => o.attributes!.manager!),
-  ).catch(() => new Map());
+  let managers: Managers;
+  try {
+    managers = await resolveManagers(
+      ctx,
+      late.map((o) => o.attributes!.manager!),
+    );
+  } catch {
+    return; // The directory went away: the links stay unapplied and are retried by the next plan.
+  }
   await Promise.all(
     late.map(async (op) => {
       const r = results.get(op.key)!;
       const login = r.account_id ?? op.account_id;
+      if (!managers.has(op.attributes!.manager!)) return;
       try {
-        const found = await lookupAccounts(ctx, [login]);
+        const found = await withRetry(ctx.retry, () => lookupAccounts(ctx, [login]));
         const entry = one(found, login);
-        if (!entry || !managers.has(op.attributes!.manager!)) return;
-        await updateAccount(
-          ctx,
-          { ...op, account_id: first(entry, ctx.profile.loginAttr) ?? login },
-          entry,
-          managers,
+        if (!entry) return;
+        await withRetry(ctx.retry, () =>
+          updateAccount(
+            ctx,
+            { ...op, account_id: first(entry, ctx.profile.loginAttr) ?? login },
+            entry,
+            managers,
+          ),
         );
-        const rest = (r.message ?? '').split('; ').filter((m) => !m.endsWith('link not set'));
+        const rest = (r.message ?? '').split('; ').filter((m) => m && !m.endsWith('link not set'));
+        const unapplied = (r.unapplied ?? []).filter((k) => k !== 'manager');
         results.set(
           op.key,
           success(op, {
             ...(rest.length ? { message: rest.join('; ') } : {}),
             ...(r.account_id ? { account_id: r.account_id } : {}),
+            unapplied,
           }),
         );
       } catch {
-        // The account exists; the missing link shows in the message and in reconciliation.
+        // The account exists; the link stays unapplied (message and result say so).
       }
     }),
   );
