@@ -95,6 +95,17 @@ describe('planIdentity', () => {
     expect(plan(desiredOf(identity(), []), [...engActual, orphan, other])).toEqual([]);
   });
 
+  it('absent, null and empty attribute values are equal: no phantom update', () => {
+    const desired = desiredOf(identity(), []).map((d) =>
+      d.app_id === 'ad' ? { ...d, attributes: { ...d.attributes, title: '', manager: '' } } : d,
+    );
+    expect(plan(desired, engActual)).toEqual([]);
+    const actual = [acct({ attributes: { dept: 'Engineering', title: '' } }), engActual[1]!];
+    expect(plan(desiredOf(identity(), []), actual)).toEqual([]);
+    const changed = [acct({ attributes: { dept: '' } }), engActual[1]!];
+    expect(brief(plan(desiredOf(identity(), []), changed))).toEqual(['account.update ad']);
+  });
+
   it('mover: both sides in one plan, grants before revokes, manual app as tasks', () => {
     const ops = plan(desiredOf(identity({ department: 'Finance' }), []), engActual, ['mover']);
     expect(brief(ops)).toEqual([

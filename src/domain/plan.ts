@@ -134,7 +134,9 @@ function reconcile(d: DesiredAccount, acc: ActualAccount, b: AppOps): void {
     add(b, 'account.move', id, d.reasons, { container: d.container });
   }
   for (const k in d.attributes) {
-    if (!Object.hasOwn(acc.attributes, k) || acc.attributes[k] !== d.attributes[k]) {
+    // Absent, null and '' are the same to a directory (an empty value removes the attribute):
+    // comparing them as different proposed updates that change nothing after every reconcile.
+    if ((acc.attributes[k] ?? '') !== (d.attributes[k] ?? '')) {
       b.changed.push(k);
     }
   }
