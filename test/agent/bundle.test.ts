@@ -78,10 +78,10 @@ describe('the agent bundle', () => {
     expect(bad.stderr).toContain('connector.settings.url: must be ldap://host[:port]');
   });
 
-  it('its Dockerfile: node:20-slim, the bundle only, a non-root user, a key volume, no EXPOSE', () => {
+  it('its Dockerfile: node:24-slim (Node 24 LTS), the bundle only, a non-root user, a key volume, no EXPOSE', () => {
     const text = readFileSync(join(REPO, 'deploy/agent/Dockerfile'), 'utf8');
     const steps = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
-    expect(steps[0]).toBe('FROM node:20-slim');
+    expect(steps[0]).toBe('FROM node:24-slim');
     expect(steps.filter((l) => /^COPY /.test(l))).toEqual(['COPY dist/agent.js ./agent.js']);
     expect(steps.some((l) => /^EXPOSE\b/i.test(l))).toBe(false);
     const user = steps.filter((l) => /^USER /.test(l));
