@@ -78,7 +78,7 @@ ln -s "$CACHE/deps/node_modules" "$APP/node_modules" || exit 1
 
 say "vitest on Node $("$NODE" --version): ${TESTS[*]}"
 cd "$APP" || exit 1
-# Node 24 first on PATH: vitest's workers and every spawned `node` (the CLI tests) are Node 24 too.
+# Node 24 first on PATH: vitest's workers and any `node` a test spawns are Node 24 too.
 PATH="$NODE_HOME/bin:$PATH" node_modules/.bin/vitest run --reporter=default --reporter=json \
   --outputFile="$REPORT" "${TESTS[@]}"
 rc=$?
