@@ -20,11 +20,20 @@ else
   echo "not root: Samba AD (ports 389/636) not started; its tests are skipped (they fail under CI)" >&2
 fi
 
-# Two passes: the whole suite on this machine's Node (20), then the unit tests and one end-to-end
-# JML flow on Node 24 LTS (scripts/node24.sh). The closing line sums both reports.
+# The type check and the lint (with the layer rules of scripts/check-deps.mjs) gate like tests do:
+# a type error or a layer violation must not land. Each counts as one test in the closing line.
 report="$SERVICES_DIR/vitest.json"
 report24="$SERVICES_DIR/vitest-node24.json"
-rm -f "$report" "$report24"
+static="$SERVICES_DIR/static-checks.json"
+rm -f "$report" "$report24" "$static"
+echo "test-all: static checks: type check and lint" >&2
+npx tsc --noEmit -p tsconfig.json; tsc_rc=$?
+npm run --silent lint; lint_rc=$?
+node scripts/static-report.mjs "$static" "type check=$tsc_rc" "lint=$lint_rc"
+static_rc=$?
+
+# Two passes: the whole suite on this machine's Node (20), then the unit tests and one end-to-end
+# JML flow on Node 24 LTS (scripts/node24.sh). The closing line sums the reports.
 echo "test-all: pass 1 of 2: the whole suite on Node $(node --version)" >&2
 npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@"
 rc=$?
@@ -32,7 +41,7 @@ echo "test-all: pass 2 of 2: unit tests and the JML flow on Node 24" >&2
 bash scripts/node24.sh "$report24"
 rc24=$?
 echo "test-all: Node 20 pass exit $rc, Node 24 pass exit $rc24" >&2
-node scripts/test-summary.mjs "$report" "$report24"
+node scripts/test-summary.mjs "$static" "$report" "$report24"
 sum=$?
-# Non-zero if either pass failed, or the summary counted a failure neither exit code showed.
-[ $rc -eq 0 ] && [ $rc24 -eq 0 ] && [ $sum -eq 0 ]
+# Non-zero if a static check or either pass failed, or the summary counted a failure neither exit code showed.
+[ $static_rc -eq 0 ] && [ $rc -eq 0 ] && [ $rc24 -eq 0 ] && [ $sum -eq 0 ]

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_DIR, tempDir } from '../cli/run-cli.js';
 
 const SCRIPT = join(REPO_DIR, 'scripts/test-summary.mjs');
+const STATIC = join(REPO_DIR, 'scripts/static-report.mjs');
 const tmp = tempDir('summary');
 afterAll(tmp.cleanup);
 
@@ -115,6 +116,23 @@ describe('test-summary.mjs', () => {
     const r = summary(report('green', [passing('a.test.ts', 1)]), report('empty', []));
     expect(r).toMatchObject({ line: '1 passed, 1 failed\n', code: 1 });
     expect(r.stderr).toContain('empty.json: ran no test');
+  });
+
+  it('counts the static checks (type check, lint) as one test each', () => {
+    const out = join(tmp.dir, 'static.json');
+    const write = (...checks: string[]) => {
+      try {
+        execFileSync(process.execPath, [STATIC, out, ...checks], { stdio: 'pipe' });
+        return 0;
+      } catch (e) {
+        return (e as { status: number }).status;
+      }
+    };
+    expect(write('type check=0', 'lint=0')).toBe(0);
+    expect(summary(out)).toMatchObject({ line: '2 passed, 0 failed\n', code: 0 });
+    expect(write('type check=2', 'lint=0')).toBe(1);
+    const r = summary(out, report('suite', [passing('a.test.ts', 3)]));
+    expect(r).toMatchObject({ line: '4 passed, 1 failed\n', code: 1 });
   });
 
   it('refuses to be called without a report', () => {
