@@ -12,10 +12,13 @@ export const EXIT = {
   partial: 5,
   /** An import was halted by the snapshot safety threshold. */
   halted: 6,
+  /** The store ran out of space (`store.disk_full`); the interrupted change was rolled back. */
+  disk_full: 8,
 } as const;
 
 export function exitCodeFor(code: string): number {
   if (code === 'hr.snapshot_drop') return EXIT.halted;
+  if (code === 'store.disk_full') return EXIT.disk_full;
   if (/^(config|hr|cli|policy|workspace|source|app|task|run|user|token)\./.test(code))
     return EXIT.invalid;
   return EXIT.error;

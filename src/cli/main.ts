@@ -1,6 +1,7 @@
 /** The `tenure` command line: every admin action, scriptable, with --json and documented exit codes. */
 import { Command, CommanderError } from 'commander';
 import { isTenureError } from '../domain/errors.js';
+import { diskFullError, isDiskFull } from '../store/store-errors.js';
 import { registerAgent } from './commands/agent.js';
 import { registerAgents } from './commands/agents.js';
 import { registerApps } from './commands/apps.js';
@@ -66,8 +67,10 @@ export async function main(argv = process.argv): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return Number(process.exitCode ?? EXIT.ok);
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+    // The store reports its own; a file write (an export, a CSV target) can hit ENOSPC too.
+    const e = isDiskFull(thrown) ? diskFullError(thrown) : thrown;
     if (isTenureError(e)) {
       process.stderr.write(`error [${e.code}]: ${e.message}\n`);
       return exitCodeFor(e.code);

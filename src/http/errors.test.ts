@@ -18,6 +18,7 @@ describe('statusFor', () => {
     ['user.exists', 409],
     ['hr.missing_columns', 422],
     ['service.unavailable', 503],
+    ['store.disk_full', 507],
   ])('%s -> %i', (code, status) => expect(statusFor(code)).toBe(status));
 
   it('operator-only codes (store, config, workspace) are not shown to clients', () => {

@@ -50,6 +50,8 @@ const STATUS: Record<string, number> = {
   'user.last_admin': 409,
   'hr.snapshot_drop': 409,
   'service.unavailable': 503,
+  // RFC 4918's Insufficient Storage: the server, not the request, is at fault; retry once freed.
+  'store.disk_full': 507,
 };
 
 /** Codes whose message is for operators only (paths, SQL): the client gets a bare 500. */

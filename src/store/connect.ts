@@ -15,6 +15,7 @@ import {
 import pg from 'pg';
 import { TenureError } from '../domain/errors.js';
 import type { Database, StoreDialect } from './schema.js';
+import { reportingStoreErrors } from './store-errors.js';
 
 export type Connection = { db: Kysely<Database>; dialect: StoreDialect };
 
@@ -41,10 +42,13 @@ export const connect = (url: string): Connection => {
   if (parsed.dialect === 'postgres') {
     return {
       dialect: 'postgres',
-      db: new Kysely<Database>({ dialect: postgresDialect(parsed.url) }),
+      db: new Kysely<Database>({ dialect: reportingStoreErrors(postgresDialect(parsed.url)) }),
     };
   }
-  return { dialect: 'sqlite', db: new Kysely<Database>({ dialect: sqliteDialect(parsed.path) }) };
+  return {
+    dialect: 'sqlite',
+    db: new Kysely<Database>({ dialect: reportingStoreErrors(sqliteDialect(parsed.path)) }),
+  };
 };
 
 const postgresDialect = (url: string): Dialect => {

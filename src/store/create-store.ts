@@ -9,7 +9,7 @@ import { createApiTokensRepo } from './api-tokens-repo.js';
 import { createAuditRepo } from './audit-repo.js';
 import { createBrowseRepo } from './browse-repo.js';
 import { inTransaction } from './codec.js';
-import { connect } from './connect.js';
+import { type Connection, connect } from './connect.js';
 import { createGrantsRepo } from './grants-repo.js';
 import { createIdentitiesRepo } from './identities-repo.js';
 import { createJobsRepo } from './jobs-repo.js';
@@ -48,8 +48,12 @@ export const createStore = async (url: string, opts: CreateStoreOptions = {}): P
       throw new TenureError('store.unreachable', `cannot connect to PostgreSQL: ${String(e)}`, {});
     }
   }
-  return bind(db, dialect, opts.clock ?? (() => new Date()), url);
+  return storeOn({ db, dialect }, url, opts);
 };
+
+/** The Store over a connection already open (`connect(url)`): tests tune it first (pragmas). */
+export const storeOn = (conn: Connection, url: string, opts: CreateStoreOptions = {}): Store =>
+  bind(conn.db, conn.dialect, opts.clock ?? (() => new Date()), url);
 
 /** The same Store shape over the root connection or over one transaction. */
 const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock, url: string): Store => ({
