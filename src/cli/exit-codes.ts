@@ -19,6 +19,7 @@ export const EXIT = {
 export function exitCodeFor(code: string): number {
   if (code === 'hr.snapshot_drop') return EXIT.halted;
   if (code === 'store.disk_full') return EXIT.disk_full;
+  if (/^(demo|serve)\./.test(code)) return EXIT.invalid;
   if (/^(config|hr|cli|policy|workspace|source|app|task|run|user|token)\./.test(code))
     return EXIT.invalid;
   return EXIT.error;

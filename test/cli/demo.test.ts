@@ -3,12 +3,20 @@
  * tampering — on the default SQLite store, and with TENURE_DATABASE_URL on a fresh PostgreSQL
  * database when TENURE_TEST_PG_URL is set (an error in CI without it, like every PostgreSQL test).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDialects } from '../support/databases.js';
-import { type CliResult, cliFor, DEMO_NOW, demoChangeIds, tempDir, tenure } from './run-cli.js';
+import {
+  type CliResult,
+  cliFor,
+  DEMO_NOW,
+  demoChangeIds,
+  initWorkspace,
+  tempDir,
+  tenure,
+} from './run-cli.js';
 
 const withPostgres = testDialects().includes('postgres');
 const tmp = tempDir('demo');
@@ -60,6 +68,7 @@ describe.concurrent('tenure demo', () => {
     for (const app of ['directory', 'github', 'crm', 'finance-erp'])
       expect(existsSync(join(dir, 'out', `${app}.csv`)), app).toBe(true);
     expect(existsSync(join(dir, '.tenure', 'tenure.db'))).toBe(true);
+    expect(readFileSync(join(dir, '.tenure-demo'), 'utf8')).toMatch(/made by "tenure demo"/);
   });
 
   it('identities list --status terminated --json lists every leaver of CHANGES.md', async () => {
@@ -98,6 +107,51 @@ describe.concurrent('tenure demo', () => {
       seconds: expect.any(Number),
     });
     expect(r.json().checkpoints).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe.concurrent('the directories a demo may reset', () => {
+  it('refuses a workspace it did not create: exit 2, its database and signing key untouched', async () => {
+    const ws = initWorkspace(join(tmp.dir, 'real'));
+    writeFileSync(join(ws, '.tenure', 'tenure.db'), 'the real database');
+    const key = readFileSync(join(ws, '.tenure', 'audit-signing.key'), 'utf8');
+    for (const args of [
+      ['demo', ws],
+      ['serve', '--demo', ws, '--port', '0'],
+    ]) {
+      const r = await tenure(args, { env: { TENURE_NOW: DEMO_NOW } });
+      expect(r.code, r.why).toBe(2);
+      expect(r.stderr).toMatch(/^error \[demo\.workspace_exists\]: /);
+      expect(r.stderr).toContain(`${ws} holds a Tenure workspace the demo did not create`);
+      expect(r.stderr).not.toContain('listening on');
+    }
+    expect(readFileSync(join(ws, '.tenure', 'tenure.db'), 'utf8')).toBe('the real database');
+    expect(readFileSync(join(ws, '.tenure', 'audit-signing.key'), 'utf8')).toBe(key);
+    expect(existsSync(join(ws, '.tenure-demo'))).toBe(false);
+  });
+
+  it('refuses a non-empty directory that is no workspace, and leaves it as it was', async () => {
+    const other = join(tmp.dir, 'notes');
+    mkdirSync(other);
+    writeFileSync(join(other, 'todo.txt'), 'mine');
+    const r = await runDemo(other);
+    expect(r.code, r.why).toBe(2);
+    expect(r.stderr).toContain(`error [demo.dir_not_empty]: ${other} is not empty`);
+    expect(readdirSync(other)).toEqual(['todo.txt']);
+  });
+
+  it('resets a directory an earlier demo made, even one stopped half-way', async () => {
+    const again = join(tmp.dir, 'again');
+    mkdirSync(join(again, '.tenure'), { recursive: true });
+    mkdirSync(join(again, 'out'));
+    writeFileSync(join(again, '.tenure-demo'), 'made by "tenure demo"\n');
+    writeFileSync(join(again, '.tenure', 'tenure.db'), 'not a database: a demo killed mid-run');
+    writeFileSync(join(again, 'out', 'stale.csv'), 'old');
+    const r = await runDemo(again);
+    expect(r.code, r.why).toBe(0);
+    expect(r.json().day1.identities).toBe(300);
+    expect(existsSync(join(again, 'out', 'stale.csv'))).toBe(false);
+    expect(existsSync(join(again, '.tenure-demo'))).toBe(true);
   });
 });
 

@@ -1,5 +1,4 @@
 /** `tenure demo`: the whole JML story on the demo organisation, on SQLite, with a summary. */
-import { existsSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { verifyAudit } from '../../audit/verify.js';
@@ -10,6 +9,7 @@ import { openWorkspace, STATE_DIR } from '../../engine/workspace.js';
 import { adminActor, cliClock, type GlobalOptions } from '../context.js';
 import { createOut, table } from '../output.js';
 import { countOps } from '../plan-view.js';
+import { claimDemoDir } from './demo-dir.js';
 import { initWorkspace } from './init.js';
 
 export function registerDemo(program: Command, g: () => GlobalOptions): void {
@@ -25,8 +25,9 @@ export function registerDemo(program: Command, g: () => GlobalOptions): void {
 }
 
 /**
- * (Re)creates the demo workspace in `dirArg` (default tenure-demo), runs both HR snapshots and
- * prints the summary; `tenure serve --demo` starts the same way. Returns the workspace directory.
+ * (Re)creates the demo workspace in `dirArg` (default tenure-demo) — a new or empty directory, or
+ * one an earlier demo made (demo-dir.ts) — runs both HR snapshots and prints the summary;
+ * `tenure serve --demo` starts the same way. Returns the workspace directory.
  */
 export async function runDemo(
   dirArg: string | undefined,
@@ -34,9 +35,7 @@ export async function runDemo(
 ): Promise<string> {
   const out = createOut(opts.json);
   const dir = resolve(dirArg ?? 'tenure-demo');
-  if (existsSync(join(dir, 'tenure.yaml'))) {
-    for (const d of [STATE_DIR, 'out']) rmSync(join(dir, d), { recursive: true, force: true });
-  }
+  claimDemoDir(dir);
   initWorkspace(dir, { force: true });
   const ws = await openWorkspace(dir, { clock: cliClock() });
   try {
