@@ -1,14 +1,15 @@
 /**
- * Listening and stopping: HTTP or HTTPS (PEM files), then on SIGTERM/SIGINT a graceful stop —
- * /readyz turns 503, no new connections, in-flight requests finish (a run being applied
- * completes), the scheduler stops and releases its work; connections still open after the
- * timeout are closed.
+ * Listening and stopping: HTTP or HTTPS (PEM files; a taken port is `serve.port_in_use`), then
+ * on SIGTERM/SIGINT a graceful stop — /readyz turns 503, no new connections, in-flight requests
+ * finish (a run being applied completes), the scheduler stops and releases its work; connections
+ * still open after the timeout are closed. The caller starts the scheduler once this listens.
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { TenureError } from '../domain/errors.js';
 import type { Logger, Workspace } from '../engine/workspace.js';
 import { type BuiltApp, buildApp } from './app.js';
+import { hostPort, listenError } from './listen-address.js';
 import type { SchedulerHandle } from './types.js';
 
 export type ServeOptions = {
@@ -48,10 +49,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(https && { https }),
     ...(opts.scheduler && { scheduler: opts.scheduler }),
   });
-  await app.listen({ host: opts.host, port: opts.port });
+  try {
+    await app.listen({ host: opts.host, port: opts.port });
+  } catch (e) {
+    await app.close();
+    throw listenError(e, opts.host, opts.port);
+  }
   const { port } = app.server.address() as AddressInfo;
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const url = `${https ? 'https' : 'http'}://${host}:${port}`;
+  const url = `${https ? 'https' : 'http'}://${hostPort(opts.host, port)}`;
   opts.log.info({ url }, 'listening');
 
   let done: (() => void) | undefined;

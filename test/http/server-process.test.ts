@@ -1,16 +1,19 @@
 /**
  * `tenure serve` as a real process: HTTPS with a self-signed certificate (Secure cookies, HSTS),
  * graceful shutdown (SIGTERM while a request is in flight completes it, then exit 0), the CLI's
- * users/tokens commands, and README command 1 (`serve --demo`).
+ * users/tokens commands, README command 1 (`serve --demo`), and a taken port (a clear error, and
+ * nothing imported or run).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigningKey } from '../../src/audit/signing-key.js';
-import { BIN, cliFor, REPO_DIR, tempDir } from '../cli/run-cli.js';
+import { createStore } from '../../src/store/create-store.js';
+import { BIN, cliFor, initWorkspace, REPO_DIR, tempDir, tenure } from '../cli/run-cli.js';
 import { createTestDatabase, type TestDatabase, testDialects } from '../support/databases.js';
 
 type Served = {
@@ -271,5 +274,47 @@ describe('README command 1: tenure serve --demo', () => {
       s.child.kill('SIGKILL');
       rmSync(join(tmp.dir, 'demo'), { recursive: true, force: true });
     }
+  });
+});
+
+describe('tenure serve on a port already taken', () => {
+  const tmp = tempDir('serve-taken');
+  let squatter: Server;
+  let port: number;
+  beforeAll(async () => {
+    squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    port = (squatter.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((r) => squatter.close(r));
+    tmp.cleanup();
+  });
+
+  const refused = (r: Awaited<ReturnType<typeof tenure>>) => {
+    expect(r.code, r.why).toBe(2);
+    expect(r.stderr).toBe(
+      `error [serve.port_in_use]: cannot listen on 127.0.0.1:${port}: the address is already in use (another tenure serve?); stop what holds it, or choose another port with --port or server.port in tenure.yaml\n`,
+    );
+    expect(r.stdout).not.toMatch(/schedule fired|job started/);
+  };
+
+  it('exits 2 naming the address, before the scheduler imports or runs anything', async () => {
+    const dir = initWorkspace(join(tmp.dir, 'ws'));
+    refused(await tenure(['-w', dir, 'serve', '--port', String(port)]));
+    const store = await createStore(`sqlite:${join(dir, '.tenure', 'tenure.db')}`);
+    try {
+      expect(await store.identities.all()).toEqual([]);
+      expect(await store.runs.list()).toEqual([]);
+      expect(await store.jobs.list()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('serve --demo: exits 2 before building the demo', async () => {
+    const demo = join(tmp.dir, 'demo');
+    refused(await tenure(['serve', '--demo', demo, '--port', String(port)]));
+    expect(existsSync(demo)).toBe(false);
   });
 });

@@ -1,14 +1,18 @@
 /** `tenure serve`: the control plane (REST API) for a workspace, or for a fresh demo with `--demo`. */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { loadConfig } from '../../config/load-config.js';
 import { TenureError } from '../../domain/errors.js';
 import { createScheduler } from '../../engine/scheduler/index.js';
-import { openWorkspace, type Workspace } from '../../engine/workspace.js';
+import { CONFIG_FILE, openWorkspace, type Workspace } from '../../engine/workspace.js';
 import { createUser } from '../../http/auth/users.js';
+import { type HeldAddress, holdAddress } from '../../http/listen-address.js';
 import { startServer, stopOnSignals } from '../../http/server.js';
 import { adminActor, cliClock, type GlobalOptions, workspaceDir } from '../context.js';
 import { runDemo } from './demo.js';
+import { checkDemoDir } from './demo-dir.js';
+import { TEMPLATE_DIR } from './init.js';
 
 type ServeFlags = {
   host?: string;
@@ -40,56 +44,96 @@ export function registerServe(program: Command, g: () => GlobalOptions): void {
     .action(async (o: ServeFlags) => {
       if ((o.tlsCert === undefined) !== (o.tlsKey === undefined))
         throw new TenureError('cli.tls_incomplete', '--tls-cert and --tls-key go together');
+      const port = o.port === undefined ? undefined : parsePort(o.port);
       const demoDir =
         o.demo === undefined ? undefined : o.demo === true ? 'tenure-demo' : String(o.demo);
-      const dir = demoDir ?? workspaceDir(g());
-      if (demoDir !== undefined) await runDemo(demoDir, { json: false, actor: adminActor(g()) });
-
-      const level = process.env.TENURE_LOG_LEVEL ?? (demoDir ? 'warn' : 'info');
-      const log = pino(
-        { level, base: { service: 'tenure' }, timestamp: pino.stdTimeFunctions.isoTime },
-        pino.destination(1),
-      );
-      const ws = await openWorkspace(dir, { clock: cliClock(), log });
+      const demo = demoDir !== undefined;
+      // The demo's runs take a while: hold the address first, so they never happen for a server
+      // that then cannot listen (the demo's tenure.yaml is the template's).
+      let held: HeldAddress | undefined;
+      if (demo) {
+        checkDemoDir(resolve(demoDir));
+        const server = loadConfig(join(TEMPLATE_DIR, CONFIG_FILE)).server;
+        held = await holdAddress(o.host ?? server.host, port ?? server.port);
+      }
       try {
-        const cfg = ws.config.server;
-        let demoPassword: string | undefined;
-        if (demoDir !== undefined) {
-          const made = await createUser(
-            ws.store,
-            { username: 'admin', role: 'admin', display_name: 'Demo admin' },
-            adminActor(g()),
-            ws.clock(),
-          );
-          demoPassword = made.generated_password;
-        }
-        const tls =
-          o.tlsCert && o.tlsKey
-            ? { cert: resolve(o.tlsCert), key: resolve(o.tlsKey) }
-            : cfg.tls && { cert: resolve(ws.dir, cfg.tls.cert), key: resolve(ws.dir, cfg.tls.key) };
-        // The demo's tenure.yaml points at snapshot 1: re-importing it on the hourly schedule
-        // would undo the JML story just shown. Time-driven changes (lifecycle_tick) still run.
-        if (demoDir !== undefined) ws.config.schedules.import_and_run.enabled = false;
-        const scheduler = createScheduler({ ws, log });
-        await scheduler.start();
-        const server = await startServer({
-          ws,
-          log,
-          host: o.host ?? cfg.host,
-          port: o.port === undefined ? cfg.port : parsePort(o.port),
-          tls,
-          scheduler,
-          shutdownTimeoutMs: cfg.shutdown_timeout_seconds * 1000,
-        });
-        const unhook = stopOnSignals(server, log);
-        const users = demoPassword ? 1 : (await ws.store.users.list()).length;
-        printBanner(server.url, ws, demoPassword, users);
-        await server.closed;
-        unhook();
+        if (demo) await runDemo(demoDir, { json: false, actor: adminActor(g()) });
+        const dir = demoDir ?? workspaceDir(g());
+        await serveWorkspace(dir, o, { port: held?.port ?? port, demo, g, held });
       } finally {
-        await ws.close();
+        await held?.release(); // on the way out of a failed start; a no-op once released
       }
     });
+}
+
+/**
+ * Opens the workspace (migrations only), listens — `serve.port_in_use` if the address is taken —
+ * and only then starts the scheduler, so a server that cannot listen imports and runs nothing.
+ */
+async function serveWorkspace(
+  dir: string,
+  o: ServeFlags,
+  opts: {
+    port: number | undefined;
+    demo: boolean;
+    g: () => GlobalOptions;
+    /** Released just before the real listener binds the same port. */
+    held: HeldAddress | undefined;
+  },
+) {
+  const level = process.env.TENURE_LOG_LEVEL ?? (opts.demo ? 'warn' : 'info');
+  const log = pino(
+    { level, base: { service: 'tenure' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination(1),
+  );
+  const ws = await openWorkspace(dir, { clock: cliClock(), log });
+  try {
+    const cfg = ws.config.server;
+    let demoPassword: string | undefined;
+    if (opts.demo) {
+      const made = await createUser(
+        ws.store,
+        { username: 'admin', role: 'admin', display_name: 'Demo admin' },
+        adminActor(opts.g()),
+        ws.clock(),
+      );
+      demoPassword = made.generated_password;
+    }
+    const tls =
+      o.tlsCert && o.tlsKey
+        ? { cert: resolve(o.tlsCert), key: resolve(o.tlsKey) }
+        : cfg.tls && { cert: resolve(ws.dir, cfg.tls.cert), key: resolve(ws.dir, cfg.tls.key) };
+    // The demo's tenure.yaml points at snapshot 1: re-importing it on the hourly schedule
+    // would undo the JML story just shown. Time-driven changes (lifecycle_tick) still run.
+    if (opts.demo) ws.config.schedules.import_and_run.enabled = false;
+    const scheduler = createScheduler({ ws, log });
+    await opts.held?.release();
+    const server = await startServer({
+      ws,
+      log,
+      host: o.host ?? cfg.host,
+      port: opts.port ?? cfg.port,
+      tls,
+      scheduler,
+      shutdownTimeoutMs: cfg.shutdown_timeout_seconds * 1000,
+    });
+    const unhook = stopOnSignals(server, log);
+    try {
+      try {
+        await scheduler.start();
+      } catch (e) {
+        await server.shutdown('the scheduler did not start');
+        throw e;
+      }
+      const users = demoPassword ? 1 : (await ws.store.users.list()).length;
+      printBanner(server.url, ws, demoPassword, users);
+      await server.closed;
+    } finally {
+      unhook();
+    }
+  } finally {
+    await ws.close();
+  }
 }
 
 /** Human lines on stderr (stdout carries the JSON logs); the first one is stable for scripts. */

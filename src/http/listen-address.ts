@@ -1,0 +1,48 @@
+/**
+ * The address `tenure serve` listens on: a clear `serve.port_in_use` when it is taken, and a hold
+ * on it while slow start-up work (the demo's runs) is done, so that work never happens for a
+ * server that then cannot listen.
+ */
+import { type AddressInfo, createServer } from 'node:net';
+import { TenureError } from '../domain/errors.js';
+
+export const hostPort = (host: string, port: number) =>
+  `${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/** EADDRINUSE as `serve.port_in_use` naming the address; any other error unchanged. */
+export const listenError = (e: unknown, host: string, port: number): unknown =>
+  (e as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE'
+    ? new TenureError(
+        'serve.port_in_use',
+        `cannot listen on ${hostPort(host, port)}: the address is already in use (another tenure serve?); stop what holds it, or choose another port with --port or server.port in tenure.yaml`,
+        { host, port },
+      )
+    : e;
+
+export type HeldAddress = {
+  /** The port held: the OS's pick when asked for port 0. */
+  port: number;
+  /** Frees the port for the real listener. */
+  release(): Promise<void>;
+};
+
+export async function holdAddress(host: string, port: number): Promise<HeldAddress> {
+  // Nothing is served yet: a client that connects now is cut off at once rather than left
+  // hanging (which would also keep release() waiting for it).
+  const server = createServer((socket) => socket.destroy());
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    throw listenError(e, host, port);
+  }
+  return {
+    port: (server.address() as AddressInfo).port,
+    release: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
