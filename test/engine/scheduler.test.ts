@@ -132,6 +132,30 @@ describe.each(testDialects())('scheduler on %s', (dialect) => {
     expect(await tw.ws.store.jobs.get(job!.id)).toMatchObject({ status: 'failed', attempts: 2 });
   });
 
+  it('retries a job that found the store full: it may pass once space is freed', async () => {
+    tw = await makeWorkspace(dialect, { yaml: schedules(ONLY_TICK) });
+    await start(
+      createScheduler({
+        ws: tw.ws,
+        owner: 'A',
+        log,
+        intervals: FAST,
+        handlers: {
+          lifecycle_tick: async () => {
+            throw new TenureError('store.disk_full', 'out of space');
+          },
+        },
+      }),
+    );
+    const row = await waitFor('a retry to be queued', async () => {
+      const r = await tw!.ws.store.schedules.get('lifecycle_tick');
+      return r?.last_outcome ? r : undefined;
+    });
+    expect(row.last_outcome).toBe('retrying (store.disk_full)');
+    const [job] = await tw.ws.store.jobs.list();
+    expect(job).toMatchObject({ status: 'queued', attempts: 1 });
+  });
+
   it('stop() releases a job still running after the grace period', async () => {
     tw = await makeWorkspace(dialect, { yaml: schedules(ONLY_TICK) });
     let release!: () => void;

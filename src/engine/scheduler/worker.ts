@@ -1,7 +1,8 @@
 /**
  * The worker every replica runs: lease due jobs, run them, keep their leases alive, record the
  * outcome. A job that throws a TenureError (bad config, halted import) fails at once; anything
- * else (a lost connection, a crash) is retried with backoff.
+ * else (a lost connection, a crash) is retried with backoff, as is a full store — the same job
+ * passes once space is freed.
  */
 import { isTenureError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/types.js';
@@ -9,6 +10,8 @@ import type { JobRow } from '../../store/jobs-types.js';
 import type { Queue } from '../queue/index.js';
 import type { Logger, Workspace } from '../workspace.js';
 import type { JobHandler, JobHooks, JobOutcome } from './handlers.js';
+
+const retryable = (e: { code: string }) => e.code === 'store.disk_full';
 
 export type WorkerOptions = {
   ws: Workspace;
@@ -112,7 +115,9 @@ export function createWorker(o: WorkerOptions): Worker {
       const err = e as Error;
       const code = isTenureError(e) ? e.code : 'error';
       const status = await o.queue
-        .fail(job, o.owner, `${code}: ${err.message}`, { permanent: isTenureError(e) })
+        .fail(job, o.owner, `${code}: ${err.message}`, {
+          permanent: isTenureError(e) && !retryable(e),
+        })
         .catch((failErr) => {
           log.error({ err: failErr }, 'could not record the job failure');
           return undefined;
