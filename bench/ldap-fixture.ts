@@ -72,7 +72,21 @@ export async function startBenchSlapd(): Promise<BenchSlapd> {
 }
 
 /** Seconds one `ldapadd` process takes to add the LDIF. */
-export function timeLdapadd(
+export const timeLdapadd = (
+  url: string,
+  bindDn: string,
+  password: string,
+  ldif: string,
+  env: NodeJS.ProcessEnv = {},
+): number => timeLdapTool('ldapadd', url, bindDn, password, ldif, env);
+
+/** Seconds one `ldapmodify` process takes to apply the LDIF's change records. */
+export const timeLdapmodify = (url: string, bindDn: string, password: string, ldif: string) =>
+  timeLdapTool('ldapmodify', url, bindDn, password, ldif);
+
+/** One ldap-utils process (one connection, one operation at a time) over the LDIF; it stops at the first error. */
+function timeLdapTool(
+  tool: 'ldapadd' | 'ldapmodify',
   url: string,
   bindDn: string,
   password: string,
@@ -80,17 +94,17 @@ export function timeLdapadd(
   env: NodeJS.ProcessEnv = {},
 ): number {
   const dir = mkdtempSync(join(tmpdir(), 'tenure-bench-ldif-'));
-  const file = join(dir, 'entries.ldif');
+  const file = join(dir, 'changes.ldif');
   writeFileSync(file, ldif);
   const t = performance.now();
-  const r = spawnSync('ldapadd', ['-x', '-H', url, '-D', bindDn, '-w', password, '-f', file], {
+  const r = spawnSync(tool, ['-x', '-H', url, '-D', bindDn, '-w', password, '-f', file], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     maxBuffer: 1 << 28,
   });
   const seconds = (performance.now() - t) / 1000;
   rmSync(dir, { recursive: true, force: true });
-  if (r.status !== 0) throw new Error(`ldapadd failed: ${r.stderr.slice(0, 2000)}`);
+  if (r.status !== 0) throw new Error(`${tool} failed: ${r.stderr.slice(0, 2000)}`);
   return seconds;
 }
 

@@ -1,16 +1,28 @@
 /**
  * Benchmark: the ldap connector provisioning 10,000 joiners (account + 2 memberships each) into
- * slapd against one `ldapadd` adding the same 10,000 entries (ratio >= 1.0 wanted), read() of
- * 100,000 accounts (<= 30 s wanted). The Samba AD figures are ldap-ad.bench.ts (`BENCH_ONLY=ad`).
+ * slapd against one `ldapmodify` applying the very same writes — every add and every member
+ * modification our run made, recorded as it went (bench/ldap-writes.ts), as one LDIF — (ratio
+ * >= 1.0 wanted), and read() of 100,000 accounts (<= 30 s wanted). Also, for information: one
+ * `ldapadd` of the 10,000 account entries alone, and the same adds pipelined by a bare client.
+ * The Samba AD figures are ldap-ad.bench.ts (`BENCH_ONLY=ad`).
  *
  * Each side starts on its own fresh slapd of the same configuration: adds get slower as the
  * directory grows (10,000 more entries made `ldapadd` ~20 % slower here), so sharing one server
  * would favour whichever side runs first.
  */
+import { writeFileSync } from 'node:fs';
 import { ldapConnector } from '../src/connectors/ldap/ldap-connector.js';
 import { ldapStats } from '../src/connectors/ldap/stats.js';
 import { isMain } from './child.js';
-import { type BenchSlapd, joinerOps, seed, startBenchSlapd, timeLdapadd } from './ldap-fixture.js';
+import {
+  type BenchSlapd,
+  joinerOps,
+  seed,
+  startBenchSlapd,
+  timeLdapadd,
+  timeLdapmodify,
+} from './ldap-fixture.js';
+import { type RecordedWrite, recordWrites, toChangeLdif } from './ldap-writes.js';
 
 const JOINERS = Number(process.env.TENURE_BENCH_LDAP_JOINERS ?? 10_000);
 const READ_TOTAL = Number(process.env.TENURE_BENCH_LDAP_READ ?? 100_000);
@@ -67,6 +79,13 @@ async function measureLdapadd(s: BenchSlapd) {
   return { seconds, serverCpuS: s.cpuS() - cpu };
 }
 
+/** The like-with-like limit: one ldapmodify applying the writes our run made, in its order. */
+async function measureLdapmodify(s: BenchSlapd, ldif: string) {
+  const cpu = s.cpuS();
+  const seconds = timeLdapmodify(s.url, s.bindDn, s.password, ldif);
+  return { seconds, serverCpuS: s.cpuS() - cpu };
+}
+
 /** The floor for any client: the same entries as ldapadd, pipelined, no lookups, no groups. */
 async function measureRaw(s: BenchSlapd) {
   const t = performance.now();
@@ -96,14 +115,20 @@ async function measureOurs(s: BenchSlapd) {
     const serverCpu = { ...wall };
     const clientCpu = { ...wall };
     let failures = 0;
-    for (const batch of joinerOps(JOINERS, 'j')) {
-      const kind = batch[0]!.kind;
-      const [t, server, client] = [performance.now(), s.cpuS(), process.cpuUsage()];
-      failures += await applyAll(c.apply(batch));
-      wall[kind]! += (performance.now() - t) / 1000;
-      serverCpu[kind]! += s.cpuS() - server;
-      const used = process.cpuUsage(client);
-      clientCpu[kind]! += (used.user + used.system) / 1e6;
+    const recorded: RecordedWrite[] = [];
+    const stopRecording = recordWrites(recorded);
+    try {
+      for (const batch of joinerOps(JOINERS, 'j')) {
+        const kind = batch[0]!.kind;
+        const [t, server, client] = [performance.now(), s.cpuS(), process.cpuUsage()];
+        failures += await applyAll(c.apply(batch));
+        wall[kind]! += (performance.now() - t) / 1000;
+        serverCpu[kind]! += s.cpuS() - server;
+        const used = process.cpuUsage(client);
+        clientCpu[kind]! += (used.user + used.system) / 1e6;
+      }
+    } finally {
+      stopRecording();
     }
     if (failures > 0) throw new Error(`${failures} joiner operations failed`);
     const writes = ldapStats.writes();
@@ -139,7 +164,7 @@ async function measureOurs(s: BenchSlapd) {
     const readS = (performance.now() - t) / 1000;
     if (withGroups !== JOINERS)
       throw new Error(`read ${withGroups} joiners with 2 groups, expected ${JOINERS}`);
-    return { wall, serverCpu, clientCpu, writes, read, readS };
+    return { wall, serverCpu, clientCpu, writes, recorded, read, readS };
   } finally {
     await c.close();
   }
@@ -149,6 +174,10 @@ export async function benchLdap(): Promise<Record<string, number>> {
   const ldapadd = await onFreshSlapd(measureLdapadd);
   const rawS = await onFreshSlapd(measureRaw);
   const ours = await onFreshSlapd(measureOurs);
+  const ldif = toChangeLdif(ours.recorded);
+  // BENCH_LDAP_LDIF=<file> keeps the LDIF, to see exactly what ldapmodify was given.
+  if (process.env.BENCH_LDAP_LDIF) writeFileSync(process.env.BENCH_LDAP_LDIF, ldif);
+  const ldapmodify = await onFreshSlapd((s) => measureLdapmodify(s, ldif));
   const accountsS = ours.wall['account.create']!;
   const membershipsS = ours.wall['entitlement.grant']!;
   const oursS = accountsS + membershipsS;
@@ -157,6 +186,10 @@ export async function benchLdap(): Promise<Record<string, number>> {
     ldap_joiners_s: round(oursS),
     ldap_joiners_per_s: Math.round(JOINERS / oursS),
     ldap_writes: ours.writes,
+    ldapmodify_writes: ours.recorded.length,
+    ldapmodify_s: round(ldapmodify.seconds),
+    ldap_vs_ldapmodify_ratio: round(ldapmodify.seconds / oursS),
+    ldapmodify_server_cpu_s: round(ldapmodify.serverCpuS),
     ldapadd_s: round(ldapadd.seconds),
     ldapadd_per_s: Math.round(JOINERS / ldapadd.seconds),
     ldap_vs_ldapadd_ratio: round(ldapadd.seconds / oursS),
@@ -176,8 +209,10 @@ export async function benchLdap(): Promise<Record<string, number>> {
   const f = figures;
   console.log(
     `ldap (slapd, fresh server per side): ${JOINERS.toLocaleString('en')} joiners (account + 2 groups) ` +
-      `in ${f.ldap_joiners_s} s (${f.ldap_joiners_per_s}/s, ${f.ldap_writes} writes) vs ldapadd of the ` +
-      `same entries ${f.ldapadd_s} s -> ratio ${f.ldap_vs_ldapadd_ratio} (want >= 1.0; accounts ` +
+      `in ${f.ldap_joiners_s} s (${f.ldap_joiners_per_s}/s, ${f.ldap_writes} write requests) vs one ` +
+      `ldapmodify of the same ${f.ldapmodify_writes} writes ${f.ldapmodify_s} s -> ratio ` +
+      `${f.ldap_vs_ldapmodify_ratio} (want >= 1.0; slapd CPU ${f.ldapmodify_server_cpu_s} s); vs ldapadd ` +
+      `of the account entries alone ${f.ldapadd_s} s -> ratio ${f.ldap_vs_ldapadd_ratio} (accounts ` +
       `${f.ldap_accounts_s} s + memberships ${f.ldap_memberships_s} s; bare pipelined adds, no lookup or ` +
       `group: ${f.raw_pipelined_adds_s} s, ratio ${f.raw_pipelined_vs_ldapadd_ratio}); slapd CPU: ldapadd ` +
       `${f.ldapadd_server_cpu_s} s, ours ${f.ldap_accounts_server_cpu_s} s + ${f.ldap_memberships_server_cpu_s} s ` +

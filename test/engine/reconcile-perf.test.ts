@@ -1,6 +1,7 @@
 /**
- * Reconciliation at scale: correlate + classify + store 100,000 accounts read from a synthetic
- * in-memory connector (the LDAP read itself is the ldap connector's own figure). Prints the times.
+ * Reconciliation of a sizeable directory: correlate + classify + store 10,000 accounts read from
+ * a synthetic in-memory connector, then a re-run that changes nothing. Functional only: how fast
+ * reconciliation is belongs in `npm run bench`, never in an assertion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecord, Connector } from '../../src/connectors/contract.js';
@@ -9,13 +10,12 @@ import { testDialects } from '../support/databases.js';
 import { person } from '../support/small-org.js';
 import { makeWorkspace, type TestWorkspace } from '../support/workspace.js';
 
-const N = 100_000;
-const MISSING_EVERY = 1000; // 100 people without their account
-const DRIFT_EVERY = 200; // an unjustified admin entitlement (400: every 1000th is missing)
+const N = 10_000;
+const MISSING_EVERY = 1000; // 10 people without their account
+const DRIFT_EVERY = 200; // an unjustified admin entitlement (40: every 1000th is missing)
 const ORPHANS = N / MISSING_EVERY; // as many orphans, so exactly N accounts are read
 const LINKED = N - N / MISSING_EVERY;
 const DRIFT = N / DRIFT_EVERY - N / MISSING_EVERY;
-const LIMIT_SECONDS = 30;
 
 const YAML = `
 organisation: { name: Big Co, time_zone: Europe/Paris }
@@ -75,7 +75,7 @@ const synthetic = (): Connector => ({
   close: async () => {},
 });
 
-describe.each(testDialects())('reconciliation of 100,000 accounts on %s', (dialect) => {
+describe.each(testDialects())('reconciliation of 10,000 accounts on %s', (dialect) => {
   let t: TestWorkspace;
 
   beforeAll(async () => {
@@ -99,10 +99,8 @@ describe.each(testDialects())('reconciliation of 100,000 accounts on %s', (diale
   }, 300_000);
   afterAll(() => t?.cleanup());
 
-  it(`correlates and stores them in under ${LIMIT_SECONDS} s, and a re-run writes nothing`, async () => {
-    const started = performance.now();
+  it('correlates and stores them all, and a re-run writes nothing', async () => {
     const first = await reconcile(t.ws, { appId: 'dir' });
-    const seconds = (performance.now() - started) / 1000;
     const dir = first.apps[0]!;
     expect(dir.status).toBe('done');
     expect(dir.counts).toMatchObject({
@@ -121,9 +119,7 @@ describe.each(testDialects())('reconciliation of 100,000 accounts on %s', (diale
     });
 
     t.setNow('2026-11-26T10:00:00Z');
-    const again = performance.now();
     const second = await reconcile(t.ws, { appId: 'dir' });
-    const steady = (performance.now() - again) / 1000;
     expect(second.apps[0]?.changes).toEqual({
       accounts_added: 0,
       accounts_updated: 0,
@@ -131,12 +127,5 @@ describe.each(testDialects())('reconciliation of 100,000 accounts on %s', (diale
       access_opened: 0,
       access_closed: 0,
     });
-
-    const s = dir.seconds!;
-    console.log(
-      `[${dialect}] reconcile ${N} accounts: ${seconds.toFixed(2)} s first (read ${s.read} s, correlate ${s.correlate} s, store ${s.store} s), ${steady.toFixed(2)} s re-run`,
-    );
-    expect(seconds).toBeLessThan(LIMIT_SECONDS);
-    expect(steady).toBeLessThan(LIMIT_SECONDS);
   }, 300_000);
 });

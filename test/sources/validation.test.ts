@@ -163,23 +163,20 @@ describe('record validation', () => {
     ]);
   });
 
-  it('a 10 MB cell is rejected with its length, the other rows are accepted, fast', () => {
+  it('a 10 MB cell is rejected with its length, the other rows are accepted', () => {
     const huge = 'A'.repeat(10 * 1024 * 1024);
     const text = csv([
       row({ employee_id: 'H1' }),
       row({ employee_id: 'H2', first_name: huge }),
       row({ employee_id: 'H3' }),
     ]);
-    const t0 = performance.now();
     const r = parseHrSnapshot(text);
-    const ms = performance.now() - t0;
     expect(r.records.map((x) => x.record.employee_id)).toEqual(['H1', 'H3']);
     expect(r.rejected).toHaveLength(1);
     expect(r.rejected[0]).toMatchObject({ row: 3, employee_id: 'H2' });
     expect(r.rejected[0]?.reason).toBe('first_name is 10,485,760 characters long (limit 4,096)');
     expect(r.rejected[0]?.raw.length).toBeLessThan(1100);
     expect(r.rejected[0]?.raw).toMatch(/… \[truncated, 10,485,\d{3} characters\]$/);
-    expect(ms).toBeLessThan(2000);
   });
 
   it('hostile-looking names are valid data and pass through byte-exact', () => {
