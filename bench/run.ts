@@ -12,6 +12,7 @@ import { benchImportPlan, type ImportPlanFigures } from './import-plan.bench.js'
 import { rawImportInsert } from './import-raw.js';
 import { benchIncremental } from './incremental.bench.js';
 import { benchPlanScale } from './plan-scale.bench.js';
+import { benchReconcile } from './reconcile.bench.js';
 import { formatTable, type Row, round2, speedRatio } from './table.js';
 import { APPS, benchConfig, populate, writeWorkspace } from './workspace-fixture.js';
 
@@ -138,6 +139,16 @@ try {
     info('  1-row partial import before each run, p50', ms(inc.import_p50_ms));
     info('  peak memory of the incremental process', `${n(inc.max_rss_mb)} MB`);
 
+    step('reconciliation of the largest application, twice…');
+    const rec = await benchReconcile(dir);
+    row({
+      name: `reconcile ${rec.app}: ${n(rec.accounts)} accounts (csv-export read, correlate, store)`,
+      figure: `${s(rec.first_s)} (read ${s(rec.read_s)}, correlate ${s(rec.correlate_s)}, store ${s(rec.store_s)})`,
+      target: '≤ 30 s',
+      ok: rec.first_s <= 30,
+    });
+    info('  re-run with nothing changed', s(rec.rerun_s));
+
     step('audit append and verify, beside their raw limits…');
     const audit = await benchAudit();
     const appendRatio = round2(audit.append_per_s / audit.raw_insert_per_s);
@@ -258,10 +269,11 @@ for (const [name, target, run, toRows] of EXTRA) {
   }
 }
 
+const scale = wanted('core') || wanted('plan') ? `${n(IDENTITIES)} identities on SQLite; ` : '';
 const footer =
-  `${n(IDENTITIES)} identities on SQLite; wall times (CPU time alongside: the difference is ` +
-  `waiting for a core). Ratios compare with the raw limit measured in this same run. Load ` +
-  `average at the end ${load()}; whole bench ${s((performance.now() - started) / 1000)}.`;
+  `${scale}wall times (CPU time alongside: the difference is waiting for a core). Ratios ` +
+  `compare with the raw limit measured in this same run. Load average at the end ${load()}; ` +
+  `whole bench ${s((performance.now() - started) / 1000)}.`;
 if (JSON_OUT) {
   out(JSON.stringify({ machine: { ...machine, load_end: load() }, identities: IDENTITIES, rows }));
 } else {
