@@ -6,7 +6,7 @@ import { prepareRun } from '../../src/engine/prepare-run.js';
 import { reconcile } from '../../src/engine/reconcile.js';
 import { applyRun, fullRun } from '../../src/engine/runs.js';
 import { testDialects } from '../support/databases.js';
-import { entryAt, makeSubtree, type Subtree, slapdEnv } from '../support/ldap.js';
+import { entryAt, makeSubtree, type Subtree, settingsYaml, slapdEnv } from '../support/ldap.js';
 import { person } from '../support/small-org.js';
 import { makeWorkspace, type TestWorkspace } from '../support/workspace.js';
 
@@ -20,13 +20,7 @@ applications:
   - id: dir
     connector: ldap
     account_id: "{employee_id}"
-    settings:
-      url: ${d!.url}
-      bind_dn: ${d!.bindDn}
-      bind_password: "${d!.passwordRef}"
-      tls: { ca_file: ${d!.ca}, starttls: true }
-      users_base: "${t.usersBase}"
-      groups_base: "${t.groupsBase}"
+    ${settingsYaml(d!, t)}
     entitlements: [{ id: staff }, { id: eng }, { id: sales }]
 policies:
   - id: all

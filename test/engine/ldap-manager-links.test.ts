@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRun } from '../../src/engine/prepare-run.js';
 import { fullRun } from '../../src/engine/runs.js';
-import { entryAt, makeSubtree, type Subtree, slapdEnv } from '../support/ldap.js';
+import { entryAt, makeSubtree, type Subtree, settingsYaml, slapdEnv } from '../support/ldap.js';
 import { person } from '../support/small-org.js';
 import { makeWorkspace, type TestWorkspace } from '../support/workspace.js';
 
@@ -19,13 +19,7 @@ applications:
   - id: dir
     connector: ldap
     account_id: "{employee_id}"
-    settings:
-      url: ${d!.url}
-      bind_dn: ${d!.bindDn}
-      bind_password: "${d!.passwordRef}"
-      tls: { ca_file: ${d!.ca}, starttls: true }
-      users_base: "${t.usersBase}"
-      groups_base: "${t.groupsBase}"
+    ${settingsYaml(d!, t)}
 policies:
   - id: all
     accounts:

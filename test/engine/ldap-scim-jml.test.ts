@@ -9,7 +9,7 @@ import { prepareRun } from '../../src/engine/prepare-run.js';
 import { reconcile } from '../../src/engine/reconcile.js';
 import { applyRun, fullRun } from '../../src/engine/runs.js';
 import { testDialects } from '../support/databases.js';
-import { entryAt, makeSubtree, type Subtree, slapdEnv } from '../support/ldap.js';
+import { entryAt, makeSubtree, type Subtree, settingsYaml, slapdEnv } from '../support/ldap.js';
 import { type ScimServer, type ScimTenant, startScimServer } from '../support/scim-server.js';
 import { person } from '../support/small-org.js';
 import { auditEvents, makeWorkspace, type TestWorkspace } from '../support/workspace.js';
@@ -23,13 +23,7 @@ sources: [{ id: hr, type: file, path: hr/people.csv }]
 applications:
   - id: dir
     connector: ldap
-    settings:
-      url: ${d!.url}
-      bind_dn: ${d!.bindDn}
-      bind_password: "${d!.passwordRef}"
-      tls: { ca_file: ${d!.ca}, starttls: true }
-      users_base: "${dir.usersBase}"
-      groups_base: "${dir.groupsBase}"
+    ${settingsYaml(d!, dir)}
     entitlements: [{ id: staff }, { id: eng }, { id: sales }]
   - id: saas
     connector: scim

@@ -152,6 +152,16 @@ export function settingsFor(
   };
 }
 
+/**
+ * The `settings:` line of an ldap application in tenure.yaml, for test workspaces: the same
+ * settings as settingsFor(), as a YAML flow mapping (JSON is YAML). Put it under the application.
+ */
+export const settingsYaml = (
+  d: DirectoryEnv,
+  t: Pick<Subtree, 'usersBase' | 'groupsBase'>,
+  over: Partial<Record<keyof LdapSettings, unknown>> = {},
+): string => `settings: ${JSON.stringify(settingsFor(d, t, over))}`;
+
 const silent = { info() {}, warn() {}, error() {} };
 
 export async function makeLdapConnector(settings: Record<string, unknown>): Promise<Connector> {
