@@ -106,6 +106,16 @@ describe('planIdentity', () => {
     expect(brief(plan(desiredOf(identity(), []), changed))).toEqual(['account.update ad']);
   });
 
+  it('attribute names match whatever their case: a read-back spelling is no phantom update', () => {
+    const desired = desiredOf(identity(), []).map((d) =>
+      d.app_id === 'ad' ? { ...d, attributes: { givenname: 'Ann', SN: 'Lee' } } : d,
+    );
+    const read = [acct({ attributes: { givenName: 'Ann', sn: 'Lee' } }), engActual[1]!];
+    expect(plan(desired, read)).toEqual([]);
+    const changed = [acct({ attributes: { givenName: 'Anne', sn: 'Lee' } }), engActual[1]!];
+    expect(brief(plan(desired, changed))).toEqual(['account.update ad']);
+  });
+
   it('mover: both sides in one plan, grants before revokes, manual app as tasks', () => {
     const ops = plan(desiredOf(identity({ department: 'Finance' }), []), engActual, ['mover']);
     expect(brief(ops)).toEqual([

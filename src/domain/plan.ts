@@ -1,5 +1,6 @@
 /** The diff of desired and actual accounts into ordered, idempotent operations (joiner, mover, leaver alike). */
 import type { ApplicationConfig } from '../config/schema.js';
+import { changedAttributes } from './attribute-diff.js';
 import { TenureError } from './errors.js';
 import { toManualTask } from './manual-task.js';
 import { opKey } from './op-key.js';
@@ -133,13 +134,9 @@ function reconcile(d: DesiredAccount, acc: ActualAccount, b: AppOps): void {
   if (d.container !== null && d.container !== acc.container) {
     add(b, 'account.move', id, d.reasons, { container: d.container });
   }
-  for (const k in d.attributes) {
-    // Absent, null and '' are the same to a directory (an empty value removes the attribute):
-    // comparing them as different proposed updates that change nothing after every reconcile.
-    if ((acc.attributes[k] ?? '') !== (d.attributes[k] ?? '')) {
-      b.changed.push(k);
-    }
-  }
+  // Names ignore case and absent/null/'' are one value: else every reconcile read back under
+  // the directory's spelling proposed updates that change nothing.
+  for (const k of changedAttributes(d.attributes, acc.attributes)) b.changed.push(k);
   if (b.changed.length > 0) {
     add(b, 'account.update', id, d.reasons, { attributes: d.attributes });
   }

@@ -7,6 +7,7 @@ import { deprovisionedApps, safetyGate } from '../domain/safety.js';
 import type { ActualAccount, Grant, Identity, LifecycleEvent, Operation } from '../domain/types.js';
 import type { IdentityChange, TaskRow } from '../store/types.js';
 import { siteOf } from './agent-routing.js';
+import { linkableManagers, type ManagerLookups } from './manager-links.js';
 import { lifecycleSettings, planningContext } from './settings.js';
 import type { Workspace } from './workspace.js';
 
@@ -66,25 +67,41 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
   const ctx = planningContext(ws.config, now);
   const apps = new Map(ws.config.applications.map((a) => [a.id, a]));
   const planned: Operation[] = [];
+  const desiredFor = compilePolicies(ctx);
+  // Managers outside the planned identities (another batch, out of scope, or not in HR at all).
+  const managerLookups: ManagerLookups = {
+    async desiredOf(id) {
+      const known = byId.get(id) ?? (await ws.store.identities.get(id));
+      if (known === undefined) return [];
+      const identity = byId.has(id) ? known : advanceTime(known, now, settings).identity;
+      return desiredFor(identity, grants.get(id) ?? []);
+    },
+    accountsOf: (ids) => ws.store.accounts.forIdentities(ids),
+  };
   /** What the safety gate counts enabled accounts in: the accounts, or (whole org) per-app counts. */
   let gateAccounts: readonly ActualAccount[] | undefined;
   if (scope.identityIds) {
     const actual = await ws.store.accounts.forIdentities(scope.identityIds);
-    for (const op of planAll(desiredState(identities, grants, ctx), actual, apps, labels))
-      planned.push(op);
+    const desired = await linkableManagers(
+      desiredState(identities, grants, ctx),
+      actual,
+      managerLookups,
+    );
+    for (const op of planAll(desired, actual, apps, labels)) planned.push(op);
     gateAccounts = actual;
   } else {
     // A batch of identities at a time, in planAll's (id) order, so the plan is the same as one
     // planAll over everyone; but 100 k people's ~1 M accounts and ~2 M entitlements are never
     // all in memory at once, only the operations.
-    const desiredFor = compilePolicies(ctx);
     const ids = [...byId.keys()].sort(byString);
     for (let i = 0; i < ids.length; i += PLAN_BATCH) {
       const batch = ids.slice(i, i + PLAN_BATCH);
-      const desired = new Map(
-        batch.map((id) => [id, desiredFor(byId.get(id)!, grants.get(id) ?? [])]),
-      );
       const actual = await ws.store.accounts.forIdentities(batch);
+      const desired = await linkableManagers(
+        new Map(batch.map((id) => [id, desiredFor(byId.get(id)!, grants.get(id) ?? [])])),
+        actual,
+        managerLookups,
+      );
       for (const op of planAll(desired, actual, apps, labels)) planned.push(op);
     }
     // Orphans (no identity) are never touched unless the app says `orphans: disable`.

@@ -1,0 +1,36 @@
+/** Gathers, for one planning batch, which named managers have an account in each application. */
+import { type HasAccount, managerIdsOf, withLinkableManagers } from '../domain/manager-links.js';
+import type { ActualAccount, DesiredAccount } from '../domain/types.js';
+
+export type ManagerLookups = {
+  /** Desired accounts of an identity outside the batch ([] when unknown or terminated). */
+  desiredOf(identityId: string): Promise<readonly DesiredAccount[]>;
+  /** Stored accounts of identities outside the batch. */
+  accountsOf(identityIds: string[]): Promise<readonly ActualAccount[]>;
+};
+
+/**
+ * The batch's desired state with manager links only to managers who have — or are planned to
+ * get — an account in the same application (a disabled leaver's account still counts).
+ */
+export async function linkableManagers(
+  desired: Map<string, DesiredAccount[]>,
+  actual: readonly ActualAccount[],
+  lookups: ManagerLookups,
+): Promise<Map<string, DesiredAccount[]>> {
+  const managers = managerIdsOf(desired.values());
+  if (managers.length === 0) return desired;
+  const wanted = new Set(managers);
+  const has = new Set<string>();
+  const note = (identityId: string | null, appId: string) => {
+    if (identityId !== null && wanted.has(identityId)) has.add(`${appId}\0${identityId}`);
+  };
+  const outside = managers.filter((m) => !desired.has(m));
+  for (const list of desired.values()) for (const d of list) note(d.identity_id, d.app_id);
+  for (const m of outside) for (const d of await lookups.desiredOf(m)) note(m, d.app_id);
+  for (const a of actual) note(a.identity_id, a.app_id);
+  if (outside.length > 0)
+    for (const a of await lookups.accountsOf(outside)) note(a.identity_id, a.app_id);
+  const hasAccount: HasAccount = (m, appId) => has.has(`${appId}\0${m}`);
+  return withLinkableManagers(desired, hasAccount);
+}
