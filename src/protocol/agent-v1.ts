@@ -58,6 +58,12 @@ export const operationResultSchema = z.strictObject({
   outcome: z.enum(['success', 'failure', 'pending_manual']),
   message: z.string().max(4000).optional(),
   account_id: z.string().optional(),
+  /**
+   * Create/update: attribute keys the target could not write (a manager not in the directory).
+   * Left out of the actual state, so the next plan proposes them again. Optional: results of
+   * agents that predate it are recorded as before.
+   */
+  unapplied: z.array(z.string().min(1).max(256)).max(1000).optional(),
 }) satisfies z.ZodType<OperationResult>;
 
 /** Behaviour the control plane sets (tenure.yaml `agents:`), sent back in every reply. */
