@@ -39,9 +39,17 @@ export type ConnectorContext<C> = {
   signal?: AbortSignal;
 };
 
+export type ReadOptions = {
+  /**
+   * Attribute names the policies set on this application's accounts: a connector that reads a
+   * default subset (ldap `ad`) reads these too, so a managed attribute is never read as absent.
+   */
+  attributes?: readonly string[];
+};
+
 export type Connector = {
   check(): Promise<CheckResult>;
-  read(): AsyncIterable<AccountRecord>;
+  read(opts?: ReadOptions): AsyncIterable<AccountRecord>;
   /** Idempotent; yields exactly one result per operation, in any order. One failure never aborts the rest. */
   apply(ops: Operation[]): AsyncIterable<OperationResult>;
   close(): Promise<void>;

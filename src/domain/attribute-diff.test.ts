@@ -19,4 +19,12 @@ describe('changedAttributes', () => {
     expect(changedAttributes({ mail: 'a@x' }, { mail: 'a@x', MAIL: 'b@x' })).toEqual([]);
     expect(changedAttributes({ Mail: 'a@x' }, { MAIL: '', mail: 'a@x' })).toEqual([]);
   });
+
+  it('compares two non-empty values with the given rule; empty never equals a value', () => {
+    const ignoreCase = (_k: string, a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    expect(changedAttributes({ seeAlso: 'cn=a' }, { seeAlso: 'CN=A' }, ignoreCase)).toEqual([]);
+    expect(changedAttributes({ seeAlso: '' }, { seeAlso: 'CN=A' }, () => true)).toEqual([
+      'seeAlso',
+    ]);
+  });
 });

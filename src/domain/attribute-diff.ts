@@ -6,10 +6,19 @@
  * @see https://www.rfc-editor.org/rfc/rfc4512#section-2.5 (attribute descriptions)
  */
 
-/** The keys of `desired` whose value differs from `actual`'s, in `desired`'s order. */
+/** Whether two non-empty values of attribute `name` are the same to the target. */
+export type SameValue = (name: string, actual: string, desired: string) => boolean;
+
+const exactly: SameValue = (_name, a, b) => a === b;
+
+/**
+ * The keys of `desired` whose value differs from `actual`'s, in `desired`'s order. `same`
+ * compares two non-empty values (e.g. sameLdapValue: DN values without case).
+ */
 export function changedAttributes(
   desired: Readonly<Record<string, string | null>>,
   actual: Readonly<Record<string, string | null>>,
+  same: SameValue = exactly,
 ): string[] {
   const changed: string[] = [];
   let byLowerName: Map<string, string | null> | undefined;
@@ -20,7 +29,9 @@ export function changedAttributes(
       byLowerName ??= lowerNames(actual);
       have = byLowerName.get(k.toLowerCase());
     }
-    if ((have ?? '') !== (desired[k] ?? '')) changed.push(k);
+    const a = have ?? '';
+    const b = desired[k] ?? '';
+    if (a !== b && (a === '' || b === '' || !same(k, a, b))) changed.push(k);
   }
   return changed;
 }

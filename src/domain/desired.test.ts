@@ -1,6 +1,12 @@
 /** Tests: desired accounts from policies and grants per status. */
 import { describe, expect, it } from 'vitest';
-import { compilePolicies, desiredFor, desiredState, type PlanningContext } from './desired.js';
+import {
+  compilePolicies,
+  desiredFor,
+  desiredState,
+  managedAttributes,
+  type PlanningContext,
+} from './desired.js';
 import { app, identity, policy } from './test-fixtures.js';
 import type { Grant } from './types.js';
 
@@ -154,5 +160,19 @@ describe('desiredState', () => {
     expect([...out.keys()]).toEqual(['E1', 'E2']);
     expect(out.get('E1')).toHaveLength(3);
     expect(out.get('E2')).toEqual([]);
+  });
+});
+
+describe('managedAttributes', () => {
+  it("lists the attribute names any policy sets on the application's accounts, once", () => {
+    const policies = [
+      policy('all', undefined, [{ application: 'dir', attributes: { cn: '{x}', mail: '{y}' } }]),
+      policy('eng', undefined, [
+        { application: 'dir', attributes: { mail: '{z}', title: '' } },
+        { application: 'crm', attributes: { role: 'eng' } },
+      ]),
+    ];
+    expect(managedAttributes(policies, 'dir')).toEqual(['cn', 'mail', 'title']);
+    expect(managedAttributes(policies, 'none')).toEqual([]);
   });
 });

@@ -162,3 +162,12 @@ export function desiredState(
     out.set(identity.id, plan(identity, grantsByIdentity.get(identity.id) ?? []));
   return out;
 }
+
+/** The attribute names any policy sets on accounts of `appId`, each once, in policy order. */
+export function managedAttributes(policies: readonly PolicyConfig[], appId: string): string[] {
+  const names = new Set<string>();
+  for (const p of policies)
+    for (const a of p.accounts)
+      if (a.application === appId) for (const k of Object.keys(a.attributes)) names.add(k);
+  return [...names];
+}

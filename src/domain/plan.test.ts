@@ -116,6 +116,31 @@ describe('planIdentity', () => {
     expect(brief(plan(desired, changed))).toEqual(['account.update ad']);
   });
 
+  it('ldap applications compare DN values as the directory does; others exactly', () => {
+    const ldap = appMap([app('ad', { connector: 'ldap' }), app('crm')]);
+    const wanted = (appId: string): DesiredAccount => ({
+      app_id: appId,
+      identity_id: 'E1',
+      account_id: 'E1',
+      attributes: { seeAlso: 'cn=Doc, ou=Docs,dc=x' },
+      container: null,
+      enabled: true,
+      entitlements: {},
+      reasons: ['birthright:all'],
+    });
+    const read = (appId: string) =>
+      acct({
+        app_id: appId,
+        account_id: 'E1',
+        attributes: { seealso: 'CN=doc,OU=docs,DC=x' },
+        entitlements: [],
+      });
+    expect(planIdentity('E1', [wanted('ad')], [read('ad')], ldap, [])).toEqual([]);
+    expect(planIdentity('E1', [wanted('crm')], [read('crm')], ldap, []).map((o) => o.kind)).toEqual(
+      ['account.update'],
+    );
+  });
+
   it('mover: both sides in one plan, grants before revokes, manual app as tasks', () => {
     const ops = plan(desiredOf(identity({ department: 'Finance' }), []), engActual, ['mover']);
     expect(brief(ops)).toEqual([

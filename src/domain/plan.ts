@@ -2,6 +2,7 @@
 import type { ApplicationConfig } from '../config/schema.js';
 import { changedAttributes } from './attribute-diff.js';
 import { TenureError } from './errors.js';
+import { sameLdapValue } from './ldap-values.js';
 import { toManualTask } from './manual-task.js';
 import { opKey } from './op-key.js';
 import type { ActualAccount, DesiredAccount, DirectOperationKind, Operation } from './types.js';
@@ -136,7 +137,9 @@ function reconcile(d: DesiredAccount, acc: ActualAccount, b: AppOps): void {
   }
   // Names ignore case and absent/null/'' are one value: else every reconcile read back under
   // the directory's spelling proposed updates that change nothing.
-  for (const k of changedAttributes(d.attributes, acc.attributes)) b.changed.push(k);
+  // LDAP DN values (manager, seeAlso…) compare as the directory matches them, not as spelt.
+  const same = b.app.connector === 'ldap' ? sameLdapValue : undefined;
+  for (const k of changedAttributes(d.attributes, acc.attributes, same)) b.changed.push(k);
   if (b.changed.length > 0) {
     add(b, 'account.update', id, d.reasons, { attributes: d.attributes });
   }

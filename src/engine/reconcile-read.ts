@@ -1,7 +1,7 @@
 /** Reads every account of one application through its connector, validated at the edge. */
 import { z } from 'zod';
 import { formatPath } from '../config/format-issues.js';
-import type { AccountRecord, Connector } from '../connectors/contract.js';
+import type { AccountRecord, Connector, ReadOptions } from '../connectors/contract.js';
 import { TenureError } from '../domain/errors.js';
 
 /** The connector contract's AccountRecord, checked: a bad record fails the application, never half-stores it. */
@@ -25,10 +25,11 @@ export async function readAccounts(
   connector: Connector,
   expected: number,
   onProgress?: (done: number, total: number) => void,
+  read: ReadOptions = {},
 ): Promise<AccountRecord[]> {
   const records: AccountRecord[] = [];
   const seen = new Set<string>();
-  for await (const raw of connector.read()) {
+  for await (const raw of connector.read(read)) {
     const parsed = accountRecordSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

@@ -4,6 +4,7 @@
  * evidence. It changes nothing in any target: remediation is the next plan/apply.
  */
 import type { ApplicationConfig } from '../config/schema.js';
+import { managedAttributes } from '../domain/desired.js';
 import { TenureError } from '../domain/errors.js';
 import { advanceTime } from '../domain/lifecycle.js';
 import {
@@ -142,6 +143,7 @@ async function reconcileApp(
       await ws.connector(app.id),
       previousLinks.size,
       progress('read'),
+      { attributes: managedAttributes(ws.config.policies, app.id) },
     );
     if (records.length === 0 && previousLinks.size > 0 && !opts.allowEmpty) {
       throw new TenureError(

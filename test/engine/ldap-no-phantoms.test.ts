@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ldapStats } from '../../src/connectors/ldap/stats.js';
 import type { HrRecord, Operation } from '../../src/domain/types.js';
 import { prepareRun } from '../../src/engine/prepare-run.js';
 import { reconcile } from '../../src/engine/reconcile.js';
@@ -28,11 +29,14 @@ const directories = [slapdEnv(), sambaEnv()].filter((d): d is DirectoryEnv => d 
 /** Where the (usually empty) preferred name goes: openldap keeps its notes in `description`. */
 const optional = (d: DirectoryEnv) => (d.kind === 'samba' ? 'description' : 'displayname');
 
+/** A DN-valued attribute, written with spaces and another case than the directory answers with. */
+const seeAlso = (t: Subtree) => t.groupsBase.replace(/,/g, ', ').replace(/^ou=/, 'OU=');
+
 /** Attribute names as a policy author might write them, not as the directory returns them. */
-const attributes = (d: DirectoryEnv) =>
+const attributes = (d: DirectoryEnv, t: Subtree) =>
   d.kind === 'samba'
-    ? `{ cn: "{display_name}", sn: "{last_name}", givenname: "{first_name}", mail: "{email}", title: "{title}", Department: "{department}", description: "{preferred_name}", manager: "{manager_id}", account_expires: "{end_date}" }`
-    : `{ cn: "{display_name}", SN: "{last_name}", givenname: "{first_name}", mail: "{email}", title: "{title}", departmentnumber: "{department}", displayname: "{preferred_name}", employeeType: "", manager: "{manager_id}" }`;
+    ? `{ cn: "{display_name}", sn: "{last_name}", givenname: "{first_name}", mail: "{email}", title: "{title}", Department: "{department}", description: "{preferred_name}", manager: "{manager_id}", account_expires: "{end_date}", wwwhomepage: "https://example.test/{employee_id}", seeAlso: "${seeAlso(t)}" }`
+    : `{ cn: "{display_name}", SN: "{last_name}", givenname: "{first_name}", mail: "{email}", title: "{title}", departmentnumber: "{department}", displayname: "{preferred_name}", employeeType: "", manager: "{manager_id}", seeAlso: "${seeAlso(t)}" }`;
 
 const yaml = (d: DirectoryEnv, t: Subtree, prefix: string) => `
 organisation: { name: Converged Co, time_zone: UTC }
@@ -45,12 +49,15 @@ applications:
     entitlements: [{ id: staff }, { id: eng }, { id: sales }, { id: leads }]
 policies:
   - id: all
-    when: { not: { equals: { employment_type: contractor } } }
+    when: { not: { in: { employment_type: [contractor, intern] } } }
     accounts:
       - application: dir
         container: "${d.kind === 'samba' ? 'OU' : 'ou'}={department}"
-        attributes: ${attributes(d)}
+        attributes: ${attributes(d, t)}
         entitlements: [staff]
+  - id: contractors
+    when: { equals: { employment_type: contractor } }
+    accounts: [{ application: dir, container: "${d.kind === 'samba' ? 'OU' : 'ou'}=External", attributes: { cn: "{display_name}", sn: "{last_name}" } }]
   - id: eng
     when: { equals: { department: Engineering } }
     accounts: [{ application: dir, entitlements: [eng] }]
@@ -60,8 +67,9 @@ policies:
 `;
 
 /**
- * P001 heads Engineering; P005 is managed by someone not in HR (P900), P006 by a contractor who
- * gets no account (P007); P003 has a preferred name, the others none; nobody has an end date.
+ * P001 heads Engineering; P005 is managed by someone not in HR (P900), P006 by an intern no policy
+ * gives an account (P009); contractor P007 has an account in no group; P003 has a preferred name,
+ * the others none; nobody has an end date.
  */
 const day1 = (): HrRecord[] => [
   person(1, { department: 'Engineering', title: 'Head of Engineering' }),
@@ -69,8 +77,9 @@ const day1 = (): HrRecord[] => [
   person(3, { department: 'Engineering', manager_id: 'P001', preferred_name: 'Tri' }),
   person(4, { department: 'Sales', manager_id: 'P001', first_name: 'Zoë' }),
   person(5, { department: 'Sales', manager_id: 'P900' }),
-  person(6, { department: 'Sales', manager_id: 'P007' }),
+  person(6, { department: 'Sales', manager_id: 'P009' }),
   person(7, { department: 'Facilities', employment_type: 'contractor' }),
+  person(9, { department: 'Facilities', employment_type: 'intern' }),
   person(8, { department: 'Sales', manager_id: 'P004' }),
 ];
 
@@ -136,6 +145,12 @@ describe.skipIf(directories.length === 0).each(directories.map((d) => [d.kind, d
       expect(summary((await prepareRun(t.ws)).ops)).toEqual([]);
       expect(await reconcileThenPlan()).toEqual([]);
       expect(await reconcileThenPlan()).toEqual([]);
+      // Applying the day's operations again writes nothing: the connector compares as the plan does.
+      const connector = await t.ws.connector('dir');
+      ldapStats.reset();
+      for await (const r of connector.apply(run.apply.plan.ops))
+        expect(r.outcome, r.message).toBe('success');
+      expect(ldapStats.writes()).toBe(0);
     });
 
     it('the directory holds what HR says: manager links where the manager has an account', async () => {
@@ -145,7 +160,8 @@ describe.skipIf(directories.length === 0).each(directories.map((d) => [d.kind, d
       expect(accounts.get('P002')?.attributes.manager).toBe('P004');
       expect(accounts.get('P005')?.attributes.manager ?? '').toBe('');
       expect(accounts.get('P006')?.attributes.manager ?? '').toBe('');
-      expect(accounts.has('P007')).toBe(false);
+      expect(accounts.get('P007')).toMatchObject({ enabled: true, entitlements: [] });
+      expect(accounts.has('P009')).toBe(false);
       expect(accounts.get('P003')?.attributes[optional(d)] ?? '').toBe('');
       expect(accounts.get('P008')).toMatchObject({ enabled: false, entitlements: [] });
       const p4 = accounts.get('P004')!;

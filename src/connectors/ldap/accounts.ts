@@ -3,6 +3,8 @@
  * disable, delete. Each reads the current state first and writes only the difference, so
  * re-applying an operation writes nothing.
  */
+
+import { formatDn, normalizeDn, parseDn, rdnString } from '../../domain/dn.js';
 import type { Operation } from '../../domain/types.js';
 import {
   addAttributes,
@@ -22,7 +24,6 @@ import {
   withContainer,
 } from './containers.js';
 import type { LdapCtx } from './context.js';
-import { formatDn, normalizeDn, parseDn, rdnString } from './dn.js';
 import { isCode, LdapOpError, RC } from './errors.js';
 import { eqFilter, escapeFilterValue } from './escape.js';
 import { flavourOf } from './flavour.js';

@@ -116,6 +116,20 @@ describe('diffChanges', () => {
     });
     expect(diffChanges(current, d.values)).toEqual([]);
   });
+
+  it('compares every DN-valued attribute as the directory does: a respelt DN is no write', () => {
+    const d = desiredAttributes(
+      op({ seeAlso: 'cn=Handbook, ou=Docs,dc=x', secretary: 'uid=amy,dc=x' }),
+      profile('openldap'),
+      { create: false },
+    );
+    const current = entry({
+      seealso: ['CN=handbook,OU=docs,DC=x'],
+      secretary: ['uid=bob,dc=x'],
+      employeenumber: ['E1'],
+    });
+    expect(diffChanges(current, d.values).map((c) => c.modification.type)).toEqual(['secretary']);
+  });
 });
 
 describe('logins', () => {

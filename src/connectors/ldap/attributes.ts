@@ -4,8 +4,8 @@
  * and every refusal live here, so they are unit-tested without a server.
  */
 import { Attribute, Change } from 'ldapts';
+import { dnKeys, isDnAttribute } from '../../domain/ldap-values.js';
 import type { Operation } from '../../domain/types.js';
-import { sameDn } from './dn.js';
 import { LdapOpError } from './errors.js';
 import { ATTRIBUTE_NAME } from './escape.js';
 import { endOfDayFileTime, NEVER } from './filetime.js';
@@ -70,7 +70,10 @@ const sameValues = (name: string, current: string[], wanted: string[]): boolean 
     if (never(current) && never(wanted)) return true;
   }
   if (current.length !== wanted.length) return false;
-  if (name === 'manager') return current.every((c, i) => sameDn(c, wanted[i]!));
+  if (isDnAttribute(name)) {
+    const have = dnKeys(current);
+    return dnKeys(wanted).every((k, i) => k === have[i]);
+  }
   const a = [...current].sort();
   const b = [...wanted].sort();
   return a.every((v, i) => v === b[i]);

@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { Attribute, Change } from 'ldapts';
+import { formatDn } from '../../domain/dn.js';
 import type { CheckResult } from '../contract.js';
 import type { LdapCtx } from './context.js';
-import { formatDn } from './dn.js';
 import { describeError } from './errors.js';
 
 type Check = CheckResult['checks'][number];

@@ -3,8 +3,8 @@
  * missing `ou=` levels, and the connector's own notes kept in the state attribute.
  */
 import { Attribute, Change } from 'ldapts';
+import { type Dn, formatDn, normalizeDn, parseDn, relativeRdns } from '../../domain/dn.js';
 import type { LdapCtx } from './context.js';
-import { type Dn, formatDn, normalizeDn, parseDn, relativeRdns } from './dn.js';
 import { isCode, LdapOpError, RC } from './errors.js';
 import type { Entry } from './pool.js';
 

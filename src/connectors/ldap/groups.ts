@@ -5,9 +5,9 @@
  * to one modify per member, so one bad member never fails the others.
  */
 import { Attribute, Change } from 'ldapts';
+import { formatDn, normalizeDn, parseDn, relativeRdns } from '../../domain/dn.js';
 import type { Operation, OperationResult } from '../../domain/types.js';
 import type { LdapCtx } from './context.js';
-import { formatDn, normalizeDn, parseDn, relativeRdns } from './dn.js';
 import { describeError, isCode, isTransient, RC } from './errors.js';
 import { escapeFilterValue } from './escape.js';
 import type { Entry } from './pool.js';

@@ -75,7 +75,7 @@ export const ldapConnector: ConnectorFactory<LdapSettings> = {
     let swept = s.delete_retention_days === 0;
     return {
       check: () => checkDirectory(ctx),
-      read: () => readAccounts(ctx),
+      read: (opts) => readAccounts(ctx, opts),
       async *apply(ops) {
         if (!swept) {
           swept = true;

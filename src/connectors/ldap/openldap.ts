@@ -4,6 +4,7 @@
  * container, remembering where the account came from in the state attribute.
  */
 import { Attribute, Change } from 'ldapts';
+import { formatDn, parseDn } from '../../domain/dn.js';
 import {
   containerOf,
   containerParent,
@@ -13,7 +14,6 @@ import {
   withContainer,
 } from './containers.js';
 import type { LdapCtx } from './context.js';
-import { formatDn, parseDn } from './dn.js';
 import type { Flavour } from './flavour.js';
 import type { Entry } from './pool.js';
 

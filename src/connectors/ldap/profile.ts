@@ -2,7 +2,7 @@
  * Settings resolved against the flavour's defaults: which attributes name, identify and correlate
  * an account, which object classes to write, how to find users and groups.
  */
-import { type Dn, formatDn, parseDn } from './dn.js';
+import { type Dn, formatDn, parseDn } from '../../domain/dn.js';
 import { eqFilter } from './escape.js';
 import type { LdapSettings } from './settings.js';
 

@@ -3,10 +3,12 @@
  * memberships as entitlement ids, the manager link as the manager's employee id, the container
  * relative to users_base, and AD's accountExpires back as an ISO end date.
  */
-import type { AccountRecord } from '../contract.js';
+
+import { normalizeDn } from '../../domain/dn.js';
+import type { AccountRecord, ReadOptions } from '../contract.js';
 import { containerOf, isStateNote } from './containers.js';
 import type { LdapCtx } from './context.js';
-import { normalizeDn } from './dn.js';
+import { ATTRIBUTE_NAME } from './escape.js';
 import { fileTimeToEndDate } from './filetime.js';
 import { flavourOf } from './flavour.js';
 import { entitlementOf } from './groups.js';
@@ -49,12 +51,18 @@ const ALWAYS_HIDDEN = [
   'structuralobjectclass',
 ];
 
-export async function* readAccounts(ctx: LdapCtx): AsyncIterable<AccountRecord> {
+export async function* readAccounts(
+  ctx: LdapCtx,
+  opts: ReadOptions = {},
+): AsyncIterable<AccountRecord> {
   const p = ctx.profile;
   const s = ctx.settings;
   const flavour = flavourOf(ctx);
   const entitlement = entitlementOf(ctx);
-  const wanted = s.read_attributes ?? (p.flavour === 'ad' ? AD_DEFAULT : undefined);
+  const subset = s.read_attributes ?? (p.flavour === 'ad' ? AD_DEFAULT : undefined);
+  // A subset also covers what the policies manage: else those read back absent, and every plan
+  // after a reconcile proposes them again.
+  const wanted = subset && [...subset, ...managedNames(opts.attributes ?? [])];
   const hidden = new Set([
     ...ALWAYS_HIDDEN,
     p.loginAttr.toLowerCase(),
@@ -64,6 +72,7 @@ export async function* readAccounts(ctx: LdapCtx): AsyncIterable<AccountRecord> 
       : []),
     ...(p.flavour === 'ad' ? ['useraccountcontrol'] : []),
   ]);
+  const names = wanted ? spellings(wanted) : undefined;
   const groupsOf = await membershipIndex(ctx);
   // Managers are other accounts: map DN -> employee id once everything has been seen.
   const employeeByDn = new Map<string, string>();
@@ -79,7 +88,7 @@ export async function* readAccounts(ctx: LdapCtx): AsyncIterable<AccountRecord> 
       if (emp !== null) employeeByDn.set(normalizeDn(e.dn), emp);
       const record: AccountRecord = {
         account_id: login,
-        attributes: attributesOf(ctx, e, hidden, wanted),
+        attributes: attributesOf(ctx, e, hidden, names),
         container: containerOf(ctx, e),
         enabled: flavour.isEnabled(ctx, e),
         entitlements: entitlementsOf(e, groupsOf, entitlement),
@@ -98,13 +107,23 @@ export async function* readAccounts(ctx: LdapCtx): AsyncIterable<AccountRecord> 
   }
 }
 
+/** Policy attribute names as LDAP attributes (`account_expires` is accountExpires, in every subset). */
+const managedNames = (names: readonly string[]) =>
+  names.filter((n) => n !== 'account_expires' && ATTRIBUTE_NAME.test(n));
+
+/** Lower-cased name -> name as returned; the first spelling wins (the directory's, before a policy's). */
+function spellings(names: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const n of names) if (!out.has(n.toLowerCase())) out.set(n.toLowerCase(), n);
+  return out;
+}
+
 function attributesOf(
   ctx: LdapCtx,
   e: Entry,
   hidden: Set<string>,
-  wanted?: string[],
+  names?: Map<string, string>,
 ): Record<string, string> {
-  const names = wanted ? new Map(wanted.map((w) => [w.toLowerCase(), w])) : undefined;
   const out: Record<string, string> = {};
   for (const [lower, values] of e.attrs) {
     if (hidden.has(lower) || lower === 'manager') continue;

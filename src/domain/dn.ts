@@ -1,9 +1,27 @@
 /**
  * Distinguished names as data: an RFC 4514 parser, a canonical formatter, comparison, and the
  * "relative to a base" arithmetic containers need. DNs are never built by concatenating raw values.
+ * Pure: the ldap connector builds and matches DNs with it, and plans compare DN values with it.
  */
-import { TenureError } from '../../domain/errors.js';
-import { escapeDnValue } from './escape.js';
+import { TenureError } from './errors.js';
+
+/** `c` as `\xx` hex pairs of its UTF-8 bytes (RFC 4514 and RFC 4515 escapes). */
+export const hexPairs = (c: string): string =>
+  [...Buffer.from(c, 'utf8')].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+
+/**
+ * Escapes one attribute value for a DN string (RFC 4514 section 2.4): `, + " < > ; =` get a
+ * backslash; backslash, NUL, CR and LF become hex pairs; a leading `#` or space and a trailing
+ * space get a backslash. Backslash is written `\5c` rather than `\\` so that no escaped value can
+ * end in a backslash that a naive splitter would read as escaping the next comma.
+ * @see https://www.rfc-editor.org/rfc/rfc4514#section-2.4
+ */
+export function escapeDnValue(value: string): string {
+  let s = value.replace(/[\\\0\r\n]/g, hexPairs).replace(/[,+"<>;=]/g, (c) => `\\${c}`);
+  if (s.startsWith(' ') || s.startsWith('#')) s = `\\${s}`;
+  if (s.endsWith(' ') && !s.endsWith('\\ ')) s = `${s.slice(0, -1)}\\ `;
+  return s;
+}
 
 /** `raw`: a `#hex` (BER) value, kept exactly as written. */
 export type Ava = { type: string; value: string; raw?: true };
