@@ -87,6 +87,23 @@ policies:
     expect(problems).toContain('policies[0].accounts[1].application: unknown application "erp"');
   });
 
+  it('refuses a DN as an ldap manager: it names the employee id the link is made from', () => {
+    const problems = problemsOf(
+      minimal(`applications:
+  - id: dir
+    connector: ldap
+    settings: { url: "ldap://x", bind_dn: cn=a, bind_password: "\${env:P}", users_base: dc=x, groups_base: dc=x }
+policies:
+  - id: p
+    accounts:
+      - { application: dir, attributes: { manager: "uid={manager_id},ou=people,dc=x" } }
+      - { application: dir, attributes: { manager: "{manager_id}" } }`),
+    );
+    expect(problems).toEqual([
+      `policies[0].accounts[0].attributes.manager: "uid={manager_id},ou=people,dc=x" looks like a DN; an ldap manager is the manager's employee id (e.g. "{manager_id}"), linked to the DN of their account`,
+    ]);
+  });
+
   it('refuses malformed conditions and invalid regexes', () => {
     const problems = problemsOf(
       minimal(`applications: [{ id: crm, connector: manual }]

@@ -111,8 +111,10 @@ function crossCheck(config: TenureConfig): string[] {
           );
         }
       });
-      for (const [key, tpl] of Object.entries(spec.attributes))
+      for (const [key, tpl] of Object.entries(spec.attributes)) {
         problems.push(...badTemplate(tpl, `${at}.attributes.${key}`));
+        if (app.connector === 'ldap' && key === 'manager') problems.push(...dnManager(tpl, at));
+      }
       if (spec.container) problems.push(...badTemplate(spec.container, `${at}.container`));
     });
   });
@@ -131,6 +133,17 @@ function badTemplate(tpl: string, at: string): string[] {
   } catch (e) {
     return [`${at}: ${(e as Error).message}`];
   }
+}
+
+/**
+ * An ldap `manager` is the manager's employee id, which the connector links to their account: a
+ * DN there is never found, so the link would be proposed again after every run.
+ */
+function dnManager(tpl: string, at: string): string[] {
+  if (!tpl.replace(/\{[^}]*\}/g, '').includes('=')) return [];
+  return [
+    `${at}.attributes.manager: "${tpl}" looks like a DN; an ldap manager is the manager's employee id (e.g. "{manager_id}"), linked to the DN of their account`,
+  ];
 }
 
 /** Credentials may only appear as ${env:NAME}, so tenure.yaml can be committed and shown safely. */
