@@ -29,8 +29,16 @@ export async function linkableManagers(
   for (const list of desired.values()) for (const d of list) note(d.identity_id, d.app_id);
   for (const m of outside) for (const d of await lookups.desiredOf(m)) note(m, d.app_id);
   for (const a of actual) note(a.identity_id, a.app_id);
-  if (outside.length > 0)
-    for (const a of await lookups.accountsOf(outside)) note(a.identity_id, a.app_id);
+  // Stored accounts matter only for links desired accounts do not explain (a leaver's, kept
+  // disabled): usually none, so a plan does not read every manager's accounts again.
+  const unexplained = new Set<string>();
+  for (const list of desired.values())
+    for (const d of list) {
+      const m = d.attributes.manager;
+      if (m && !desired.has(m) && !has.has(`${d.app_id}\0${m}`)) unexplained.add(m);
+    }
+  if (unexplained.size > 0)
+    for (const a of await lookups.accountsOf([...unexplained])) note(a.identity_id, a.app_id);
   const hasAccount: HasAccount = (m, appId) => has.has(`${appId}\0${m}`);
   return withLinkableManagers(desired, hasAccount);
 }

@@ -4,7 +4,14 @@ import { advanceTime } from '../domain/lifecycle.js';
 import { planAll } from '../domain/plan.js';
 import { planOrphans } from '../domain/reconcile-orphans.js';
 import { deprovisionedApps, safetyGate } from '../domain/safety.js';
-import type { ActualAccount, Grant, Identity, LifecycleEvent, Operation } from '../domain/types.js';
+import type {
+  ActualAccount,
+  DesiredAccount,
+  Grant,
+  Identity,
+  LifecycleEvent,
+  Operation,
+} from '../domain/types.js';
 import type { IdentityChange, TaskRow } from '../store/types.js';
 import { siteOf } from './agent-routing.js';
 import { linkableManagers, type ManagerLookups } from './manager-links.js';
@@ -69,12 +76,17 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
   const planned: Operation[] = [];
   const desiredFor = compilePolicies(ctx);
   // Managers outside the planned identities (another batch, out of scope, or not in HR at all).
+  const managerDesired = new Map<string, readonly DesiredAccount[]>();
   const managerLookups: ManagerLookups = {
     async desiredOf(id) {
+      let desired = managerDesired.get(id);
+      if (desired !== undefined) return desired;
       const known = byId.get(id) ?? (await ws.store.identities.get(id));
-      if (known === undefined) return [];
-      const identity = byId.has(id) ? known : advanceTime(known, now, settings).identity;
-      return desiredFor(identity, grants.get(id) ?? []);
+      const identity =
+        known === undefined || byId.has(id) ? known : advanceTime(known, now, settings).identity;
+      desired = identity === undefined ? [] : desiredFor(identity, grants.get(id) ?? []);
+      managerDesired.set(id, desired);
+      return desired;
     },
     accountsOf: (ids) => ws.store.accounts.forIdentities(ids),
   };

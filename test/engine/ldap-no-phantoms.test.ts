@@ -80,10 +80,14 @@ const day1 = (): HrRecord[] => [
   person(6, { department: 'Sales', manager_id: 'P009' }),
   person(7, { department: 'Facilities', employment_type: 'contractor' }),
   person(9, { department: 'Facilities', employment_type: 'intern' }),
+  person(10, { department: 'Sales', manager_id: 'P008' }),
   person(8, { department: 'Sales', manager_id: 'P004' }),
 ];
 
-/** Mover P002 (to Sales, new manager, new title), P003 drops the preferred name, P008 leaves. */
+/**
+ * Mover P002 (to Sales, new manager, new title), P003 drops the preferred name, P008 leaves (and
+ * stays P010's manager in HR: the link to the disabled account stays).
+ */
 const day2 = (): HrRecord[] =>
   day1().map((p) => {
     if (p.employee_id === 'P002')
@@ -164,6 +168,7 @@ describe.skipIf(directories.length === 0).each(directories.map((d) => [d.kind, d
       expect(accounts.has('P009')).toBe(false);
       expect(accounts.get('P003')?.attributes[optional(d)] ?? '').toBe('');
       expect(accounts.get('P008')).toMatchObject({ enabled: false, entitlements: [] });
+      expect(accounts.get('P010')?.attributes.manager).toBe('P008');
       const p4 = accounts.get('P004')!;
       const entry = await entryAt(dir.admin, dn(d, dir, p4.container, p4));
       expect(entry?.manager?.length).toBe(1);
