@@ -231,6 +231,8 @@ describe.skipIf(!d)('ldap ad flavour on Samba AD', () => {
     expect(third).toMatchObject({ outcome: 'success', account_id: `${jdoe}3` });
     // Same cn in the same OU: the second one's RDN carries its login.
     expect((await byLogin(`${jdoe}2`))?.dn).toMatch(new RegExp(`^CN=John Doe \\(${jdoe}2\\),`));
+    // ...and reads back as the cn the policy wants, which updates accept: no phantom change.
+    expect((await readAll(c)).get(`${jdoe}2`)?.attributes.cn).toBe('John Doe');
     // A 20-character login that is taken: the suffix replaces the last character.
     const long = `${px}abcdefghijklmno`.slice(0, 20);
     await collect(c.apply([user(long, 'C4')]));

@@ -88,7 +88,7 @@ export async function* readAccounts(
       if (emp !== null) employeeByDn.set(normalizeDn(e.dn), emp);
       const record: AccountRecord = {
         account_id: login,
-        attributes: attributesOf(ctx, e, hidden, names),
+        attributes: withoutCollisionSuffix(attributesOf(ctx, e, hidden, names), p, login),
         container: containerOf(ctx, e),
         enabled: flavour.isEnabled(ctx, e),
         entitlements: entitlementsOf(e, groupsOf, entitlement),
@@ -105,6 +105,23 @@ export async function* readAccounts(
       record.attributes.manager = employeeByDn.get(normalizeDn(manager)) ?? manager;
     yield record;
   }
+}
+
+/**
+ * ad: "Jane Doe (jdoe2)" is how a `cn` taken in the OU was resolved, and updates treat it as the
+ * wanted "Jane Doe": read it back as that, or every plan after a reconcile proposes it again.
+ */
+function withoutCollisionSuffix(
+  attrs: Record<string, string>,
+  p: LdapCtx['profile'],
+  login: string,
+): Record<string, string> {
+  if (p.rdnAttr === p.loginAttr) return attrs;
+  const key = Object.keys(attrs).find((k) => k.toLowerCase() === p.rdnAttr.toLowerCase());
+  const suffix = ` (${login})`;
+  if (key !== undefined && attrs[key]!.endsWith(suffix) && attrs[key]!.length > suffix.length)
+    attrs[key] = attrs[key]!.slice(0, -suffix.length);
+  return attrs;
 }
 
 /** Policy attribute names as LDAP attributes (`account_expires` is accountExpires, in every subset). */
