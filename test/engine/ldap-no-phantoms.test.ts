@@ -65,10 +65,13 @@ policies:
   - id: sales
     when: { equals: { department: Sales } }
     accounts: [{ application: dir, entitlements: [sales] }]
+  - id: leads
+    when: { regex: { title: "^Head of " } }
+    accounts: [{ application: dir, entitlements: [leads] }]
 `;
 
 /**
- * P001 heads Engineering; P005 is managed by someone not in HR (P900), P006 by an intern no policy
+ * P001 heads Engineering (three groups); P005 is managed by someone not in HR (P900), P006 by an intern no policy
  * gives an account (P009); contractor P007 has an account in no group; P003 has a preferred name,
  * the others none; nobody has an end date.
  */
@@ -186,6 +189,7 @@ describe.skipIf(cases.length === 0).each(cases)(
       expect(accounts.get('P003')?.attributes[optional(d)] ?? '').toBe('');
       expect(accounts.get('P008')).toMatchObject({ enabled: false, entitlements: [] });
       expect(accounts.get('P010')?.attributes.manager).toBe('P008');
+      expect(accounts.get('P001')?.entitlements.sort()).toEqual(['eng', 'leads', 'staff']);
       const p4 = accounts.get('P004')!;
       const entry = await entryAt(dir.admin, dn(d, dir, p4.container, p4));
       expect(entry?.manager?.length).toBe(1);
