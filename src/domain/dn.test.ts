@@ -1,7 +1,15 @@
 /** DN parsing and formatting: escapes, hex pairs, hostile values round-trip, comparison, relative DNs. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDn, normalizeDn, parseDn, rdnString, relativeRdns, sameDn } from './dn.js';
+import {
+  escapeDnValue,
+  formatDn,
+  normalizeDn,
+  parseDn,
+  rdnString,
+  relativeRdns,
+  sameDn,
+} from './dn.js';
 
 const HOSTILE = [
   'a+b"c\\<d>;e=f',
@@ -83,5 +91,34 @@ describe('comparison and relative DNs', () => {
     );
     expect(relativeRdns(parseDn('ou=people,dc=example,dc=com'), base)).toEqual([]);
     expect(relativeRdns(parseDn('uid=j,ou=groups,dc=example,dc=com'), base)).toBeUndefined();
+  });
+});
+
+describe('escapeDnValue (RFC 4514)', () => {
+  it.each([
+    ['a+b"c\\<d>;e=f', 'a\\+b\\"c\\5c\\<d\\>\\;e\\=f'],
+    ['#hash', '\\#hash'],
+    ['in#side', 'in#side'],
+    [' padded ', '\\ padded\\ '],
+    [' ', '\\ '],
+    ['  ', '\\ \\ '],
+    ['Smith, John', 'Smith\\, John'],
+    ['*)(uid=*', '*)(uid\\=*'],
+    ['Zoë', 'Zoë'],
+    ['王小明', '王小明'],
+    ['nul\0cr\rlf\n', 'nul\\00cr\\0dlf\\0a'],
+    ['back\\', 'back\\5c'],
+  ])('%j -> %j', (raw, escaped) => {
+    expect(escapeDnValue(raw)).toBe(escaped);
+  });
+
+  it('never leaves a separator unescaped', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (v) => {
+        const s = escapeDnValue(v);
+        // every , + ; < > " = is preceded by a backslash that is itself not escaped
+        expect(/(^|[^\\])(\\\\)*[,+;<>"=]/.test(s)).toBe(false);
+      }),
+    );
   });
 });

@@ -19,5 +19,3 @@ export function eqFilter(attribute: string, value: string): string {
 
 /** LDAP attribute descriptors (RFC 4512 `descr`) or numeric OIDs, optionally with options. */
 export const ATTRIBUTE_NAME = /^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)(;[A-Za-z0-9-]+)*$/;
-
-export { escapeDnValue } from '../../domain/dn.js';

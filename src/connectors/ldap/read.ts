@@ -3,7 +3,6 @@
  * memberships as entitlement ids, the manager link as the manager's employee id, the container
  * relative to users_base, and AD's accountExpires back as an ISO end date.
  */
-
 import { normalizeDn } from '../../domain/dn.js';
 import type { AccountRecord, ReadOptions } from '../contract.js';
 import { containerOf, isStateNote } from './containers.js';
