@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDnAttribute, sameLdapValue } from './ldap-values.js';
+import { isDnAttribute, sameLdapContainer, sameLdapValue } from './ldap-values.js';
 
 describe('sameLdapValue', () => {
   it('DN values match without case, spaces after separators, in any order', () => {
@@ -23,5 +23,12 @@ describe('sameLdapValue', () => {
     expect(isDnAttribute('seeAlso')).toBe(true);
     expect(isDnAttribute('MANAGEDBY')).toBe(true);
     expect(isDnAttribute('mail')).toBe(false);
+  });
+
+  it('containers: the same place whatever the spelling; mapped names exactly', () => {
+    expect(sameLdapContainer('ou=Sales', 'OU=sales')).toBe(true);
+    expect(sameLdapContainer('ou=Eng, ou=R&D', 'OU=eng,OU=r&d')).toBe(true);
+    expect(sameLdapContainer('ou=Sales', 'ou=Eng')).toBe(false);
+    expect(sameLdapContainer('Engineering', 'engineering')).toBe(false);
   });
 });

@@ -39,6 +39,13 @@ function dnKey(value: string): string {
 export const dnKeys = (values: readonly string[]): string[] => values.map(dnKey).sort();
 
 /**
+ * Whether two containers (DNs relative to users_base, or names from `containers:`) are the same
+ * place: `ou=Sales` written and `OU=sales` read back (AD answers `OU=`) are one container.
+ */
+export const sameLdapContainer = (a: string, b: string): boolean =>
+  a === b || dnKey(a) === dnKey(b);
+
+/**
  * Whether `a` and `b` (multi-valued: one value per line, as read() returns them) are the same
  * value of attribute `name`: DN values by distinguishedNameMatch (types and values without case,
  * spaces around separators ignored, in any order), the others exactly.

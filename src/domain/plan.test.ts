@@ -136,6 +136,12 @@ describe('planIdentity', () => {
         entitlements: [],
       });
     expect(planIdentity('E1', [wanted('ad')], [read('ad')], ldap, [])).toEqual([]);
+    const moved = { ...wanted('ad'), container: 'ou=Eng' };
+    const at = (container: string) => ({ ...read('ad'), container });
+    expect(planIdentity('E1', [moved], [at('OU=eng')], ldap, [])).toEqual([]);
+    expect(planIdentity('E1', [moved], [at('OU=Sales')], ldap, []).map((o) => o.kind)).toEqual([
+      'account.move',
+    ]);
     expect(planIdentity('E1', [wanted('crm')], [read('crm')], ldap, []).map((o) => o.kind)).toEqual(
       ['account.update'],
     );

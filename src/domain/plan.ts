@@ -2,7 +2,7 @@
 import type { ApplicationConfig } from '../config/schema.js';
 import { changedAttributes } from './attribute-diff.js';
 import { TenureError } from './errors.js';
-import { sameLdapValue } from './ldap-values.js';
+import { sameLdapContainer, sameLdapValue } from './ldap-values.js';
 import { toManualTask } from './manual-task.js';
 import { opKey } from './op-key.js';
 import type { ActualAccount, DesiredAccount, DirectOperationKind, Operation } from './types.js';
@@ -132,13 +132,15 @@ function create(d: DesiredAccount, b: AppOps): void {
 
 function reconcile(d: DesiredAccount, acc: ActualAccount, b: AppOps): void {
   const id = acc.account_id;
+  // LDAP containers and DN values (manager, seeAlso…) compare as the directory matches them,
+  // not as spelt: else every reconcile, read back in the directory's spelling, planned changes.
+  const ldap = b.app.connector === 'ldap';
   if (d.container !== null && d.container !== acc.container) {
-    add(b, 'account.move', id, d.reasons, { container: d.container });
+    if (!(ldap && acc.container !== null && sameLdapContainer(d.container, acc.container)))
+      add(b, 'account.move', id, d.reasons, { container: d.container });
   }
-  // Names ignore case and absent/null/'' are one value: else every reconcile read back under
-  // the directory's spelling proposed updates that change nothing.
-  // LDAP DN values (manager, seeAlso…) compare as the directory matches them, not as spelt.
-  const same = b.app.connector === 'ldap' ? sameLdapValue : undefined;
+  // Names ignore case and absent/null/'' are one value.
+  const same = ldap ? sameLdapValue : undefined;
   for (const k of changedAttributes(d.attributes, acc.attributes, same)) b.changed.push(k);
   if (b.changed.length > 0) {
     add(b, 'account.update', id, d.reasons, { attributes: d.attributes });

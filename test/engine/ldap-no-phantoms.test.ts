@@ -53,12 +53,12 @@ policies:
     when: { not: { in: { employment_type: [contractor, intern] } } }
     accounts:
       - application: dir
-        container: "${d.kind === 'samba' ? 'OU' : 'ou'}={department}"
+        container: "ou={department}"
         attributes: ${attributes(d, t)}
         entitlements: [staff]
   - id: contractors
     when: { equals: { employment_type: contractor } }
-    accounts: [{ application: dir, container: "${d.kind === 'samba' ? 'OU' : 'ou'}=External", attributes: { cn: "{display_name}", sn: "{last_name}" } }]
+    accounts: [{ application: dir, container: "OU=External", attributes: { cn: "{display_name}", sn: "{last_name}" } }]
   - id: eng
     when: { equals: { department: Engineering } }
     accounts: [{ application: dir, entitlements: [eng] }]
