@@ -89,7 +89,8 @@ const day1 = (): HrRecord[] => [
 ];
 
 /**
- * Mover P002 (to Sales, new manager, new title), P003 drops the preferred name, P008 leaves (and
+ * Mover P002 (to Sales, new manager, new title), P003 drops the preferred name, P004 gets an end
+ * date (ad: accountExpires), P008 leaves (and
  * stays P010's manager in HR: the link to the disabled account stays).
  */
 const day2 = (): HrRecord[] =>
@@ -97,6 +98,7 @@ const day2 = (): HrRecord[] =>
     if (p.employee_id === 'P002')
       return { ...p, department: 'Sales', manager_id: 'P004', title: 'Account Executive' };
     if (p.employee_id === 'P003') return { ...p, preferred_name: null };
+    if (p.employee_id === 'P004') return { ...p, end_date: '2027-01-31' };
     if (p.employee_id === 'P008') return { ...p, status: 'terminated', end_date: '2026-11-25' };
     return p;
   });
@@ -190,6 +192,9 @@ describe.skipIf(cases.length === 0).each(cases)(
       expect(accounts.get('P008')).toMatchObject({ enabled: false, entitlements: [] });
       expect(accounts.get('P010')?.attributes.manager).toBe('P008');
       expect(accounts.get('P001')?.entitlements.sort()).toEqual(['eng', 'leads', 'staff']);
+      // As reconciled: AD's accountExpires read back as the HR end date.
+      const expires = d.kind === 'samba' ? '2027-01-31' : undefined;
+      expect(accounts.get('P004')?.attributes.account_expires).toBe(expires);
       const p4 = accounts.get('P004')!;
       const entry = await entryAt(dir.admin, dn(d, dir, p4.container, p4));
       expect(entry?.manager?.length).toBe(1);
