@@ -1,21 +1,32 @@
 /**
- * Manager links a target can hold. A desired `manager` attribute names the manager's employee id;
- * a connector links it to the manager's account in the same application. When the manager has
+ * Manager links a target can hold. A desired `manager` attribute of an ldap application names the
+ * manager's employee id, which the connector links to the manager's account (their DN) there. When the manager has
  * no account there — not in HR, or no policy gives them one — the link can never be written:
  * wanting it anyway made every plan propose the same `account.update` and audit it as a change.
  */
+import type { ApplicationConfig } from '../config/schema.js';
 import type { DesiredAccount } from './types.js';
 
 /** Whether `managerId` has (or is about to get) an account in application `appId`. */
 export type HasAccount = (managerId: string, appId: string) => boolean;
+/** Whether application `appId`'s `manager` attribute is a link to the manager's account. */
+export type LinksManagers = (appId: string) => boolean;
 
-/** The employee ids named as managers, each once. */
-export function managerIdsOf(desired: Iterable<readonly DesiredAccount[]>): string[] {
+/** Connectors whose `manager` is a link (elsewhere it is a value like any other, e.g. a CSV column). */
+const LINKING = new Set(['ldap']);
+export const linksManagers = (app: Pick<ApplicationConfig, 'connector'> | undefined): boolean =>
+  app !== undefined && LINKING.has(app.connector);
+
+/** The employee ids named as managers by links, each once. */
+export function managerIdsOf(
+  desired: Iterable<readonly DesiredAccount[]>,
+  links: LinksManagers,
+): string[] {
   const ids = new Set<string>();
   for (const list of desired)
     for (const d of list) {
       const m = d.attributes.manager;
-      if (m) ids.add(m);
+      if (m && links(d.app_id)) ids.add(m);
     }
   return [...ids];
 }
@@ -28,12 +39,13 @@ export function managerIdsOf(desired: Iterable<readonly DesiredAccount[]>): stri
 export function withLinkableManagers(
   desired: ReadonlyMap<string, readonly DesiredAccount[]>,
   hasAccount: HasAccount,
+  links: LinksManagers,
 ): Map<string, DesiredAccount[]> {
   const out = new Map<string, DesiredAccount[]>();
   for (const [id, list] of desired) {
     const unlinkable = (d: DesiredAccount) => {
       const m = d.attributes.manager;
-      return m !== undefined && m !== '' && !hasAccount(m, d.app_id);
+      return m !== undefined && m !== '' && links(d.app_id) && !hasAccount(m, d.app_id);
     };
     out.set(
       id,

@@ -32,13 +32,18 @@ describe('linkableManagers (one planning batch)', () => {
       ['P4', [want('P4', 'P8')]], // manager who left: only a stored (disabled) account
       ['P5', [want('P5', 'P900')]], // manager not in HR
     ]);
-    const out = await linkableManagers(batch, [stored('P1')], {
-      desiredOf: async (id) => (id === 'P7' ? [want('P7')] : []),
-      accountsOf: async (ids) => {
-        asked.push(ids);
-        return ids.includes('P8') ? [stored('P8')] : [];
+    const out = await linkableManagers(
+      batch,
+      [stored('P1')],
+      {
+        desiredOf: async (id) => (id === 'P7' ? [want('P7')] : []),
+        accountsOf: async (ids) => {
+          asked.push(ids);
+          return ids.includes('P8') ? [stored('P8')] : [];
+        },
       },
-    });
+      () => true,
+    );
     const managers = [...out.values()].map((l) => l[0]!.attributes.manager ?? '-');
     expect(managers).toEqual(['-', 'P1', 'P7', 'P8', '']);
     // Stored accounts are read only for the links desired accounts do not explain.
@@ -50,6 +55,13 @@ describe('linkableManagers (one planning batch)', () => {
     const fail = async (): Promise<never> => {
       throw new Error('no lookup expected');
     };
-    expect(await linkableManagers(batch, [], { desiredOf: fail, accountsOf: fail })).toBe(batch);
+    expect(
+      await linkableManagers(batch, [], { desiredOf: fail, accountsOf: fail }, () => true),
+    ).toBe(batch);
+    const linkless = new Map([['P2', [want('P2', 'P900')]]]);
+    const none = () => false;
+    expect(await linkableManagers(linkless, [], { desiredOf: fail, accountsOf: fail }, none)).toBe(
+      linkless,
+    );
   });
 });

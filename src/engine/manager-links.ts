@@ -1,5 +1,10 @@
 /** Gathers, for one planning batch, which named managers have an account in each application. */
-import { type HasAccount, managerIdsOf, withLinkableManagers } from '../domain/manager-links.js';
+import {
+  type HasAccount,
+  type LinksManagers,
+  managerIdsOf,
+  withLinkableManagers,
+} from '../domain/manager-links.js';
 import type { ActualAccount, DesiredAccount } from '../domain/types.js';
 
 export type ManagerLookups = {
@@ -10,15 +15,16 @@ export type ManagerLookups = {
 };
 
 /**
- * The batch's desired state with manager links only to managers who have — or are planned to
- * get — an account in the same application (a disabled leaver's account still counts).
+ * The batch's desired state with manager links (of applications where `links`) only to managers
+ * who have — or are planned to get — an account there (a disabled leaver's account counts).
  */
 export async function linkableManagers(
   desired: Map<string, DesiredAccount[]>,
   actual: readonly ActualAccount[],
   lookups: ManagerLookups,
+  links: LinksManagers,
 ): Promise<Map<string, DesiredAccount[]>> {
-  const managers = managerIdsOf(desired.values());
+  const managers = managerIdsOf(desired.values(), links);
   if (managers.length === 0) return desired;
   const wanted = new Set(managers);
   const has = new Set<string>();
@@ -35,10 +41,11 @@ export async function linkableManagers(
   for (const list of desired.values())
     for (const d of list) {
       const m = d.attributes.manager;
-      if (m && !desired.has(m) && !has.has(`${d.app_id}\0${m}`)) unexplained.add(m);
+      if (m && links(d.app_id) && !desired.has(m) && !has.has(`${d.app_id}\0${m}`))
+        unexplained.add(m);
     }
   if (unexplained.size > 0)
     for (const a of await lookups.accountsOf([...unexplained])) note(a.identity_id, a.app_id);
   const hasAccount: HasAccount = (m, appId) => has.has(`${appId}\0${m}`);
-  return withLinkableManagers(desired, hasAccount);
+  return withLinkableManagers(desired, hasAccount, links);
 }

@@ -1,6 +1,7 @@
 /** Computes a run without touching anything: time-driven identity changes, desired state, the plan, the gate. */
 import { compilePolicies, desiredState } from '../domain/desired.js';
 import { advanceTime } from '../domain/lifecycle.js';
+import { linksManagers } from '../domain/manager-links.js';
 import { planAll } from '../domain/plan.js';
 import { planOrphans } from '../domain/reconcile-orphans.js';
 import { deprovisionedApps, safetyGate } from '../domain/safety.js';
@@ -76,6 +77,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
   const planned: Operation[] = [];
   const desiredFor = compilePolicies(ctx);
   // Managers outside the planned identities (another batch, out of scope, or not in HR at all).
+  const links = (appId: string) => linksManagers(apps.get(appId));
   const managerDesired = new Map<string, readonly DesiredAccount[]>();
   const managerLookups: ManagerLookups = {
     async desiredOf(id) {
@@ -98,6 +100,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
       desiredState(identities, grants, ctx),
       actual,
       managerLookups,
+      links,
     );
     for (const op of planAll(desired, actual, apps, labels)) planned.push(op);
     gateAccounts = actual;
@@ -113,6 +116,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
         new Map(batch.map((id) => [id, desiredFor(byId.get(id)!, grants.get(id) ?? [])])),
         actual,
         managerLookups,
+        links,
       );
       for (const op of planAll(desired, actual, apps, labels)) planned.push(op);
     }
