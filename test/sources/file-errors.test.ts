@@ -83,17 +83,11 @@ describe('file-level errors', () => {
     expect(e.code).toBe('hr.duplicate_columns');
   });
 
-  it('hr.malformed_csv gives the line of the broken record', () => {
-    const good = line(row());
-    const unclosed = thrown(() => parseHrSnapshot(`${HEADER}\n${good}\n${good}\nE9,"Ann,x\n`));
-    expect(unclosed.code).toBe('hr.malformed_csv');
-    expect(unclosed.details.line).toBe(4);
-    expect(unclosed.message).toMatch(/line 4: Quote Not Closed/);
-    const stray = thrown(() =>
-      parseHrSnapshot(`${HEADER}\r\n"multi\r\nline",x\r\nE2,"Ann"x,y\r\n`, { source: 'z.csv' }),
-    );
-    expect(stray.code).toBe('hr.malformed_csv');
-    expect(stray.message).toMatch(/^z\.csv: malformed CSV in the record at line 4/);
+  it('hr.malformed_csv is refused only when the header itself is broken', () => {
+    const e = thrown(() => parseHrSnapshot(`\n"employee_id,${HEADER}\n${line(row())}\n`));
+    expect(e.code).toBe('hr.malformed_csv');
+    expect(e.details.line).toBe(2);
+    expect(e.message).toMatch(/malformed CSV in the header at line 2: Quote Not Closed/);
   });
 
   it('hr.malformed_json for bad syntax and wrong shapes', () => {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { HR_FIELDS, type HrField } from '../../domain/types.js';
 import { duplicateReason, duplicateRows, managerWarnings } from '../file/cross-check.js';
 import { EMPLOYEE_ID, truncateRaw } from '../file/limits.js';
+import { rejectionSeverity } from '../file/severity.js';
 import type { AcceptedRecord, HrReadResult, RecordWarning, RejectedRecord } from '../file/types.js';
 import { validateRecord } from '../file/validate-record.js';
 
@@ -57,6 +58,7 @@ export function buildReadResult(
       row: r.row,
       employee_id: EMPLOYEE_ID.test(id) ? id : null,
       reason: `${r.label}: ${reasons.join('; ')}`,
+      severity: rejectionSeverity(r.fields.status),
       raw: truncateRaw(JSON.stringify(r.raw) ?? String(r.raw)),
     });
   });

@@ -1,65 +1,63 @@
 /** Reads CSV bytes into raw rows with exact starting line numbers, using csv-parse. */
-import { CsvError, parse } from 'csv-parse/sync';
 import { HR_FIELDS } from '../../domain/types.js';
 import { resolveHeader } from './columns.js';
-import { hrFileError } from './file-error.js';
-import { formatLength, MAX_CELL_LENGTH, MAX_RECORD_BYTES, truncateRaw } from './limits.js';
-import { recordSpans } from './line-numbers.js';
+import { type CsvBreak, parseCsvRecords } from './csv-records.js';
+import { formatLength, MAX_CELL_LENGTH, truncateRaw } from './limits.js';
+import { type RecordSpan, recordSpans } from './line-numbers.js';
 import type { RawRow } from './types.js';
 
-/** Parses the whole buffer; throws hr.malformed_csv with the line of the record that broke. */
-function parseRecords(buf: Buffer, source: string): { records: string[][]; ends: number[] } {
-  const ends: number[] = [];
-  try {
-    const records = parse(buf, {
-      bom: true,
-      // Explicit, so files mixing CRLF and LF (hand-edited exports) still split on every line.
-      record_delimiter: ['\r\n', '\n', '\r'],
-      skip_empty_lines: true,
-      // Cell counts are checked per record, so one short row is rejected alone.
-      relax_column_count: true,
-      max_record_size: MAX_RECORD_BYTES,
-      on_record: (record: string[], context) => {
-        ends.push(context.bytes);
-        return record;
-      },
-    });
-    return { records, ends };
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    // csv-parse counts a CRLF inside quotes as two lines, so report our own count instead.
-    const spans = recordSpans(buf, [...ends, buf.length]);
-    const line = spans[spans.length - 1]?.line ?? 1;
-    const why = err.message.replace(/\s*(at|on) line \d+/g, '').replace(/\s+$/, '');
-    throw hrFileError(
-      'hr.malformed_csv',
-      source,
-      `malformed CSV in the record at line ${line}: ${why}`,
-      {
-        line,
-        csv_code: err.code,
-      },
-    );
-  }
+const isBlank = (cells: string[]): boolean => cells.every((c) => c.trim() === '');
+
+const firstLine = (text: string): string => text.split(/\r\n|\n|\r/, 1)[0] ?? '';
+
+/**
+ * The cells of a broken record that can still be trusted: those wholly before its first quote
+ * (a cell the quote opens, and every one after it, may be cut anywhere). Enough, usually, to
+ * name the employee and see a `terminated` status.
+ */
+export function salvageCells(rawLine: string): string[] {
+  const quote = rawLine.indexOf('"');
+  if (quote === -1) return rawLine.split(',');
+  return rawLine.slice(0, quote).split(',').slice(0, -1);
 }
 
-const isBlank = (cells: string[]): boolean => cells.every((c) => c.trim() === '');
+function brokenRow(
+  buf: Buffer,
+  span: RecordSpan,
+  why: CsvBreak,
+  indexes: (number | undefined)[],
+): RawRow {
+  const text = buf.toString('utf8', span.start, span.end).replace(/\r?\n$|\r$/, '');
+  const cells = salvageCells(firstLine(text));
+  return {
+    row: span.line,
+    values: indexes.map((i) => (i === undefined ? undefined : cells[i])),
+    issues: [`malformed CSV: ${why.why}; reading resumed at the next line`],
+    malformed: { code: 'hr.malformed_csv', csv_code: why.csv_code },
+    raw: () => truncateRaw(text),
+  };
+}
 
 export function readCsvRows(
   buf: Buffer,
   columns: Record<string, string> | undefined,
   source: string,
 ): RawRow[] {
-  const { records, ends } = parseRecords(buf, source);
+  const { records, ends, broken } = parseCsvRecords(buf, source);
   const spans = recordSpans(buf, ends);
   const header = records[0] ?? [];
   const indexes = resolveHeader(header, columns, source);
   const mapped = new Set(indexes.filter((i) => i !== undefined));
   const rows: RawRow[] = [];
   for (let r = 1; r < records.length; r++) {
+    const span = spans[r]!;
+    const why = broken.get(r);
+    if (why) {
+      rows.push(brokenRow(buf, span, why, indexes));
+      continue;
+    }
     const cells = records[r]!;
     if (isBlank(cells)) continue; // e.g. the ",,,," rows spreadsheets leave at the end
-    const span = spans[r]!;
     const issues: string[] = [];
     if (cells.length !== header.length) {
       issues.push(`has ${cells.length} cells but the header has ${header.length}`);

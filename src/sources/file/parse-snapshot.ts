@@ -1,11 +1,13 @@
 /** Pure parsing of one HR snapshot (CSV or JSON bytes) into accepted, rejected and warnings. */
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import { HR_FIELDS } from '../../domain/types.js';
 import { duplicateReason, duplicateRows, managerWarnings } from './cross-check.js';
 import { readCsvRows } from './csv-rows.js';
 import { hrFileError } from './file-error.js';
 import { readJsonRows } from './json-rows.js';
 import { EMPLOYEE_ID } from './limits.js';
+import { rejectionSeverity } from './severity.js';
 import type {
   AcceptedRecord,
   HrReadOptions,
@@ -14,6 +16,8 @@ import type {
   RejectedRecord,
 } from './types.js';
 import { validateRecord } from './validate-record.js';
+
+const STATUS = HR_FIELDS.indexOf('status');
 
 const isBlankByte = (b: number): boolean => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
 
@@ -79,7 +83,10 @@ export function parseHrSnapshot(content: Buffer | string, opts: HrReadOptions = 
   const rejected: RejectedRecord[] = [];
   rows.forEach((raw, i) => {
     const id = ids[i]!.id;
-    const result = validateRecord(raw.values);
+    // A record csv-parse could not read has only salvaged cells: its one reason says why.
+    const result = raw.malformed
+      ? ({ ok: false, errors: [] } as const)
+      : validateRecord(raw.values);
     const others = duplicates.get(raw.row);
     if (result.ok && raw.issues.length === 0 && !others) {
       records.push({ row: raw.row, record: result.record });
@@ -88,7 +95,14 @@ export function parseHrSnapshot(content: Buffer | string, opts: HrReadOptions = 
     const reasons = [...raw.issues, ...(result.ok ? [] : result.errors)];
     if (others) reasons.push(duplicateReason(id, others));
     const employee_id = EMPLOYEE_ID.test(id) ? id : null;
-    rejected.push({ row: raw.row, employee_id, reason: reasons.join('; '), raw: raw.raw() });
+    rejected.push({
+      row: raw.row,
+      employee_id,
+      reason: reasons.join('; '),
+      severity: rejectionSeverity(raw.values[STATUS]),
+      ...(raw.malformed && { code: raw.malformed.code }),
+      raw: raw.raw(),
+    });
   });
 
   const rejectedRowById = new Map<string, number>();

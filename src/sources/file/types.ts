@@ -13,11 +13,20 @@ export type HrReadOptions = {
 
 export type AcceptedRecord = { row: number; record: HrRecord };
 
+/**
+ * `critical`: the rejected row says the person is terminated, so their access stays in place
+ * until someone fixes the row — a leaver who must not wait unnoticed. `error`: any other row.
+ */
+export type RejectionSeverity = 'critical' | 'error';
+
 export type RejectedRecord = {
   row: number;
   /** The row's employee id when it is well-formed, else null. */
   employee_id: string | null;
   reason: string;
+  severity: RejectionSeverity;
+  /** A stable code when one names the problem (`hr.malformed_csv`, `hr.employee_id_case_conflict`). */
+  code?: string;
   /** The record as written in the file (truncated for very long records). */
   raw: string;
 };
@@ -42,5 +51,7 @@ export type RawRow = {
   row: number;
   values: (string | undefined)[];
   issues: string[];
+  /** The record could not be parsed at all: `values` holds only what was salvaged. */
+  malformed?: { code: string; csv_code?: string };
   raw: () => string;
 };
