@@ -14,6 +14,11 @@ export const EXIT = {
   halted: 6,
   /** The store ran out of space (`store.disk_full`); the interrupted change was rolled back. */
   disk_full: 8,
+  /**
+   * The import (and the run, for everyone else) completed, but HR rows were quarantined: those
+   * people are unchanged until their rows are fixed (`tenure quarantine list`).
+   */
+  quarantined: 9,
 } as const;
 
 export function exitCodeFor(code: string): number {

@@ -9,6 +9,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerIdentities } from './commands/identities.js';
 import { initWorkspace } from './commands/init.js';
+import { registerQuarantine } from './commands/quarantine.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
     });
   registerSync(program, g);
   registerIdentities(program, g);
+  registerQuarantine(program, g);
   registerTasks(program, g);
   registerAudit(program, g);
   registerApps(program, g);

@@ -5,6 +5,7 @@ import { detectLifecycle, type LifecycleSettings } from '../domain/lifecycle.js'
 import type { HrRecord, Identity, LifecycleEvent } from '../domain/types.js';
 import type { Source } from '../sources/contract.js';
 import { checkSnapshotDrop } from '../sources/file/index.js';
+import type { RejectionSeverity } from '../sources/file/types.js';
 import { saveRead } from './save-import.js';
 import { findSourceConfig, openSource } from './sources.js';
 import type { Workspace } from './workspace.js';
@@ -16,7 +17,14 @@ export type ImportSummary = {
   snapshot_id: number;
   rows: number;
   accepted: number;
-  rejected: { row: number; employee_id: string | null; reason: string }[];
+  rejected: {
+    row: number;
+    employee_id: string | null;
+    reason: string;
+    /** `critical`: the row says terminated, so that person keeps their access until it is fixed. */
+    severity: RejectionSeverity;
+    code?: string;
+  }[];
   warnings: { row: number; employee_id: string; message: string }[];
   unchanged: number;
   events: Record<string, number>;

@@ -62,7 +62,13 @@ export async function saveRead(ws: Workspace, s: SaveRead): Promise<ImportSummar
     snapshot_id: 0,
     rows: read.rowCount,
     accepted: read.records.length,
-    rejected: read.rejected.map(({ row, employee_id, reason }) => ({ row, employee_id, reason })),
+    rejected: read.rejected.map(({ row, employee_id, reason, severity, code }) => ({
+      row,
+      employee_id,
+      reason,
+      severity,
+      ...(code !== undefined && { code }),
+    })),
     warnings: read.warnings,
     unchanged: 0,
     events: {},
@@ -117,6 +123,7 @@ export async function saveRead(ws: Workspace, s: SaveRead): Promise<ImportSummar
       await tx.snapshots.quarantine(
         read.rejected.map((r) => ({
           ...r,
+          code: r.code ?? null,
           snapshot_id: snapshotId,
           source_id: s.sourceId,
           row_number: r.row,
@@ -129,7 +136,13 @@ export async function saveRead(ws: Workspace, s: SaveRead): Promise<ImportSummar
           trigger,
           target: r.employee_id ? `identity:${r.employee_id}` : `source:${s.sourceId}`,
           outcome: 'failure',
-          details: { file, row: r.row, reason: r.reason },
+          details: {
+            file,
+            row: r.row,
+            reason: r.reason,
+            severity: r.severity,
+            ...(r.code !== undefined && { code: r.code }),
+          },
           ts,
         });
       }

@@ -47,6 +47,8 @@ export type QuarantineTable = {
   employee_id: string | null;
   reason: string;
   raw: string;
+  severity: Generated<string>;
+  code: string | null;
 };
 
 export type AccountsTable = {

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import { chunks, inTransaction, toTimestamp } from './codec.js';
 import type { Database } from './schema.js';
-import type { SnapshotRow, Store } from './types.js';
+import type { QuarantineRow, SnapshotRow, Store } from './types.js';
 
 export const createSnapshotsRepo = (db: Kysely<Database>): Store['snapshots'] => ({
   async last(sourceId, status) {
@@ -41,6 +41,8 @@ export const createSnapshotsRepo = (db: Kysely<Database>): Store['snapshots'] =>
           employee_id: r.employee_id,
           reason: r.reason,
           raw: r.raw,
+          severity: r.severity,
+          code: r.code,
         }));
         await trx.insertInto('quarantine').values(values).execute();
       }
@@ -48,12 +50,58 @@ export const createSnapshotsRepo = (db: Kysely<Database>): Store['snapshots'] =>
   },
 
   async quarantined(snapshotId) {
-    return db
+    const rows = await db
       .selectFrom('quarantine')
-      .select(['snapshot_id', 'source_id', 'row_number', 'employee_id', 'reason', 'raw'])
+      .select(COLUMNS)
       .where('snapshot_id', '=', snapshotId)
       .orderBy('row_number')
       .orderBy('id')
       .execute();
+    return rows.map(asRow);
   },
+
+  async openQuarantine(filter = {}) {
+    let q = db
+      .selectFrom('quarantine as q')
+      .innerJoin('snapshots as s', 's.id', 'q.snapshot_id')
+      .select(COLUMNS.map((c) => `q.${c}` as const))
+      .select('s.taken_at');
+    if (filter.sourceId !== undefined) q = q.where('q.source_id', '=', filter.sourceId);
+    if (filter.snapshotId !== undefined) q = q.where('q.snapshot_id', '=', filter.snapshotId);
+    else {
+      // Rows of older full imports are history: the next full read decided about those people.
+      q = q.where((eb) =>
+        eb(
+          's.id',
+          '>=',
+          eb.fn.coalesce(
+            eb
+              .selectFrom('snapshots as f')
+              .select((f) => f.fn.max('f.id').as('id'))
+              .whereRef('f.source_id', '=', 's.source_id')
+              .where('f.status', '=', 'imported'),
+            eb.lit(0),
+          ),
+        ),
+      );
+    }
+    const rows = await q.orderBy('q.snapshot_id').orderBy('q.row_number').orderBy('q.id').execute();
+    return rows.map((r) => ({ ...asRow(r), taken_at: r.taken_at }));
+  },
+});
+
+const COLUMNS = [
+  'snapshot_id',
+  'source_id',
+  'row_number',
+  'employee_id',
+  'reason',
+  'raw',
+  'severity',
+  'code',
+] as const;
+
+const asRow = (r: Omit<QuarantineRow, 'severity'> & { severity: string }): QuarantineRow => ({
+  ...r,
+  severity: r.severity === 'critical' ? 'critical' : 'error',
 });

@@ -53,7 +53,14 @@ export type QuarantineRow = {
   employee_id: string | null;
   reason: string;
   raw: string;
+  /** `critical`: the row says terminated, so that person's access is kept until it is fixed. */
+  severity: 'critical' | 'error';
+  /** A stable code when one names the problem (`hr.malformed_csv`, …), else null. */
+  code: string | null;
 };
+
+/** A quarantined row with when its snapshot was taken. */
+export type QuarantineEntry = QuarantineRow & { taken_at: Timestamp };
 
 export type RunStatus = 'planned' | 'held' | 'applying' | 'done' | 'failed';
 
@@ -170,6 +177,11 @@ export type Store = {
     record(row: Omit<SnapshotRow, 'id'>): Promise<number>;
     quarantine(rows: QuarantineRow[]): Promise<void>;
     quarantined(snapshotId: number): Promise<QuarantineRow[]>;
+    /**
+     * Rows still in quarantine: for each source, those of its latest full import and of every
+     * delta read after it (or of one snapshot when `snapshotId` is given).
+     */
+    openQuarantine(filter?: { sourceId?: string; snapshotId?: number }): Promise<QuarantineEntry[]>;
   };
 
   accounts: {

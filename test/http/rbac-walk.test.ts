@@ -28,6 +28,7 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/entitlements': ALL,
   'GET /api/v1/accounts': STAFF,
   'GET /api/v1/grants': STAFF,
+  'GET /api/v1/quarantine': STAFF,
   'GET /api/v1/runs': STAFF,
   'GET /api/v1/runs/:id': STAFF,
   'GET /api/v1/runs/:id/operations': STAFF,

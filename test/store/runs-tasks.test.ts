@@ -180,6 +180,8 @@ describe.each(testDialects())('runs, tasks, snapshots, grants (%s)', (dialect) =
         employee_id: null,
         reason: 'missing employee_id',
         raw: ',Ada',
+        severity: 'error' as const,
+        code: null,
       },
       {
         snapshot_id: s1,
@@ -187,13 +189,54 @@ describe.each(testDialects())('runs, tasks, snapshots, grants (%s)', (dialect) =
         row_number: 3,
         employee_id: 'E3',
         reason: 'bad email',
-        raw: 'E3,x',
+        raw: 'E3,x,terminated',
+        severity: 'critical' as const,
+        code: 'hr.malformed_csv',
       },
     ];
     // Extra properties (as callers may pass) are ignored.
     await t.store.snapshots.quarantine(rows.map((r) => ({ ...r, row: r.row_number })));
     expect(await t.store.snapshots.quarantined(s1)).toEqual([rows[1], rows[0]]);
     expect(await t.store.snapshots.quarantined(s2)).toEqual([]);
+
+    // Open quarantine: the latest full import of each source and the deltas after it.
+    expect(await t.store.snapshots.openQuarantine()).toEqual([
+      { ...rows[1], taken_at: '2026-05-01T00:00:00.000Z' },
+      { ...rows[0], taken_at: '2026-05-01T00:00:00.000Z' },
+    ]);
+    const s3 = await t.store.snapshots.record({
+      ...base,
+      taken_at: '2026-05-03T00:00:00Z',
+      status: 'imported',
+    });
+    const s4 = await t.store.snapshots.record({
+      ...base,
+      taken_at: '2026-05-04T00:00:00Z',
+      status: 'delta',
+    });
+    const other = await t.store.snapshots.record({
+      ...base,
+      source_id: 'bob',
+      taken_at: '2026-05-04T00:00:00Z',
+      status: 'delta',
+    });
+    const q = (snapshot_id: number, source_id: string, row_number: number) => ({
+      ...rows[0]!,
+      snapshot_id,
+      source_id,
+      row_number,
+    });
+    await t.store.snapshots.quarantine([q(s4, 'hr', 1), q(s3, 'hr', 9), q(other, 'bob', 2)]);
+    const open = await t.store.snapshots.openQuarantine();
+    expect(open.map((r) => [r.snapshot_id, r.row_number])).toEqual([
+      [s3, 9],
+      [s4, 1],
+      [other, 2],
+    ]);
+    const bob = await t.store.snapshots.openQuarantine({ sourceId: 'bob' });
+    expect(bob.map((r) => r.source_id)).toEqual(['bob']);
+    const old = await t.store.snapshots.openQuarantine({ snapshotId: s1 });
+    expect(old.map((r) => r.row_number)).toEqual([3, 7]);
   });
 
   it('adds grants with generated ids', async () => {

@@ -8,6 +8,7 @@ import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { outcomeJson, planJson, printOutcome, printPlan } from '../plan-view.js';
+import { rejectionLine } from '../quarantine-view.js';
 
 type Globals = () => GlobalOptions;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -24,13 +25,16 @@ export function printImport(out: Out, s: ImportSummary): void {
     );
   const events = Object.entries(s.events);
   if (events.length > 0) out.line(`  events: ${events.map(([k, n]) => `${n} ${k}`).join(', ')}`);
-  for (const r of s.rejected)
-    out.line(`  rejected row ${r.row}${r.employee_id ? ` (${r.employee_id})` : ''}: ${r.reason}`);
+  for (const r of s.rejected) out.line(`  ${rejectionLine(r)}`);
   for (const w of s.warnings) out.line(`  warning row ${w.row} (${w.employee_id}): ${w.message}`);
 }
 
 const exitFor = (r: ApplyOutcome) =>
   r.status === 'held' ? EXIT.held : (r.execution?.failure ?? 0) > 0 ? EXIT.partial : EXIT.ok;
+
+/** Held and partial runs keep their own codes; a clean run with quarantined rows exits 9. */
+const withQuarantine = (code: number, imports: readonly ImportSummary[]) =>
+  code === EXIT.ok && imports.some((s) => s.rejected.length > 0) ? EXIT.quarantined : code;
 
 export function registerSync(program: Command, g: Globals): void {
   program
@@ -51,6 +55,7 @@ export function registerSync(program: Command, g: Globals): void {
           changed: o.changed === true,
         });
         out.result(s, () => printImport(out, s));
+        process.exitCode = withQuarantine(EXIT.ok, [s]);
       }),
     );
 
@@ -126,7 +131,7 @@ export function registerSync(program: Command, g: Globals): void {
           for (const s of r.imports) printImport(out, s);
           printOutcome(out, r.apply);
         });
-        process.exitCode = exitFor(r.apply);
+        process.exitCode = withQuarantine(exitFor(r.apply), r.imports);
       }),
     );
 }

@@ -10,6 +10,7 @@ import { grantsRoutes } from './grants.js';
 import { identitiesRoutes } from './identities.js';
 import { meRoutes } from './me.js';
 import { opsRoutes } from './ops.js';
+import { quarantineRoutes } from './quarantine.js';
 import { runsRoutes } from './runs.js';
 import { schedulesRoutes } from './schedules.js';
 import { sourceEventsRoutes } from './source-events.js';
@@ -28,6 +29,7 @@ export const routeModules: RouteModule[] = [
   accountsRoutes,
   grantsRoutes,
   runsRoutes,
+  quarantineRoutes,
   tasksRoutes,
   auditRoutes,
   usersRoutes,
