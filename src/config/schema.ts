@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ATTRIBUTE_NAMES } from '../domain/attributes.js';
 import { compileTemplate } from '../domain/template.js';
+import { EMPLOYMENT_TYPES, HR_STATUSES } from '../domain/types.js';
 import { bamboohrConfigSchema } from '../sources/bamboohr/config.js';
 import { hibobConfigSchema } from '../sources/hibob/config.js';
 import { workdayConfigSchema } from '../sources/workday/config.js';
@@ -56,6 +57,13 @@ export const fileSourceSchema = z.strictObject({
   format: z.enum(['csv', 'json']).optional(),
   /** Tenure field -> column name in the export, for exports that don't use Tenure's header. */
   columns: z.record(z.string(), z.string()).optional(),
+  /** The export's own words for a status or an employment type ⟶ Tenure's (docs/hr-sources.md). */
+  values: z
+    .strictObject({
+      status: z.record(z.string().min(1), z.enum(HR_STATUSES)).optional(),
+      employment_type: z.record(z.string().min(1), z.enum(EMPLOYMENT_TYPES)).optional(),
+    })
+    .optional(),
   /** Full snapshots flag people who vanish; partial ones don't. */
   snapshot: z.enum(['full', 'partial']).default('full'),
   /** Signed change events: POST /api/v1/sources/{id}/events (docs/scheduler.md). */

@@ -18,7 +18,17 @@ export const HR_FIELDS = [
 ] as const;
 export type HrField = (typeof HR_FIELDS)[number];
 
-export type HrStatus = 'active' | 'leave' | 'terminated';
+/** The HR statuses a record may have (docs/hr-sources.md#accepted-values). */
+export const HR_STATUSES = ['active', 'leave', 'terminated'] as const;
+export type HrStatus = (typeof HR_STATUSES)[number];
+
+/**
+ * Accepted employment types: policies test them (`equals: { employment_type: contractor }`), so
+ * an unknown spelling is refused rather than silently matching no rule. Exports that write them
+ * otherwise map their values in tenure.yaml (`values.employment_type`).
+ */
+export const EMPLOYMENT_TYPES = ['employee', 'contractor', 'intern'] as const;
+export type EmploymentType = (typeof EMPLOYMENT_TYPES)[number];
 export type IdentityStatus = 'pre-hire' | 'active' | 'leave' | 'terminated';
 
 /** One validated, normalised HR record. Dates are ISO calendar dates (YYYY-MM-DD). */

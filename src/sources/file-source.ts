@@ -13,7 +13,7 @@ export const fileSource: SourceFactory<FileSourceConfig> = {
     return {
       label: path,
       snapshotKind: c.snapshot,
-      snapshot: () => readHrFile(path, { format: c.format, columns: c.columns }),
+      snapshot: () => readHrFile(path, { format: c.format, columns: c.columns, values: c.values }),
     };
   },
 };

@@ -1,7 +1,9 @@
 /** Column mapping for exports that don't use Tenure's header. */
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
+import { HR_FIELDS } from '../../src/domain/types.js';
 import { parseHrSnapshot, readHrFile } from '../../src/sources/file/index.js';
+import { fileSource } from '../../src/sources/file-source.js';
 import { withTempDir, writeTemp } from './helpers.js';
 
 const columns = {
@@ -117,5 +119,37 @@ X1,A,B,,a@b.io,D,T,,L,employee,active,2020-01-01,
 `;
     const r = parseHrSnapshot(text, { columns: { employee_id: 'Emp No' } });
     expect(r.records[0]?.record.employee_id).toBe('X1');
+  });
+
+  it("values: maps the export's own statuses and employment types, ignoring case and spaces", () => {
+    const text = `${HR_FIELDS.join(',')}
+X1,A,B,,a@b.io,D,T,,L,Full-Time,Active - Paid,2020-01-01,
+X2,A,B,,c@b.io,D,T,,L, full-time ,Terminated - Voluntary,2020-01-01,2026-01-31
+X3,A,B,,d@b.io,D,T,,L,Seasonal,Active - Paid,2020-01-01,
+`;
+    const r = parseHrSnapshot(text, {
+      values: {
+        status: { 'active - paid': 'active', 'Terminated - Voluntary': 'terminated' },
+        employment_type: { 'Full-Time': 'employee' },
+      },
+    });
+    expect(r.records.map((a) => [a.record.employment_type, a.record.status])).toEqual([
+      ['employee', 'active'],
+      ['employee', 'terminated'],
+    ]);
+    expect(r.rejected[0]!.reason).toMatch(/^employment_type "Seasonal" must be one of/);
+  });
+
+  it('tenure.yaml values: only map onto accepted values', () => {
+    const guard = fileSource.configGuard;
+    const base = { id: 'hr', type: 'file', path: 'hr.csv' };
+    expect(guard.safeParse({ ...base, values: { status: { Gone: 'terminated' } } }).success).toBe(
+      true,
+    );
+    const bad = guard.safeParse({ ...base, values: { employment_type: { 'Full-Time': 'staff' } } });
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues[0]?.path)).toBe(
+      '["values","employment_type","Full-Time"]',
+    );
   });
 });

@@ -45,7 +45,7 @@ const record: fc.Arbitrary<HrRecord> = fc
     title: text,
     manager_id: fc.option(id, { nil: null }),
     location: text,
-    employment_type: text,
+    employment_type: fc.constantFrom('employee', 'contractor', 'intern'),
     status: fc.constantFrom('active', 'leave', 'terminated'),
     start_date: date,
     end_date: fc.option(date, { nil: null }),

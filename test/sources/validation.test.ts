@@ -83,7 +83,19 @@ describe('record validation', () => {
     );
     expect(r.records.map((x) => x.record.status)).toEqual(['active', 'leave', 'terminated']);
     expect(rejectOne({ status: 'retired' }).reason).toBe(
-      'status "retired" must be one of active, leave, terminated',
+      'status "retired" must be one of active, leave, terminated' +
+        " (or map the export's own values under the source's `values:`: values.status)",
+    );
+  });
+
+  it('employment_type is one of employee, contractor, intern (any case); others are rejected', () => {
+    const r = parseHrSnapshot(
+      csv([row({ employment_type: 'Contractor' }), row({ employment_type: ' INTERN ' })]),
+    );
+    expect(r.records.map((x) => x.record.employment_type)).toEqual(['contractor', 'intern']);
+    expect(rejectOne({ employment_type: 'Full-Time' }).reason).toBe(
+      'employment_type "Full-Time" must be one of employee, contractor, intern' +
+        " (or map the export's own values under the source's `values:`: values.employment_type)",
     );
   });
 
@@ -137,7 +149,9 @@ describe('record validation', () => {
     const rej = rejectOne({ email: 'nope', status: 'gone', start_date: '2026-02-30', title: '' });
     expect(rej.reason).toBe(
       'title is required; email "nope" is not a plausible email address; ' +
-        'status "gone" must be one of active, leave, terminated; start_date "2026-02-30" is not a real calendar date',
+        'status "gone" must be one of active, leave, terminated' +
+        " (or map the export's own values under the source's `values:`: values.status); " +
+        'start_date "2026-02-30" is not a real calendar date',
     );
   });
 

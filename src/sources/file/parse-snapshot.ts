@@ -16,6 +16,7 @@ import type {
   RejectedRecord,
 } from './types.js';
 import { validateRecord } from './validate-record.js';
+import { applyValueMapping } from './value-mapping.js';
 
 const STATUS = HR_FIELDS.indexOf('status');
 
@@ -76,6 +77,7 @@ export function parseHrSnapshot(content: Buffer | string, opts: HrReadOptions = 
   const source = opts.source ?? '<input>';
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const rows = readRows(buf, opts, source);
+  applyValueMapping(rows, opts.values);
 
   const ids = rows.map((r) => ({ row: r.row, id: (r.values[0] ?? '').trim() }));
   const duplicates = duplicateRows(ids);

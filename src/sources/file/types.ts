@@ -1,5 +1,6 @@
 /** Result and option types of the HR file source (CSV/JSON snapshots). */
 import type { HrRecord } from '../../domain/types.js';
+import type { ValueMapping } from './value-mapping.js';
 
 export type HrFileFormat = 'csv' | 'json';
 
@@ -7,6 +8,8 @@ export type HrReadOptions = {
   format?: HrFileFormat;
   /** Tenure field -> column name (CSV header or JSON key) in the export. */
   columns?: Record<string, string>;
+  /** The export's own status / employment type values ⟶ Tenure's. */
+  values?: ValueMapping;
   /** How error messages name the input, e.g. the file path. */
   source?: string;
 };

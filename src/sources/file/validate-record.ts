@@ -1,7 +1,13 @@
 /** Validates and normalises one raw HR row into an HrRecord, or lists every problem. */
 // Hand-written rather than zod: it runs 100k times per import, and each reason must name the
 // field and value precisely.
-import { HR_FIELDS, type HrRecord, type HrStatus } from '../../domain/types.js';
+import {
+  EMPLOYMENT_TYPES,
+  HR_FIELDS,
+  HR_STATUSES,
+  type HrRecord,
+  type HrStatus,
+} from '../../domain/types.js';
 import { isoDateProblem } from './iso-date.js';
 import { CONTROL_CHAR, EMPLOYEE_ID, formatLength, MAX_CELL_LENGTH, show } from './limits.js';
 
@@ -17,7 +23,9 @@ const REQUIRED = new Set<string>([
   'status',
   'start_date',
 ]);
-const STATUSES: readonly HrStatus[] = ['active', 'leave', 'terminated'];
+const STATUSES: readonly string[] = HR_STATUSES;
+const TYPES: readonly string[] = EMPLOYMENT_TYPES;
+const MAP_HINT = "or map the export's own values under the source's `values:`";
 /** Plausible, not RFC 5322: one @, no whitespace, a dotted domain. */
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const ID_RULE = 'must be 1–64 characters of A–Z, a–z, 0–9, ".", "_" or "-"';
@@ -91,7 +99,15 @@ export function validateRecord(values: (string | undefined)[]): Validation {
   }
   const lowered = status.toLowerCase() as HrStatus;
   if (status !== '' && !STATUSES.includes(lowered)) {
-    errors.push(`status ${show(status)} must be one of ${STATUSES.join(', ')}`);
+    errors.push(
+      `status ${show(status)} must be one of ${STATUSES.join(', ')} (${MAP_HINT}: values.status)`,
+    );
+  }
+  const kind = type.toLowerCase();
+  if (type !== '' && !TYPES.includes(kind)) {
+    errors.push(
+      `employment_type ${show(type)} must be one of ${TYPES.join(', ')} (${MAP_HINT}: values.employment_type)`,
+    );
   }
   const startProblem = start === '' ? 'missing' : isoDateProblem(start);
   if (start !== '' && startProblem) errors.push(`start_date ${show(start)} ${startProblem}`);
@@ -113,7 +129,7 @@ export function validateRecord(values: (string | undefined)[]): Validation {
       title,
       manager_id: manager === '' ? null : manager,
       location,
-      employment_type: type,
+      employment_type: kind,
       status: lowered,
       start_date: start,
       end_date: end === '' ? null : end,
