@@ -4,6 +4,7 @@
  * history, the audit events, and (for sources with a delta API) the next watermark. Moved out of
  * import-source.ts so that vendor webhooks save exactly as an import does.
  */
+import { foldId, respellIds } from '../domain/identity-keys.js';
 import { markMissing } from '../domain/lifecycle.js';
 import type { Identity, LifecycleEvent } from '../domain/types.js';
 import type { HrReadResult } from '../sources/contract.js';
@@ -49,11 +50,32 @@ export async function saveRead(ws: Workspace, s: SaveRead): Promise<ImportSummar
   const stored = partial
     ? (
         await Promise.all(
-          read.records.map(({ record }) => ws.store.identities.get(record.employee_id)),
+          read.records.map(
+            async ({ record }) =>
+              (await ws.store.identities.get(record.employee_id)) ??
+              ws.store.identities.getIgnoringCase(record.employee_id),
+          ),
         )
       ).filter((i): i is Identity => i !== undefined)
     : await ws.store.identities.all();
-  const known = new Map(stored.map((i) => [i.id, i]));
+  const known = new Map(stored.map((i) => [foldId(i.id), i]));
+  // An id re-spelled only in case is the stored person: the read takes the stored spelling. In
+  // place, so callers that act on the read's records afterwards (webhooks queue runs) name them so.
+  const { records, respelled } = respellIds(
+    read.records,
+    stored.map((i) => i.id),
+  );
+  records.forEach((r, i) => {
+    read.records[i] = r;
+  });
+  const warnings = [
+    ...read.warnings,
+    ...respelled.map((r) => ({
+      row: r.row,
+      employee_id: r.to,
+      message: `employee_id ${JSON.stringify(r.from)} is identity ${JSON.stringify(r.to)} (ids compare ignoring case): kept ${JSON.stringify(r.to)}`,
+    })),
+  ];
   const changes: IdentityChange[] = [];
   const audit: AuditInput[] = [];
   const summary: ImportSummary = {
@@ -69,7 +91,7 @@ export async function saveRead(ws: Workspace, s: SaveRead): Promise<ImportSummar
       severity,
       ...(code !== undefined && { code }),
     })),
-    warnings: read.warnings,
+    warnings,
     unchanged: 0,
     events: {},
     changes: [],
@@ -86,18 +108,18 @@ export async function saveRead(ws: Workspace, s: SaveRead): Promise<ImportSummar
 
   const seen = new Set<string>();
   for (const { record } of read.records) {
-    seen.add(record.employee_id);
-    const prev = known.get(record.employee_id);
+    seen.add(foldId(record.employee_id));
+    const prev = known.get(foldId(record.employee_id));
     const { identity, events, unchanged } = recordChange(prev, record, now, settings, s.sourceId);
     if (unchanged) summary.unchanged++;
     else if (events.length === 0) changes.push({ identity, events: [] });
     note(identity, events);
   }
   // A rejected row is not an absence: those people keep their state until a valid row arrives.
-  for (const r of read.rejected) if (r.employee_id) seen.add(r.employee_id);
+  for (const r of read.rejected) if (r.employee_id) seen.add(foldId(r.employee_id));
   if (s.kind === 'full') {
     for (const prev of known.values()) {
-      if (prev.source_id !== s.sourceId || seen.has(prev.id)) continue;
+      if (prev.source_id !== s.sourceId || seen.has(foldId(prev.id))) continue;
       const { identity, events } = markMissing(prev, now, settings);
       note(identity, events);
     }
@@ -146,7 +168,7 @@ export async function saveRead(ws: Workspace, s: SaveRead): Promise<ImportSummar
           ts,
         });
       }
-      for (const w of read.warnings) {
+      for (const w of warnings) {
         audit.push({
           action: 'hr.record.warning',
           actor: s.actor,

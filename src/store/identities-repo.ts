@@ -1,5 +1,5 @@
 /** Identities and their effective-dated history (one open row per identity, closed on change). */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { TenureError } from '../domain/errors.js';
 import type { HrRecord, Identity, IdentityStatus } from '../domain/types.js';
 import {
@@ -60,6 +60,17 @@ export const createIdentitiesRepo = (
       .selectFrom('identities')
       .selectAll()
       .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toIdentity(row);
+  },
+
+  async getIgnoringCase(id) {
+    // lower(id) has an index of its own (migration 20261202_0200); ids are ASCII.
+    const row = await db
+      .selectFrom('identities')
+      .selectAll()
+      .where(sql`lower(id)`, '=', id.toLowerCase())
+      .orderBy('id')
       .executeTakeFirst();
     return row && toIdentity(row);
   },

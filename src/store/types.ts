@@ -165,6 +165,8 @@ export type Store = {
   identities: {
     all(): Promise<Identity[]>;
     get(id: string): Promise<Identity | undefined>;
+    /** The identity whose id equals `id` ignoring case (identity keys compare as targets do). */
+    getIgnoringCase(id: string): Promise<Identity | undefined>;
     /** Upserts identities and closes/opens their effective-dated history rows at `at`. */
     save(changes: IdentityChange[], at: Timestamp): Promise<void>;
     history(id: string): Promise<IdentityHistoryRow[]>;

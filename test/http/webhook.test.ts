@@ -207,6 +207,23 @@ describe.each(testDialects())('HR change webhook on %s', (dialect) => {
     },
   );
 
+  it('an event naming an id in another case is that identity, spelled as stored', async () => {
+    const ev = signedEvent(
+      {
+        employee_id: 'p007',
+        event_id: 'ev-case-1',
+        record: { employee_id: 'p007', title: 'Lead' },
+      },
+      { at: now() },
+    );
+    const res = await app.inject({ method: 'POST', url: URL_HR, ...ev });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ identity_id: 'P007', events: ['mover'] });
+    expect((await tw.ws.store.identities.get('P007'))?.attributes.title).toBe('Lead');
+    expect(await tw.ws.store.identities.getIgnoringCase('P007')).toMatchObject({ id: 'P007' });
+    expect(await tw.ws.store.identities.get('p007')).toBeUndefined();
+  });
+
   it('refuses a replay of the same signed request, and a re-sent event id', async () => {
     const ev = signedEvent(
       { employee_id: 'P004', event_id: 'ev-title-4', record: { title: 'Lead' } },

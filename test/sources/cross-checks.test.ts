@@ -33,10 +33,13 @@ describe('duplicate employee ids', () => {
     );
   });
 
-  it('ids are case-sensitive', () => {
-    expect(
-      parseHrSnapshot(csv([row({ employee_id: 'ab' }), row({ employee_id: 'AB' })])).rejected,
-    ).toEqual([]);
+  it('ids compare ignoring case, as directories do: "ab" and "AB" are both rejected', () => {
+    const r = parseHrSnapshot(csv([row({ employee_id: 'ab' }), row({ employee_id: 'AB' })]));
+    expect(r.records).toEqual([]);
+    expect(r.rejected.map((x) => x.code)).toEqual([
+      'hr.employee_id_case_conflict',
+      'hr.employee_id_case_conflict',
+    ]);
   });
 });
 
@@ -89,5 +92,44 @@ describe('manager references', () => {
     expect(r.warnings[0]?.message).toBe(
       'manager_id "*)(uid=*" is not a valid employee id and matches no employee',
     );
+  });
+});
+
+describe('employee ids differing only in case', () => {
+  it('rejects every spelling with hr.employee_id_case_conflict, exact duplicates too', () => {
+    const r = parseHrSnapshot(
+      csv([
+        row({ employee_id: 'C1' }),
+        row({ employee_id: 'c1' }),
+        row({ employee_id: 'K1' }),
+        row({ employee_id: 'C1' }),
+      ]),
+    );
+    expect(r.records.map((x) => x.record.employee_id)).toEqual(['K1']);
+    expect(r.rejected.map((x) => [x.row, x.code, x.reason])).toEqual([
+      [
+        2,
+        'hr.employee_id_case_conflict',
+        'duplicate employee_id "C1": also on row 5; employee_id "C1" differs only in case from "c1" on row 3: identity keys ignore case, so this is one id for two rows (hr.employee_id_case_conflict)',
+      ],
+      [
+        3,
+        'hr.employee_id_case_conflict',
+        'employee_id "c1" differs only in case from "C1" on row 2, "C1" on row 5: identity keys ignore case, so this is one id for two rows (hr.employee_id_case_conflict)',
+      ],
+      [
+        5,
+        'hr.employee_id_case_conflict',
+        'duplicate employee_id "C1": also on row 2; employee_id "C1" differs only in case from "c1" on row 3: identity keys ignore case, so this is one id for two rows (hr.employee_id_case_conflict)',
+      ],
+    ]);
+  });
+
+  it('a manager_id spelled in another case still finds its manager', () => {
+    const r = parseHrSnapshot(
+      csv([row({ employee_id: 'M1' }), row({ employee_id: 'R1', manager_id: 'm1' })]),
+    );
+    expect(r.rejected).toEqual([]);
+    expect(r.warnings).toEqual([]);
   });
 });

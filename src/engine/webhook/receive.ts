@@ -13,7 +13,7 @@ import { RUNS_QUEUE } from '../queue/index.js';
 import { MAX_ATTEMPTS, PRIORITY, type RunIdentityPayload } from '../scheduler/job-kinds.js';
 import { lifecycleSettings } from '../settings.js';
 import type { Workspace } from '../workspace.js';
-import { eventRecord, parseEventBody } from './event-body.js';
+import { type EventBody, eventRecord, parseEventBody } from './event-body.js';
 
 export type SourceEvent = {
   sourceId: string;
@@ -39,6 +39,17 @@ export type AcceptedEvent = {
 
 const SOURCE_ID = /^[a-z][a-z0-9_-]{0,62}$/;
 
+const respellEvent = (body: EventBody, id: string): EventBody =>
+  body.employee_id === id
+    ? body
+    : {
+        ...body,
+        employee_id: id,
+        ...(body.record?.employee_id !== undefined && {
+          record: { ...body.record, employee_id: id },
+        }),
+      };
+
 export async function receiveSourceEvent(ws: Workspace, ev: SourceEvent): Promise<AcceptedEvent> {
   try {
     return await accept(ws, ev);
@@ -56,7 +67,7 @@ async function accept(ws: Workspace, ev: SourceEvent): Promise<AcceptedEvent> {
   const ts = now.toISOString();
   const secret = resolveSecret(source.webhook.secret);
   const verified = verifySignature({ header: ev.signature, body: ev.body, secret, now });
-  const body = parseEventBody(ev.body);
+  const sent = parseEventBody(ev.body);
   const actor = `hr:${source.id}:webhook`;
 
   return ws.store.transaction(async (tx) => {
@@ -65,13 +76,17 @@ async function accept(ws: Workspace, ev: SourceEvent): Promise<AcceptedEvent> {
     const windowEnd = new Date((verified.timestamp + TOLERANCE_SECONDS) * 1000).toISOString();
     if (!(await tx.webhookReplays.remember(source.id, `sig:${verified.signature}`, windowEnd, ts)))
       throw new TenureError('webhook.replay', 'this signed request was already received');
-    if (body.event_id !== undefined) {
+    if (sent.event_id !== undefined) {
       const eventEnd = new Date(now.getTime() + 2 * TOLERANCE_SECONDS * 1000).toISOString();
-      if (!(await tx.webhookReplays.remember(source.id, `event:${body.event_id}`, eventEnd, ts)))
-        throw new TenureError('webhook.replay', `event ${body.event_id} was already received`);
+      if (!(await tx.webhookReplays.remember(source.id, `event:${sent.event_id}`, eventEnd, ts)))
+        throw new TenureError('webhook.replay', `event ${sent.event_id} was already received`);
     }
 
-    const prev = await tx.identities.get(body.employee_id);
+    const prev =
+      (await tx.identities.get(sent.employee_id)) ??
+      (await tx.identities.getIgnoringCase(sent.employee_id));
+    // Identity keys ignore case: an event for `e1100` is identity E1100, spelled as stored.
+    const body = prev ? respellEvent(sent, prev.id) : sent;
     const audit: AuditInput[] = [];
     let events: string[] = [];
     if (body.record !== undefined) {

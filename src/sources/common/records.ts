@@ -6,7 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import { HR_FIELDS, type HrField } from '../../domain/types.js';
-import { duplicateReason, duplicateRows, managerWarnings } from '../file/cross-check.js';
+import {
+  CASE_CONFLICT,
+  caseConflictReason,
+  caseConflictRows,
+  duplicateReason,
+  duplicateRows,
+  managerWarnings,
+} from '../file/cross-check.js';
 import { EMPLOYEE_ID, truncateRaw } from '../file/limits.js';
 import { rejectionSeverity } from '../file/severity.js';
 import type { AcceptedRecord, HrReadResult, RecordWarning, RejectedRecord } from '../file/types.js';
@@ -38,6 +45,7 @@ export function buildReadResult(
 ): HrReadResult {
   const ids = rows.map((r) => ({ row: r.row, id: (r.fields.employee_id ?? '').trim() }));
   const duplicates = duplicateRows(ids);
+  const conflicts = caseConflictRows(ids);
   const records: AcceptedRecord[] = [];
   const rejected: RejectedRecord[] = [];
   rows.forEach((r, i) => {
@@ -48,17 +56,20 @@ export function buildReadResult(
       ? ({ ok: false, errors: [] } as const)
       : validateRecord(HR_FIELDS.map((f) => r.fields[f]));
     const others = duplicates.get(r.row);
-    if (result.ok && r.issues.length === 0 && !others) {
+    const conflict = conflicts.get(r.row);
+    if (result.ok && r.issues.length === 0 && !others && !conflict) {
       records.push({ row: r.row, record: result.record });
       return;
     }
     const reasons = [...r.issues, ...(result.ok ? [] : result.errors)];
     if (others) reasons.push(duplicateReason(id, others));
+    if (conflict) reasons.push(caseConflictReason(id, conflict));
     rejected.push({
       row: r.row,
       employee_id: EMPLOYEE_ID.test(id) ? id : null,
       reason: `${r.label}: ${reasons.join('; ')}`,
       severity: rejectionSeverity(r.fields.status),
+      ...(conflict && { code: CASE_CONFLICT }),
       raw: truncateRaw(JSON.stringify(r.raw) ?? String(r.raw)),
     });
   });

@@ -2,7 +2,14 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { HR_FIELDS } from '../../domain/types.js';
-import { duplicateReason, duplicateRows, managerWarnings } from './cross-check.js';
+import {
+  CASE_CONFLICT,
+  caseConflictReason,
+  caseConflictRows,
+  duplicateReason,
+  duplicateRows,
+  managerWarnings,
+} from './cross-check.js';
 import { readCsvRows } from './csv-rows.js';
 import { hrFileError } from './file-error.js';
 import { readJsonRows } from './json-rows.js';
@@ -81,6 +88,7 @@ export function parseHrSnapshot(content: Buffer | string, opts: HrReadOptions = 
 
   const ids = rows.map((r) => ({ row: r.row, id: (r.values[0] ?? '').trim() }));
   const duplicates = duplicateRows(ids);
+  const conflicts = caseConflictRows(ids);
   const records: AcceptedRecord[] = [];
   const rejected: RejectedRecord[] = [];
   rows.forEach((raw, i) => {
@@ -90,19 +98,22 @@ export function parseHrSnapshot(content: Buffer | string, opts: HrReadOptions = 
       ? ({ ok: false, errors: [] } as const)
       : validateRecord(raw.values);
     const others = duplicates.get(raw.row);
-    if (result.ok && raw.issues.length === 0 && !others) {
+    const conflict = conflicts.get(raw.row);
+    if (result.ok && raw.issues.length === 0 && !others && !conflict) {
       records.push({ row: raw.row, record: result.record });
       return;
     }
     const reasons = [...raw.issues, ...(result.ok ? [] : result.errors)];
     if (others) reasons.push(duplicateReason(id, others));
+    if (conflict) reasons.push(caseConflictReason(id, conflict));
+    const code = raw.malformed?.code ?? (conflict ? CASE_CONFLICT : undefined);
     const employee_id = EMPLOYEE_ID.test(id) ? id : null;
     rejected.push({
       row: raw.row,
       employee_id,
       reason: reasons.join('; '),
       severity: rejectionSeverity(raw.values[STATUS]),
-      ...(raw.malformed && { code: raw.malformed.code }),
+      ...(code !== undefined && { code }),
       raw: raw.raw(),
     });
   });

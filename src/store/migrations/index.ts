@@ -11,7 +11,7 @@ import { reconciliationsMigration } from './20261127_0500_reconciliations.js';
 import { accessHeldMigration } from './20261127_0610_access_held.js';
 import { agentsMigration } from './20261128_0400_agents.js';
 import { sourceStateMigration } from './20261128_0420_source_state.js';
-import { quarantineSeverityMigration } from './20261202_0200_quarantine_severity.js';
+import { hrRecordsMigration } from './20261202_0200_hr_records.js';
 
 /** Forward-only: append new entries with a later timestamped name; never edit a released one. */
 export const migrationProvider = (dialect: StoreDialect): MigrationProvider => ({
@@ -27,7 +27,7 @@ export const migrationProvider = (dialect: StoreDialect): MigrationProvider => (
       '20261127_0610_access_held': accessHeldMigration(dialect),
       '20261128_0400_agents': agentsMigration(dialect),
       '20261128_0420_source_state': sourceStateMigration(),
-      '20261202_0200_quarantine_severity': quarantineSeverityMigration(),
+      '20261202_0200_hr_records': hrRecordsMigration(),
     };
   },
 });
