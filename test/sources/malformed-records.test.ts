@@ -1,7 +1,7 @@
 /** A malformed CSV record is quarantined alone, with its line and salvaged id; the rest import. */
 import { describe, expect, it } from 'vitest';
 import { parseHrSnapshot } from '../../src/sources/file/index.js';
-import { HEADER, line, row } from './helpers.js';
+import { HEADER, line, type Row, row } from './helpers.js';
 
 describe('malformed CSV records', () => {
   it('an unterminated quote at line 420 costs that row, not the snapshot', () => {
@@ -58,5 +58,33 @@ describe('malformed CSV records', () => {
       [3, 'E5'],
       [5, 'E6'],
     ]);
+  });
+});
+
+describe('malformed JSON records', () => {
+  const rec = (over: Partial<Row> = {}) => JSON.stringify(row(over));
+
+  it('a broken record is quarantined alone with its line; the others import', () => {
+    const leaver = row({ status: 'terminated', end_date: '2026-01-31' });
+    const broken = JSON.stringify(leaver).replace('"Engineer"', '"Engineer');
+    const text = `[\n  ${rec()},\n  ${broken}\n  ,${rec()},\n  ${rec()}\n]\n`;
+    const r = parseHrSnapshot(text, { format: 'json', source: 'hr.json' });
+    expect(r.records.map((a) => a.row)).toEqual([1, 3]);
+    expect(r.rejected).toHaveLength(1);
+    expect(r.rejected[0]).toMatchObject({
+      row: 2,
+      employee_id: leaver.employee_id,
+      severity: 'critical',
+      code: 'hr.malformed_json',
+    });
+    expect(r.rejected[0]!.reason).toMatch(
+      /^malformed JSON in the record at line 3: a string is not closed on its line/,
+    );
+  });
+
+  it('a truncated export (the array never closes) is still refused whole', () => {
+    expect(() => parseHrSnapshot(`[\n  ${rec()},\n  ${rec()}`, { format: 'json' })).toThrow(
+      /malformed JSON/,
+    );
   });
 });
