@@ -60,11 +60,11 @@ function toRow(item: unknown, row: number, names: string[]): RawRow {
   return { row, values, issues, raw };
 }
 
-const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A string value of `key` in a broken record's text, if it can be read there. */
 function salvage(text: string, key: string): string | undefined {
-  const m = new RegExp(`"${escape(key)}"\\s*:\\s*"([^"\\\\\\n]*)"`, 'i').exec(text);
+  const m = new RegExp(`"${escapeRegex(key)}"\\s*:\\s*"([^"\\\\\\n]*)"`, 'i').exec(text);
   return m?.[1];
 }
 
