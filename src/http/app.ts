@@ -8,6 +8,7 @@ import Fastify, { type FastifyRequest, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authSchema, serverSchema } from '../config/server-schema.js';
 import { TenureError } from '../domain/errors.js';
+import { createHashGate } from './auth/hash-gate.js';
 import { createOidcClient } from './auth/oidc.js';
 import { createLoginThrottle } from './auth/throttle.js';
 import { problem, sendProblem, toProblem } from './errors.js';
@@ -62,6 +63,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BuiltApp> {
     auth,
     metrics: createMetrics(),
     throttle: createLoginThrottle(ws.store, auth.throttle, clock),
+    hashGate: createHashGate(),
     oidc: auth.oidc ? createOidcClient(auth.oidc, log) : undefined,
     async audit(events) {
       await ws.store.audit.append(events);

@@ -39,6 +39,7 @@ const STATUS: Record<string, number> = {
   'auth.throttled': 429,
   'auth.oidc_not_configured': 404,
   'auth.oidc_unavailable': 503,
+  'auth.busy': 503,
   'request.body_too_large': 413,
   'request.unsupported_media_type': 415,
   'run.not_held': 409,
@@ -53,6 +54,9 @@ const STATUS: Record<string, number> = {
   // RFC 4918's Insufficient Storage: the server, not the request, is at fault; retry once freed.
   'store.disk_full': 507,
 };
+
+/** Codes whose problem carries `retry_after` (seconds), also sent as the Retry-After header. */
+const RETRY_AFTER = new Set(['auth.throttled', 'auth.busy']);
 
 /** Codes whose message is for operators only (paths, SQL): the client gets a bare 500. */
 const INTERNAL = /^(store|config|workspace|internal)\./;
@@ -73,6 +77,7 @@ const TITLES: Record<string, string> = {
   'auth.forbidden': 'Your role does not allow this',
   'auth.csrf': 'Missing or wrong CSRF token',
   'auth.throttled': 'Too many failed sign-ins',
+  'auth.busy': 'Too many sign-ins at once',
   'request.invalid': 'The request does not match the schema',
   'request.malformed_json': 'The body is not valid JSON',
   'request.body_too_large': 'The body is too large',
@@ -135,7 +140,7 @@ export const toProblem = (req: FastifyRequest, err: unknown): Problem => {
   if (isTenureError(err)) {
     const status = statusFor(err.code);
     if (status !== undefined) {
-      const extra = err.code === 'auth.throttled' ? { retry_after: err.details.retry_after } : {};
+      const extra = RETRY_AFTER.has(err.code) ? { retry_after: err.details.retry_after } : {};
       return problem(req, status, err.code, err.message, extra);
     }
   } else if (err && typeof err === 'object') {
@@ -154,7 +159,7 @@ export const toProblem = (req: FastifyRequest, err: unknown): Problem => {
 };
 
 export const sendProblem = (reply: FastifyReply, p: Problem) => {
-  if (p.status === 429 && typeof p.retry_after === 'number')
+  if ((p.status === 429 || p.status === 503) && typeof p.retry_after === 'number')
     reply.header('retry-after', String(p.retry_after));
   if (p.status === 401) reply.header('www-authenticate', 'Bearer realm="tenure"');
   return reply.code(p.status).type('application/problem+json; charset=utf-8').send(p);

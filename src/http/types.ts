@@ -7,6 +7,7 @@ import type { Role } from '../domain/roles.js';
 import type { Clock } from '../domain/types.js';
 import type { Logger, Workspace } from '../engine/workspace.js';
 import type { AuditInput } from '../store/types.js';
+import type { HashGate } from './auth/hash-gate.js';
 import type { OidcClient } from './auth/oidc.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { Metrics } from './metrics.js';
@@ -54,6 +55,8 @@ export type AppServices = {
   auth: AuthConfig;
   metrics: Metrics;
   throttle: LoginThrottle;
+  /** Sign-in's password checks, a few at a time (a burst gets 503 auth.busy). */
+  hashGate: HashGate;
   oidc: OidcClient | undefined;
   /** Appends audit events (one transaction). */
   audit(events: AuditInput[]): Promise<void>;

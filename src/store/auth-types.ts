@@ -82,6 +82,18 @@ export type ApiTokensRepo = {
 
 export type LoginFailuresRepo = {
   record(keys: string[], at: Timestamp): Promise<void>;
+  /**
+   * Atomically: if every key has fewer than its `max` failures since `since`, records one for each
+   * and returns their row ids; otherwise records nothing and names the first key over its limit.
+   * Concurrent callers are serialised per key, so a burst cannot all pass one check.
+   */
+  reserve(
+    limits: { key: string; max: number }[],
+    at: Timestamp,
+    since: Timestamp,
+  ): Promise<{ ids: number[] } | { over: string }>;
+  /** Deletes reserved rows by id (the attempt turned out not to be a failure). */
+  release(ids: number[]): Promise<void>;
   /** Failures per key at or after `since`. */
   count(keys: string[], since: Timestamp): Promise<Record<string, number>>;
   clear(key: string): Promise<void>;

@@ -81,7 +81,7 @@ const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock, url: st
   users: createUsersRepo(db),
   sessions: createSessionsRepo(db),
   apiTokens: createApiTokensRepo(db),
-  loginFailures: createLoginFailuresRepo(db),
+  loginFailures: createLoginFailuresRepo(db, dialect),
   browse: createBrowseRepo(db),
   reconciliations: createReconciliationsRepo(db, dialect),
   jobs: createJobsRepo(db, dialect),

@@ -135,6 +135,29 @@ describe.each(testDialects())('auth and browse repositories (%s)', (dialect) => 
     expect(await store.loginFailures.prune('2026-11-26T08:30:00Z')).toBe(2); // bob's row and its IP row
   });
 
+  it('login failures: reserve is check-and-record in one step, even for parallel callers', async () => {
+    const limits = [
+      { key: 'user:cy', max: 3 },
+      { key: 'ip:10.0.0.9', max: 100 },
+    ];
+    const since = '2026-11-26T08:00:00Z';
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.loginFailures.reserve(limits, AT, since)),
+    );
+    const taken = results.filter((r) => 'ids' in r);
+    expect(taken).toHaveLength(3);
+    expect(results.filter((r) => 'over' in r && r.over === 'user:cy')).toHaveLength(17);
+    expect(await store.loginFailures.count(['user:cy', 'ip:10.0.0.9'], since)).toEqual({
+      'user:cy': 3,
+      'ip:10.0.0.9': 3,
+    });
+    // Releasing a slot (the attempt was never judged) makes room for exactly one more.
+    const first = taken[0] as { ids: number[] };
+    await store.loginFailures.release(first.ids);
+    expect('ids' in (await store.loginFailures.reserve(limits, AT, since))).toBe(true);
+    expect(await store.loginFailures.reserve(limits, AT, since)).toEqual({ over: 'user:cy' });
+  });
+
   it('browse: keyset identity pages with filters, identity by e-mail, audit filters, counts', async () => {
     await store.identities.save(
       Array.from({ length: 25 }, (_, i) => ({

@@ -77,7 +77,7 @@ export const authRoutes: RouteModule = async (app, deps) => {
         tags: ['auth'],
         summary: 'Sign in with username and password; sets the session cookie',
         description:
-          'Throttled per account and per client IP; every success and failure is audited.',
+          'Throttled per account and per client IP (each attempt counts before the password is checked); a few password checks run at once, beyond that 503 auth.busy with Retry-After. Every success and failure is audited.',
         security: [],
         body: loginBody,
         response: { 200: sessionResponse, ...errors },
@@ -87,7 +87,7 @@ export const authRoutes: RouteModule = async (app, deps) => {
       if (!services.auth.password_login)
         throw new TenureError('auth.password_login_disabled', 'sign in through OIDC');
       const { username, password } = req.body;
-      const verdict = await services.throttle.check(username, req.ip);
+      const verdict = await services.throttle.begin(username, req.ip);
       if (verdict.blocked) {
         await services.audit([
           event(
@@ -108,10 +108,19 @@ export const authRoutes: RouteModule = async (app, deps) => {
           { retry_after: verdict.retry_after },
         );
       }
+      const { attempt } = verdict;
       const user = await ws.store.users.byUsername(username);
       const hash = user ? await ws.store.users.passwordHash(user.id) : undefined;
-      // Always one scrypt, so the answer time does not say whether the user exists.
-      const matches = await verifyPassword(password, hash ?? (await dummyHash()));
+      let matches: boolean;
+      try {
+        // Always one scrypt, so the answer time does not say whether the user exists.
+        matches = await services.hashGate.run(async () =>
+          verifyPassword(password, hash ?? (await dummyHash())),
+        );
+      } catch (e) {
+        await attempt.abandoned();
+        throw e;
+      }
       const reason = !user
         ? 'unknown_user'
         : !hash
@@ -122,13 +131,13 @@ export const authRoutes: RouteModule = async (app, deps) => {
               ? 'disabled'
               : null;
       if (reason !== null || !user) {
-        await services.throttle.failed(username, req.ip);
+        // The attempt's slot stays taken: it is the recorded failure.
         await services.audit([
           event(req, 'auth.login_failed', 'anonymous', username, { reason }, 'failure'),
         ]);
         throw new TenureError('auth.invalid_credentials', 'wrong username or password');
       }
-      await services.throttle.succeeded(username);
+      await attempt.succeeded();
       await sweepSessions(clock());
       const session = await startSession(ws.store, user, {
         method: 'password',
