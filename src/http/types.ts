@@ -24,6 +24,7 @@ export type TenureApp = FastifyInstance<
 /** Who is calling: a signed-in person (session cookie) or automation (API token). */
 export type Principal = {
   kind: 'session' | 'token';
+  /** For a token: its own role, lowered to its owner's current one (see meetRole). */
   role: Role;
   /** Username, or the token's name. */
   name: string;
@@ -34,6 +35,8 @@ export type Principal = {
   actor: string;
   session?: { id_hash: string; csrf_token: string; expires_at: string; method: string };
   token_id?: string;
+  /** A token can mint no token that outlives it. */
+  token_expires_at?: string;
 };
 
 /** The scheduler `tenure serve` runs (src/engine/scheduler); only what the API needs of it. */

@@ -40,7 +40,10 @@ export type ApiTokenRow = {
   id: string;
   name: string;
   role: Role;
-  /** The user the token acts for, if any (provenance; the token's own role decides access). */
+  /**
+   * The user the token acts for, if any: it is refused while that user is disabled, and acts with
+   * at most that user's current role. null: made with the CLI, bounded by its own role only.
+   */
   user_id: string | null;
   created_by: string;
   created_at: Timestamp;

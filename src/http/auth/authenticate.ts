@@ -1,6 +1,7 @@
 /** Who is calling: an API token (Authorization: Bearer) or a session cookie; refusals of known tokens are audited. */
 import type { FastifyRequest } from 'fastify';
 import { TenureError } from '../../domain/errors.js';
+import { meetRole } from '../../domain/roles.js';
 import type { AppDeps, Principal } from '../types.js';
 import { sha256Hex } from './secrets.js';
 import { SESSION_COOKIE } from './sessions.js';
@@ -45,6 +46,27 @@ export function createAuthenticator(deps: AppDeps) {
       ]);
       throw new TenureError(`auth.token_${state}`, `the API token was ${state}`);
     }
+    // A token acts for its owner: it dies with the owner's account and shrinks with their role.
+    let role = row.role;
+    if (row.user_id !== null) {
+      const owner = await ws.store.users.get(row.user_id);
+      if (!owner || owner.disabled) {
+        await services.audit([
+          {
+            ...deniedAudit(req, `token:${row.name}`, 'token_owner_disabled', {
+              token: row.id,
+              owner: row.user_id,
+            }),
+            ts: now.toISOString(),
+          },
+        ]);
+        throw new TenureError(
+          'auth.token_owner_disabled',
+          "the API token's owner is disabled or gone",
+        );
+      }
+      role = meetRole(row.role, owner.role);
+    }
     const last = touched.get(row.id) ?? (row.last_used_at ? Date.parse(row.last_used_at) : 0);
     if (now.getTime() - last > TOUCH_EVERY_MS) {
       touched.set(row.id, now.getTime());
@@ -52,12 +74,13 @@ export function createAuthenticator(deps: AppDeps) {
     }
     return {
       kind: 'token',
-      role: row.role,
+      role,
       name: row.name,
       user_id: row.user_id,
       identity_id: null,
       actor: `token:${row.name}`,
       token_id: row.id,
+      token_expires_at: row.expires_at,
     };
   };
 

@@ -35,7 +35,7 @@ export const meRoutes: RouteModule = async (app, { ws }) => {
         actor: p.actor,
         identity_id: p.identity_id,
         csrf_token: p.session?.csrf_token ?? null,
-        expires_at: p.session?.expires_at ?? null,
+        expires_at: p.session?.expires_at ?? p.token_expires_at ?? null,
       };
     },
   );

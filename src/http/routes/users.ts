@@ -1,12 +1,30 @@
 /** Control-plane users: admins create and change them; auditors may read who holds which role. */
 import { z } from 'zod';
+import { TenureError } from '../../domain/errors.js';
+import { outranks, type Role } from '../../domain/roles.js';
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords.js';
 import { createUser, updateUser } from '../auth/users.js';
 import { ADMIN, EVIDENCE } from '../rbac.js';
 import { errors, idParams, roleSchema, userSchema } from '../schemas.js';
-import type { RouteModule } from '../types.js';
+import type { Principal, RouteModule } from '../types.js';
 
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
+
+/**
+ * A user outlives the token that made them, so a token may create or change only users who end up
+ * with a role strictly below its own: an admin token cannot create an admin, promote anyone to
+ * admin, or re-enable or reset the password of an admin. It may still disable anyone and demote an
+ * admin (both only take access away). People signed in with a session are not limited by this.
+ */
+const checkTokenMayGrant = (p: Principal, roles: Role[]) => {
+  if (p.kind !== 'token') return;
+  const over = roles.find((r) => !outranks(p.role, r));
+  if (over !== undefined)
+    throw new TenureError(
+      'user.outranks_token',
+      `a token with role ${p.role} may only create or change users with a lower role, not ${over}; sign in as a person`,
+    );
+};
 
 export const usersRoutes: RouteModule = async (app, { ws, clock }) => {
   app.get(
@@ -45,6 +63,7 @@ export const usersRoutes: RouteModule = async (app, { ws, clock }) => {
     },
     async (req, reply) => {
       const b = req.body;
+      checkTokenMayGrant(req.principal!, [b.role]);
       const out = await createUser(ws.store, { ...b }, req.principal!.actor, clock());
       return reply.code(201).send({ user: out.user, password: out.generated_password ?? null });
     },
@@ -70,6 +89,15 @@ export const usersRoutes: RouteModule = async (app, { ws, clock }) => {
         response: { 200: userSchema, ...errors },
       },
     },
-    async (req) => updateUser(ws.store, req.params.id, req.body, req.principal!.actor, clock()),
+    async (req) => {
+      const p = req.principal!;
+      const onlyDisables =
+        Object.keys(req.body).every((k) => k === 'disabled') && req.body.disabled;
+      if (p.kind === 'token' && !onlyDisables) {
+        const before = await ws.store.users.get(req.params.id);
+        if (before) checkTokenMayGrant(p, [req.body.role ?? before.role]);
+      }
+      return updateUser(ws.store, req.params.id, req.body, p.actor, clock());
+    },
   );
 };
