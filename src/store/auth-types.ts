@@ -53,9 +53,10 @@ export type ApiTokenRow = {
 };
 
 export type UsersRepo = {
-  /** Throws `user.exists` if the username (or OIDC subject) is taken. */
+  /** Throws `user.exists` if the username (in any case) or OIDC subject is taken. */
   create(user: NewUser, at: Timestamp): Promise<UserRow>;
   get(id: string): Promise<UserRow | undefined>;
+  /** Case-insensitive (ASCII): `ADMIN` finds `admin`. */
   byUsername(username: string): Promise<UserRow | undefined>;
   bySubject(subject: string): Promise<UserRow | undefined>;
   list(): Promise<UserRow[]>;

@@ -1,8 +1,9 @@
 /** Control-plane users: local (password hash) or OIDC (subject), each with one role. */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { TenureError } from '../domain/errors.js';
 import type { Role } from '../domain/roles.js';
+import { usernameKey } from '../domain/username.js';
 import type { AuthTables, UsersTable } from './auth-schema.js';
 import type { UserRow, UsersRepo } from './auth-types.js';
 import { fromBool, toBool, toTimestamp } from './codec.js';
@@ -40,7 +41,7 @@ const isUniqueViolation = (e: unknown) =>
 
 export const createUsersRepo = (base: Kysely<Database>): UsersRepo => {
   const db = base.withTables<AuthTables>();
-  const one = async (column: 'id' | 'username' | 'oidc_subject', value: string) => {
+  const one = async (column: 'id' | 'oidc_subject', value: string) => {
     const row = await db
       .selectFrom('users')
       .select(USER_COLUMNS)
@@ -78,7 +79,15 @@ export const createUsersRepo = (base: Kysely<Database>): UsersRepo => {
       return toUser(rest);
     },
     get: (id) => one('id', id),
-    byUsername: (username) => one('username', username),
+    async byUsername(username) {
+      // The unique index is on lower(username): this lookup uses it.
+      const row = await db
+        .selectFrom('users')
+        .select(USER_COLUMNS)
+        .where(sql<string>`lower(username)`, '=', usernameKey(username))
+        .executeTakeFirst();
+      return row && toUser(row);
+    },
     bySubject: (subject) => one('oidc_subject', subject),
     async list() {
       const rows = await db.selectFrom('users').select(USER_COLUMNS).orderBy('username').execute();

@@ -87,4 +87,13 @@ describe.each(testDialects())('sign-in bursts (%s)', (dialect) => {
     });
     expect((await login('admin-user', PASSWORD)).statusCode).toBe(200);
   });
+
+  it('a username is one account in any case: failures as ADMIN-USER lock admin-user, Admin-User signs in', async () => {
+    const ok = await login('Admin-User', PASSWORD);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().user.username).toBe('admin-user');
+    for (let i = 0; i < THROTTLE.max_failures_per_account; i++)
+      expect((await login('ADMIN-USER', `wrong ${i} password!`)).statusCode).toBe(401);
+    expect((await login('admin-user', PASSWORD)).statusCode).toBe(429);
+  });
 });
