@@ -12,6 +12,7 @@ import { createHashGate } from './auth/hash-gate.js';
 import { createOidcClient } from './auth/oidc.js';
 import { createLoginThrottle } from './auth/throttle.js';
 import { problem, sendProblem, toProblem } from './errors.js';
+import { findDuplicateKey } from './json-duplicates.js';
 import { createMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { rbacHook } from './rbac.js';
@@ -28,6 +29,33 @@ const genReqId = (req: { headers: Record<string, string | string[] | undefined> 
 /** The OIDC callback's query holds a one-time code: logs get the path only there. */
 const logUrl = (req: FastifyRequest) =>
   req.url.startsWith('/api/v1/auth/oidc/callback') ? req.url.split('?')[0] : req.url;
+
+/**
+ * Fastify's own JSON parser (which already refuses `__proto__` and `constructor.prototype`), then
+ * a scan for keys given twice: `400 request.duplicate_json_key` naming the key.
+ */
+const refuseDuplicateJsonKeys = (app: TenureApp) => {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, raw, done) => {
+    // parseAs 'string': Fastify hands over a string (the type also allows a Buffer).
+    const body = String(raw);
+    parse(req, body, (err, value) => {
+      if (err) return done(err, undefined);
+      const dup = findDuplicateKey(body);
+      if (dup)
+        return done(
+          new TenureError(
+            'request.duplicate_json_key',
+            `the JSON body gives the key "${dup.key}" more than once (body.${dup.path})`,
+            { key: dup.key, path: `body.${dup.path}` },
+          ),
+          undefined,
+        );
+      done(null, value);
+    });
+  });
+};
 
 export type RegisteredRoute = { method: string; url: string; rbac: unknown };
 
@@ -54,6 +82,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BuiltApp> {
   }).withTypeProvider() as unknown as TenureApp;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  refuseDuplicateJsonKeys(app);
   await app.register(fastifyCookie);
   app.decorateRequest('principal', null);
 

@@ -184,6 +184,37 @@ describe.each(testDialects())('bad input (%s)', (dialect) => {
     }
   });
 
+  it('refuses a JSON body that gives a key twice (400 naming it) and keeps refusing prototype keys', async () => {
+    const before = await state();
+    const dup = expectProblem(
+      await postUser('{"username":"mallory","role":"requester","role":"admin"}'),
+      400,
+      'request.duplicate_json_key',
+    );
+    expect(dup.detail).toMatch(/"role"/);
+    expect(dup.detail).toMatch(/body\.role/);
+    const nested = expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: { 'content-type': 'application/json', ...t.bearer('admin') },
+        payload: '{"name":"x","role":"auditor","r\\u006fle":"admin"}',
+      }),
+      400,
+      'request.duplicate_json_key',
+    );
+    expect(nested.detail).toMatch(/"role"/);
+    expectProblem(
+      await postUser('{"username":"mallory","role":"requester","__proto__":{"role":"admin"}}'),
+      400,
+      'request.malformed_json',
+    );
+    expect(await state()).toEqual(before);
+    // The same key in two different objects is fine.
+    const ok = await postUser({ username: 'fine-user', role: 'requester', display_name: 'role' });
+    expect(ok.statusCode, ok.body).toBe(201);
+  });
+
   it('unknown routes are 404 problem+json', async () => {
     expectProblem(await t.app.inject({ url: '/api/v1/nothing-here' }), 404, 'request.not_found');
   });
