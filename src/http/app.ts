@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyRequest, LogController } from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authSchema, serverSchema } from '../config/server-schema.js';
 import { TenureError } from '../domain/errors.js';
@@ -13,6 +13,7 @@ import { createOidcClient } from './auth/oidc.js';
 import { createLoginThrottle } from './auth/throttle.js';
 import { problem, sendProblem, toProblem } from './errors.js';
 import { findDuplicateKey } from './json-duplicates.js';
+import { logSerializers } from './log-url.js';
 import { createMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { rbacHook } from './rbac.js';
@@ -25,10 +26,6 @@ const genReqId = (req: { headers: Record<string, string | string[] | undefined> 
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 };
-
-/** The OIDC callback's query holds a one-time code: logs get the path only there. */
-const logUrl = (req: FastifyRequest) =>
-  req.url.startsWith('/api/v1/auth/oidc/callback') ? req.url.split('?')[0] : req.url;
 
 /**
  * Fastify's own JSON parser (which already refuses `__proto__` and `constructor.prototype`), then
@@ -69,7 +66,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<BuiltApp> {
   const auth = authSchema.parse({ ...ws.config.auth, ...opts.auth });
 
   const app = Fastify({
-    loggerInstance: log,
+    // Query strings can hold secrets: every logged URL is redacted (log-url.ts).
+    loggerInstance: log.child({}, { serializers: logSerializers }),
     // One line per request from our onResponse hook (with actor, without secrets) instead.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId,
@@ -142,7 +140,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BuiltApp> {
     req.log.info(
       {
         method: req.method,
-        url: logUrl(req),
+        url: req.url,
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
         actor: req.principal?.actor ?? null,
