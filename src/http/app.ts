@@ -12,12 +12,14 @@ import { createHashGate } from './auth/hash-gate.js';
 import { createOidcClient } from './auth/oidc.js';
 import { createLoginThrottle } from './auth/throttle.js';
 import { problem, sendProblem, toProblem } from './errors.js';
+import { clientErrorHandler, frameworkErrors, securityHeaders } from './framework-errors.js';
 import { findDuplicateKey } from './json-duplicates.js';
 import { logSerializers } from './log-url.js';
 import { createMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { rbacHook } from './rbac.js';
 import { routeModules } from './routes/index.js';
+import { MAX_PARAM_LENGTH } from './schemas.js';
 import type { AppDeps, AppServices, BuildAppOptions, TenureApp } from './types.js';
 
 /** A caller's X-Request-Id is kept only if it is harmless in logs and headers. */
@@ -76,6 +78,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<BuiltApp> {
     trustProxy: server.trust_proxy,
     exposeHeadRoutes: false,
     return503OnClosing: true,
+    // The longest path parameter the OpenAPI document allows: a longer one is 414 at the router.
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors: frameworkErrors(opts.https !== undefined),
+    clientErrorHandler: clientErrorHandler(opts.https !== undefined),
     ...(opts.https && { https: opts.https }),
   }).withTypeProvider() as unknown as TenureApp;
   app.setValidatorCompiler(validatorCompiler);
@@ -128,11 +134,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('onRequest', rbacHook(deps));
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
+    reply.headers(securityHeaders(opts.https !== undefined));
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
-    if (opts.https) reply.header('strict-transport-security', 'max-age=31536000');
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.is404 ? '(unmatched)' : (req.routeOptions.url ?? req.url);

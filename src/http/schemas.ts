@@ -196,7 +196,9 @@ export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
 };
 
-export const idParams = z.strictObject({ id: z.string().min(1).max(256) });
+/** The longest path parameter: the router (maxParamLength) refuses longer ones with 414. */
+export const MAX_PARAM_LENGTH = 256;
+export const idParams = z.strictObject({ id: z.string().min(1).max(MAX_PARAM_LENGTH) });
 
 export const isoTimestamp = z
   .string()

@@ -10,7 +10,7 @@ import { receiveSourceEvent } from '../../engine/webhook/receive.js';
 import { isVendorWebhookSource, receiveVendorEvent } from '../../engine/webhook/vendor-event.js';
 import { SIGNATURE_HEADER } from '../../sources/common/tenure-signature.js';
 import { problem, sendProblem } from '../errors.js';
-import { errors } from '../schemas.js';
+import { errors, MAX_PARAM_LENGTH } from '../schemas.js';
 import type { RouteModule, SchedulerHandle } from '../types.js';
 
 /** An HR event is one person: a few KiB. */
@@ -81,7 +81,7 @@ export const sourceEventsRoutes: RouteModule = async (app, deps) => {
           summary: 'HR change event for one person (HMAC-signed webhook): runs for that person',
           description: `Signed with the source's webhook secret: header \`${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">\`, within ±300 s. Body: {"employee_id", "event_id"?, "record"?: {HR fields}}. See docs/api.md#webhooks. Sources of type bamboohr and hibob take their vendor's own webhook instead (X-BambooHR-Signature, Bob-Signature) and re-read the people named: docs/hr-sources.md.`,
           security: [],
-          params: z.object({ id: z.string() }),
+          params: z.object({ id: z.string().max(MAX_PARAM_LENGTH) }),
           response: { 202: z.union([acceptedSchema, vendorAcceptedSchema]), ...errors },
         },
       },
