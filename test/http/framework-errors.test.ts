@@ -1,6 +1,5 @@
 /** Errors Fastify and Node raise before any route runs are problem+json with a request id and the security headers. */
-import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PARAM_LENGTH } from '../../src/http/schemas.js';
 import { makeTestApp, type TestApp } from './support.js';
