@@ -215,6 +215,38 @@ describe.each(testDialects())('bad input (%s)', (dialect) => {
     expect(ok.statusCode, ok.body).toBe(201);
   });
 
+  it('refuses a common or guessable password wherever one is set, with the reason', async () => {
+    const before = await state();
+    const weak = expectProblem(
+      await postUser({ username: 'weakling', role: 'requester', password: 'Password1234!' }),
+      400,
+      'user.weak_password',
+    );
+    expect(weak.detail).toMatch(/too easy to guess.*similar to a commonly used password/);
+    const own = expectProblem(
+      await postUser({
+        username: 'ada.lovelace',
+        role: 'requester',
+        password: 'ada.lovelace.1815',
+      }),
+      400,
+      'user.weak_password',
+    );
+    expect(own.detail).toMatch(/personal data/);
+    const change = expectProblem(
+      await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${t.users.operator.id}`,
+        headers: t.bearer('admin'),
+        payload: { password: 'qwertyuiop12' },
+      }),
+      400,
+      'user.weak_password',
+    );
+    expect(change.detail).toMatch(/keyboard|common/);
+    expect(await state()).toEqual(before);
+  });
+
   it('unknown routes are 404 problem+json', async () => {
     expectProblem(await t.app.inject({ url: '/api/v1/nothing-here' }), 404, 'request.not_found');
   });

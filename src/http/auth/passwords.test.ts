@@ -27,6 +27,38 @@ describe('passwords', () => {
     expect(() => checkPasswordPolicy('short')).toThrow(
       expect.objectContaining({ code: 'user.weak_password' }),
     );
-    expect(() => checkPasswordPolicy('long enough pw')).not.toThrow();
+    expect(() => checkPasswordPolicy('violet tram ledger 9 quartz')).not.toThrow();
+  });
+
+  it('refuses common and low-entropy passwords of any length, saying why', () => {
+    for (const weak of [
+      'password1234',
+      'Password1234!',
+      'qwertyuiop12',
+      'aaaaaaaaaaaaaaaa',
+      'hunter2hunter2',
+    ])
+      expect(() => checkPasswordPolicy(weak), weak).toThrow(
+        expect.objectContaining({
+          code: 'user.weak_password',
+          message: expect.stringMatching(/too easy to guess .*: \w/),
+        }),
+      );
+    expect(() => checkPasswordPolicy('password1234')).toThrow(
+      /similar to a commonly used password/,
+    );
+  });
+
+  it("a password made of the user's own name or e-mail is weak", () => {
+    const pw = 'grace.hopper.1906';
+    expect(() => checkPasswordPolicy(pw)).not.toThrow();
+    expect(() => checkPasswordPolicy(pw, ['grace.hopper', 'grace.hopper@example.com'])).toThrow(
+      /personal data/,
+    );
+  });
+
+  it('every generated password passes', () => {
+    for (let i = 0; i < 50; i++)
+      expect(() => checkPasswordPolicy(generatePassword())).not.toThrow();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { randomBytes, type ScryptOptions, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { TenureError } from '../../domain/errors.js';
+import { MIN_PASSWORD_SCORE, passwordStrength } from './password-strength.js';
 
 const LOG_N = 15;
 const R = 8;
@@ -49,7 +50,11 @@ export const dummyHash = (): Promise<string> =>
 /** 24 characters from 144 random bits; shown once to whoever created the user. */
 export const generatePassword = (): string => randomBytes(18).toString('base64url');
 
-export function checkPasswordPolicy(password: string): void {
+/**
+ * Length bounds, then strength: a zxcvbn score below MIN_PASSWORD_SCORE is refused with its
+ * feedback. `userInputs` (username, name, e-mail) make passwords built from them weak.
+ */
+export function checkPasswordPolicy(password: string, userInputs: string[] = []): void {
   if (password.length < MIN_PASSWORD_LENGTH)
     throw new TenureError(
       'user.weak_password',
@@ -60,4 +65,13 @@ export function checkPasswordPolicy(password: string): void {
       'user.weak_password',
       `the password must have at most ${MAX_PASSWORD_LENGTH} characters`,
     );
+  const strength = passwordStrength(password, userInputs);
+  if (strength.score < MIN_PASSWORD_SCORE) {
+    const why = [strength.warning, ...strength.suggestions].filter(Boolean).join('; ');
+    throw new TenureError(
+      'user.weak_password',
+      `the password is too easy to guess (strength ${strength.score} of 4, at least ${MIN_PASSWORD_SCORE} needed)${why ? `: ${why}` : ''}`,
+      { score: strength.score, warning: strength.warning, suggestions: strength.suggestions },
+    );
+  }
 }

@@ -36,7 +36,8 @@ export async function createUser(
   }
   const generated = input.password === undefined ? generatePassword() : undefined;
   const password = input.password === undefined ? generated! : input.password;
-  if (password !== null) checkPasswordPolicy(password);
+  if (password !== null)
+    checkPasswordPolicy(password, [input.username, input.display_name ?? '', input.email ?? '']);
   const hash = password === null ? null : await hashPassword(password);
   const at = now.toISOString();
   const user = await store.transaction(async (tx) => {
@@ -85,7 +86,19 @@ export async function updateUser(
   now: Date,
 ): Promise<UserRow> {
   const { password, ...patch } = change;
-  if (password !== undefined) checkPasswordPolicy(password);
+  if (password !== undefined) {
+    // Judged against the user's own name and e-mail as they will be after the change.
+    const current = await store.users.get(id);
+    const inputs = [
+      current?.username,
+      patch.display_name ?? current?.display_name,
+      patch.email ?? current?.email,
+    ];
+    checkPasswordPolicy(
+      password,
+      inputs.filter((s): s is string => typeof s === 'string'),
+    );
+  }
   const hash = password === undefined ? undefined : await hashPassword(password);
   const at = now.toISOString();
   return store.transaction(async (tx) => {
