@@ -5,8 +5,8 @@
  */
 import type { AuthConfig } from '../../config/server-schema.js';
 import type { Clock } from '../../domain/types.js';
-import type { Store } from '../../store/types.js';
 import { usernameKey } from '../../domain/username.js';
+import type { Store } from '../../store/types.js';
 
 export type ThrottleVerdict =
   | { blocked: false; attempt: LoginAttempt }
