@@ -79,7 +79,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BuiltApp> {
     exposeHeadRoutes: false,
     return503OnClosing: true,
     // The longest path parameter the OpenAPI document allows: a longer one is 414 at the router.
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrors(opts.https !== undefined),
     clientErrorHandler: clientErrorHandler(opts.https !== undefined),
     ...(opts.https && { https: opts.https }),
