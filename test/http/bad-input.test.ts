@@ -193,6 +193,13 @@ describe.each(testDialects())('bad input (%s)', (dialect) => {
     );
     expect(dup.detail).toMatch(/"role"/);
     expect(dup.detail).toMatch(/body\.role/);
+    expectProblem(
+      await postUser('{"username":"m","role":"requester","role":"admin"}', {
+        'content-type': 'application/json; charset=utf-8',
+      }),
+      400,
+      'request.duplicate_json_key',
+    );
     const nested = expectProblem(
       await t.app.inject({
         method: 'POST',
