@@ -47,6 +47,8 @@ export const usersRoutes: RouteModule = async (app, { ws, clock }) => {
       schema: {
         tags: ['users'],
         summary: 'Create a local user; without a password one is generated and returned once',
+        description:
+          "With an API token, only a role strictly below the token's own (403 user.outranks_token). Weak passwords are 400 user.weak_password.",
         body: z.strictObject({
           username: z.string().min(1).max(128),
           role: roleSchema,
@@ -77,6 +79,8 @@ export const usersRoutes: RouteModule = async (app, { ws, clock }) => {
         tags: ['users'],
         summary:
           "Change role, disable, rename, link an identity or set the password (ends the user's sessions on role change, disable or password change)",
+        description:
+          "With an API token, the user must end up with a role strictly below the token's own, unless the change only disables (403 user.outranks_token).",
         params: idParams,
         body: z.strictObject({
           role: roleSchema.optional(),
