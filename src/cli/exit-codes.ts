@@ -12,6 +12,8 @@ export const EXIT = {
   partial: 5,
   /** An import was halted by the snapshot safety threshold. */
   halted: 6,
+  /** Another run holds the workspace's run lock (`run.in_progress`, naming the holder). */
+  conflict: 7,
   /** The store ran out of space (`store.disk_full`); the interrupted change was rolled back. */
   disk_full: 8,
   /**
@@ -25,6 +27,7 @@ export function exitCodeFor(code: string): number {
   if (code === 'hr.snapshot_drop') return EXIT.halted;
   if (code === 'store.disk_full') return EXIT.disk_full;
   if (/^(demo|serve)\./.test(code)) return EXIT.invalid;
+  if (code === 'run.in_progress') return EXIT.conflict;
   if (/^(config|hr|cli|policy|workspace|source|app|task|run|user|token)\./.test(code))
     return EXIT.invalid;
   return EXIT.error;

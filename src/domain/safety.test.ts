@@ -79,4 +79,35 @@ describe('safetyGate', () => {
     expect(v.reasons).toHaveLength(1);
     expect(v.reasons[0]).toMatch(/^hr: 6 of 10 enabled accounts/);
   });
+
+  describe('operations approved in an interrupted run', () => {
+    // 30 leavers of 100 were approved; 15 were disabled before the process died: 15 of 85 left.
+    const remaining = Array.from({ length: 15 }, (_, i) => op('ad', 'account.disable', i + 15));
+    const left = accounts('ad', 85);
+
+    it('would hold the rest of the approved run again without them', () => {
+      expect(safetyGate(remaining, left, apps, limits).held).toBe(true);
+    });
+
+    it('are not held again, and are reported as pre-approved', () => {
+      const approved = new Set(Array.from({ length: 30 }, (_, i) => `ad${i}`));
+      const v = safetyGate(remaining, left, apps, limits, approved);
+      expect(v).toEqual({
+        held: false,
+        byApp: [{ app_id: 'ad', deprovisions: 15, accounts: 85, share: 15 / 85, preapproved: 15 }],
+        reasons: [],
+      });
+    });
+
+    it('do not cover deprovisions nobody approved: those alone are judged', () => {
+      const extra = Array.from({ length: 10 }, (_, i) => op('ad', 'account.disable', i + 50));
+      const approved = new Set(remaining.map((o) => o.key));
+      const v = safetyGate([...remaining, ...extra], left, apps, limits, approved);
+      expect(v.held).toBe(true);
+      expect(v.byApp[0]).toMatchObject({ deprovisions: 25, preapproved: 15 });
+      expect(v.reasons[0]).toContain('(15 of them were approved already.)');
+      const fewer = extra.slice(0, 8);
+      expect(safetyGate([...remaining, ...fewer], left, apps, limits, approved).held).toBe(false);
+    });
+  });
 });

@@ -8,6 +8,8 @@ export type AppDeprovisions = {
   deprovisions: number;
   accounts: number;
   share: number;
+  /** Of `deprovisions`, those an admin already approved (not counted against the limit). */
+  preapproved?: number;
 };
 export type SafetyVerdict = { held: boolean; byApp: AppDeprovisions[]; reasons: string[] };
 
@@ -35,16 +37,25 @@ export function deprovisionedApps(ops: readonly Operation[]): string[] {
  * applications with at least one deprovision, by id; `share` is 1 when nothing is enabled.
  * `actual` is the accounts, or (when they are too many to hold) the number of enabled accounts
  * per application, for at least the applications of `deprovisionedApps(ops)`.
+ *
+ * `preApproved`: keys of operations an admin already approved in a run that was interrupted
+ * before doing them. They do not count against the limit: the accounts they would have removed
+ * are partly gone already, so counting them again against the shrunken total would hold the
+ * rest of an approved run a second time.
  */
 export function safetyGate(
   ops: readonly Operation[],
   actual: readonly ActualAccount[] | ReadonlyMap<string, number>,
   apps: ReadonlyMap<string, ApplicationConfig>,
   s: SafetySettings,
+  preApproved: ReadonlySet<string> = new Set(),
 ): SafetyVerdict {
   const counts = new Map<string, number>();
+  const approved = new Map<string, number>();
   for (const op of ops) {
-    if (isDeprovision(op)) counts.set(op.app_id, (counts.get(op.app_id) ?? 0) + 1);
+    if (!isDeprovision(op)) continue;
+    counts.set(op.app_id, (counts.get(op.app_id) ?? 0) + 1);
+    if (preApproved.has(op.key)) approved.set(op.app_id, (approved.get(op.app_id) ?? 0) + 1);
   }
   let enabled: ReadonlyMap<string, number>;
   if (isCounts(actual)) enabled = actual;
@@ -61,16 +72,16 @@ export function safetyGate(
     const deprovisions = counts.get(app_id) ?? 0;
     const accounts = enabled.get(app_id) ?? 0;
     const share = accounts === 0 ? 1 : deprovisions / accounts;
-    byApp.push({ app_id, deprovisions, accounts, share });
-    if (
-      deprovisions > s.max_deprovision_share * accounts &&
-      deprovisions >= s.min_deprovision_count
-    ) {
+    const preapproved = approved.get(app_id) ?? 0;
+    byApp.push({ app_id, deprovisions, accounts, share, ...(preapproved > 0 && { preapproved }) });
+    const unapproved = deprovisions - preapproved;
+    if (unapproved > s.max_deprovision_share * accounts && unapproved >= s.min_deprovision_count) {
       const name = apps.get(app_id)?.name ?? app_id;
       reasons.push(
         `${name}: ${deprovisions} of ${accounts} enabled accounts would be disabled or deleted ` +
           `(${pct(share)}), above the ${pct(s.max_deprovision_share)} limit with at least ` +
-          `${s.min_deprovision_count} accounts; an admin must approve this run.`,
+          `${s.min_deprovision_count} accounts; an admin must approve this run.` +
+          (preapproved > 0 ? ` (${preapproved} of them were approved already.)` : ''),
       );
     }
   }

@@ -70,3 +70,32 @@ export const operationAudit = (
   },
   ts,
 });
+
+/**
+ * A run whose process died mid-apply, closed by the next run to take the run lock: what was done
+ * stays recorded, what was never attempted is cancelled and left to that run's plan.
+ */
+export const runInterruptedAudit = (
+  runId: string,
+  trigger: string,
+  details: {
+    reason: string;
+    holder: Record<string, unknown> | null;
+    cancelled: number;
+    counts: Record<string, number>;
+  },
+  ts: string,
+): AuditInput => ({
+  action: 'run.interrupted',
+  actor: 'system',
+  trigger,
+  target: `run:${runId}`,
+  outcome: 'failure',
+  details: {
+    reason: details.reason,
+    holder: details.holder,
+    cancelled: details.cancelled,
+    ...details.counts,
+  },
+  ts,
+});

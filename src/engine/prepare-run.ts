@@ -36,7 +36,11 @@ export type PreparedRun = {
   sourceOf: (identityId: string) => string | undefined;
 };
 
-export type RunScope = { identityIds?: string[] };
+export type RunScope = {
+  identityIds?: string[];
+  /** Keys an admin approved in an interrupted run: the safety gate does not hold them again. */
+  preApproved?: ReadonlySet<string>;
+};
 
 /** Past this many affected identities, labels come from status alone instead of one history read each. */
 const HISTORY_LABEL_LIMIT = 2_000;
@@ -159,6 +163,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
     gateAccounts ?? (await ws.store.accounts.enabledCounts(deprovisionedApps(ops))),
     apps,
     ws.config.safety,
+    scope.preApproved,
   );
   return {
     now,

@@ -8,7 +8,9 @@ import { lifecycleAudit, operationTarget } from './audit-events.js';
 import { checkpoint } from './checkpoint.js';
 import { type ExecutionSummary, executeOperations } from './execute.js';
 import { type ImportOptions, type ImportSummary, importSource } from './import-source.js';
+import { carriedApprovals } from './interrupted-runs.js';
 import { type PreparedRun, prepareRun, type RunScope } from './prepare-run.js';
+import { type RunLock, withRunLock } from './run-lock.js';
 import type { Workspace } from './workspace.js';
 
 export type ApplyOutcome = {
@@ -32,10 +34,31 @@ export type ApplyOptions = RunScope & {
 export const newRunId = (now: Date) =>
   `run_${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}_${randomUUID().slice(0, 8)}`;
 
+/**
+ * Plans and applies, holding the workspace's run lock (a dry run only reads, and takes none):
+ * `run.in_progress` if another process is running.
+ */
 export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<ApplyOutcome> {
-  const plan = await prepareRun(ws, opts);
+  if (opts.dryRun) {
+    const carried = await carriedApprovals(ws);
+    const plan = await prepareRun(ws, { ...opts, ...(carried && { preApproved: carried.keys }) });
+    opts.onPlanned?.(plan);
+    return { run_id: null, status: 'dry_run', plan };
+  }
+  return withRunLock(ws, { command: opts.trigger, actor: opts.actor }, (lock) =>
+    applyLocked(ws, opts, lock),
+  );
+}
+
+async function applyLocked(
+  ws: Workspace,
+  opts: ApplyOptions,
+  lock: RunLock,
+): Promise<ApplyOutcome> {
+  // An approval given to a run that was interrupted still stands for what it did not get to.
+  const carried = await carriedApprovals(ws);
+  const plan = await prepareRun(ws, { ...opts, ...(carried && { preApproved: carried.keys }) });
   opts.onPlanned?.(plan);
-  if (opts.dryRun) return { run_id: null, status: 'dry_run', plan };
   if (plan.ops.length === 0 && plan.timeChanges.length === 0 && plan.obsolete.length === 0) {
     return { run_id: null, status: 'nothing_to_do', plan };
   }
@@ -48,6 +71,11 @@ export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<Apply
 
   const ts = plan.now.toISOString();
   const runId = newRunId(plan.now);
+  const held = plan.gate.held;
+  const approval =
+    carried && !held && plan.gate.byApp.some((a) => a.preapproved)
+      ? { approved_by: carried.approved_by, approval_from: carried.runs }
+      : undefined;
   const run: RunRow = {
     id: runId,
     created_at: ts,
@@ -57,10 +85,13 @@ export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<Apply
     actor: opts.actor,
     dry_run: false,
     held_reason: null,
-    approved_by: null,
-    summary: { operations: plan.ops.length, gate: plan.gate.byApp },
+    approved_by: approval?.approved_by ?? null,
+    summary: {
+      operations: plan.ops.length,
+      gate: plan.gate.byApp,
+      ...(approval && { approval_from: approval.approval_from }),
+    },
   };
-  const held = plan.gate.held;
   await ws.store.transaction(async (tx) => {
     await tx.runs.create(
       {
@@ -94,11 +125,16 @@ export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<Apply
       trigger: opts.trigger,
       target: `run:${runId}`,
       outcome: held ? 'pending_manual' : 'success',
-      details: { operations: plan.ops.length, ...(held ? { reasons: plan.gate.reasons } : {}) },
+      details: {
+        operations: plan.ops.length,
+        ...(held ? { reasons: plan.gate.reasons } : {}),
+        ...(approval ?? {}),
+      },
       ts,
     });
     await tx.audit.append(audit);
   });
+  await lock.setRun(runId);
   if (held) {
     await checkpoint(ws);
     return { run_id: runId, status: 'held', plan, held_reason: plan.gate.reasons.join(' ') };
@@ -115,6 +151,18 @@ export async function approveRun(
   actor: string,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ run_id: string; execution: ExecutionSummary }> {
+  return withRunLock(ws, { command: 'approve', actor }, (lock) =>
+    approveLocked(ws, runId, actor, lock, onProgress),
+  );
+}
+
+async function approveLocked(
+  ws: Workspace,
+  runId: string,
+  actor: string,
+  lock: RunLock,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ run_id: string; execution: ExecutionSummary }> {
   const run = await ws.store.runs.get(runId);
   if (!run) throw new TenureError('run.not_found', `no run "${runId}"`);
   if (run.status !== 'held')
@@ -122,6 +170,7 @@ export async function approveRun(
       'run.not_held',
       `run ${runId} is ${run.status}, not held: nothing to approve`,
     );
+  await lock.setRun(runId);
   const ts = ws.clock().toISOString();
   await ws.store.runs.update(runId, { approved_by: actor });
   await ws.store.audit.append([
@@ -186,15 +235,27 @@ async function execute(
 
 export type FullRunOutcome = { imports: ImportSummary[]; apply: ApplyOutcome };
 
-/** import + plan + apply, the scheduled job. Every configured source is imported first. */
+/**
+ * import + plan + apply, the scheduled job. Every configured source is imported first, under the
+ * run lock too: a second `run` started meanwhile stops before reading anything.
+ */
 export async function fullRun(
   ws: Workspace,
   opts: ApplyOptions & { imports?: ImportOptions[] },
 ): Promise<FullRunOutcome> {
   const imports: ImportSummary[] = [];
   const wanted = opts.imports ?? ws.config.sources.map((s) => ({ sourceId: s.id }));
-  for (const i of wanted) imports.push(await importSource(ws, i));
-  return { imports, apply: await applyRun(ws, opts) };
+  const importAll = async () => {
+    for (const i of wanted) imports.push(await importSource(ws, i));
+  };
+  if (opts.dryRun) {
+    await importAll();
+    return { imports, apply: await applyRun(ws, opts) };
+  }
+  return withRunLock(ws, { command: opts.trigger, actor: opts.actor }, async (lock) => {
+    await importAll();
+    return { imports, apply: await applyLocked(ws, opts, lock) };
+  });
 }
 
 /** A plan held again while an identical one already waits for approval is that run, not a new one. */

@@ -116,7 +116,7 @@ export const runSchema = z
     id: z.string(),
     created_at: z.string(),
     finished_at: z.string().nullable(),
-    status: z.enum(['planned', 'held', 'applying', 'done', 'failed']),
+    status: z.enum(['planned', 'held', 'applying', 'done', 'failed', 'interrupted']),
     trigger: z.string(),
     actor: z.string(),
     dry_run: z.boolean(),

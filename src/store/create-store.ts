@@ -18,6 +18,7 @@ import { createSchedulesRepo } from './leader-schedules-repo.js';
 import { createLoginFailuresRepo } from './login-failures-repo.js';
 import { migrateToLatest } from './migrate.js';
 import { createReconciliationsRepo } from './reconcile-repo.js';
+import { createRunLockRepo } from './run-lock-repo.js';
 import { createRunsRepo } from './runs-repo.js';
 import type { Database, StoreDialect } from './schema.js';
 import { createSessionsRepo } from './sessions-repo.js';
@@ -92,4 +93,5 @@ const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock, url: st
   agents: createAgentsRepo(db),
   agentJobs: createAgentJobsRepo(db, dialect),
   sourceState: createSourceStateRepo(db),
+  runLock: createRunLockRepo(db),
 });

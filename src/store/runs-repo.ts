@@ -121,6 +121,32 @@ export const createRunsRepo = (db: Kysely<Database>): Store['runs'] => ({
     }));
   },
 
+  async cancelQueued(runId, message, at, keep) {
+    const finished_at = toTimestamp(at);
+    if (keep.size === 0) {
+      const res = await db
+        .updateTable('operations')
+        .set({ status: 'cancelled', message, finished_at })
+        .where('run_id', '=', runId)
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows);
+    }
+    // Some are still queued for an on-prem agent (rare): one by one, leaving those.
+    let n = 0;
+    for (const o of await this.operations(runId)) {
+      if (o.status !== 'queued' || keep.has(o.op.key)) continue;
+      await db
+        .updateTable('operations')
+        .set({ status: 'cancelled', message, finished_at })
+        .where('run_id', '=', runId)
+        .where('key', '=', o.op.key)
+        .execute();
+      n++;
+    }
+    return n;
+  },
+
   async setOperationStatus(runId, key, status, message, at) {
     const res = await db
       .updateTable('operations')

@@ -14,6 +14,7 @@ import type { ApiTokensRepo, LoginFailuresRepo, SessionsRepo, UsersRepo } from '
 import type { BrowseRepo } from './browse-repo.js';
 import type { JobsRepo, LeaderRepo, SchedulesRepo, WebhookReplaysRepo } from './jobs-types.js';
 import type { ReconciliationsRepo } from './reconcile-repo.js';
+import type { RunLockRepo } from './run-lock-repo.js';
 import type { SourceStateRepo } from './source-state-repo.js';
 
 /** All timestamps are ISO-8601 UTC strings with milliseconds (`2026-11-26T18:52:15.123Z`). */
@@ -62,7 +63,8 @@ export type QuarantineRow = {
 /** A quarantined row with when its snapshot was taken. */
 export type QuarantineEntry = QuarantineRow & { taken_at: Timestamp };
 
-export type RunStatus = 'planned' | 'held' | 'applying' | 'done' | 'failed';
+/** `interrupted`: its process died mid-apply; the next run closed it and re-planned what was left. */
+export type RunStatus = 'planned' | 'held' | 'applying' | 'done' | 'failed' | 'interrupted';
 
 export type RunRow = {
   id: string;
@@ -78,7 +80,14 @@ export type RunRow = {
   summary: Record<string, unknown>;
 };
 
-export type OperationStatus = 'queued' | 'success' | 'failure' | 'pending_manual' | 'skipped';
+/** `cancelled`: never attempted, its run was interrupted (a later plan does it if still wanted). */
+export type OperationStatus =
+  | 'queued'
+  | 'success'
+  | 'failure'
+  | 'pending_manual'
+  | 'skipped'
+  | 'cancelled';
 
 export type OperationRow = {
   run_id: string;
@@ -220,6 +229,13 @@ export type Store = {
       message: string | null,
       at: Timestamp,
     ): Promise<void>;
+    /** Marks the run's still-queued operations cancelled, except the keys in `keep`; returns how many. */
+    cancelQueued(
+      runId: string,
+      message: string,
+      at: Timestamp,
+      keep: ReadonlySet<string>,
+    ): Promise<number>;
   };
 
   tasks: {
@@ -281,4 +297,6 @@ export type Store = {
   agentJobs: AgentJobsRepo;
   /** Per HR source: the delta watermark (src/store/source-state-repo.ts). */
   sourceState: SourceStateRepo;
+  /** One run at a time per workspace, across processes and replicas (src/store/run-lock-repo.ts). */
+  runLock: RunLockRepo;
 };

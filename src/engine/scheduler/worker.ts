@@ -2,7 +2,7 @@
  * The worker every replica runs: lease due jobs, run them, keep their leases alive, record the
  * outcome. A job that throws a TenureError (bad config, halted import) fails at once; anything
  * else (a lost connection, a crash) is retried with backoff, as is a full store — the same job
- * passes once space is freed.
+ * passes once space is freed — and another process's run in progress.
  */
 import { isTenureError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/types.js';
@@ -11,7 +11,12 @@ import type { Queue } from '../queue/index.js';
 import type { Logger, Workspace } from '../workspace.js';
 import type { JobHandler, JobHooks, JobOutcome } from './handlers.js';
 
-const retryable = (e: { code: string }) => e.code === 'store.disk_full';
+/**
+ * Tenure errors that are not the job's fault, so retrying helps: a full store, or another
+ * process's run holding the run lock (the job is only early).
+ */
+const retryable = (e: { code: string }) =>
+  e.code === 'store.disk_full' || e.code === 'run.in_progress';
 
 export type WorkerOptions = {
   ws: Workspace;

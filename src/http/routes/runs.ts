@@ -43,7 +43,7 @@ const operationRowSchema = z.object({
   run_id: z.string(),
   seq: z.number().int(),
   op: operationSchema,
-  status: z.enum(['queued', 'success', 'failure', 'pending_manual', 'skipped']),
+  status: z.enum(['queued', 'success', 'failure', 'pending_manual', 'skipped', 'cancelled']),
   message: z.string().nullable(),
   finished_at: z.string().nullable(),
 });
