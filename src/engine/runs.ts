@@ -209,10 +209,12 @@ async function execute(
   }
   const ts = ws.clock().toISOString();
   const { failures, ...counts } = execution;
+  // Which interrupted runs' approval this one carried stays on record.
+  const carried = (await ws.store.runs.get(runId))?.summary.approval_from;
   await ws.store.runs.update(runId, {
     status: 'done',
     finished_at: ts,
-    summary: { operations: ops.length, ...counts },
+    summary: { operations: ops.length, ...counts, ...(carried ? { approval_from: carried } : {}) },
   });
   await ws.store.audit.append([
     {
