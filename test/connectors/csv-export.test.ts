@@ -2,6 +2,7 @@ import { mkdtempSync, openSync, readdirSync, readFileSync, writeSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import lockfile from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
 import type { AccountRecord } from '../../src/connectors/contract.js';
 import { csvExportConnector } from '../../src/connectors/csv-export/csv-export-connector.js';
@@ -163,5 +164,57 @@ describe('csv-export: row by row', () => {
     writeSync(fd, text.replace('a1,a1,true,,,Ann', 'a1,a1,true,,,Bob'), 0);
     await collect(c.apply([op('account.create', 'a2', { attributes: { cn: 'Cy' } })]));
     expect(readFileSync(file, 'utf8')).toContain('a1,a1,true,,,Bob\n');
+  });
+});
+
+describe('csv-export: concurrent writers take turns on the file lock', () => {
+  const instance = (dir: string, over: { lock_wait_seconds?: number } = {}) =>
+    csvExportConnector.create({
+      appId: 'app',
+      config: { path: 'out/accounts.csv', ...over },
+      secret: () => '',
+      baseDir: dir,
+      log: silent,
+    });
+  const creates = (prefix: string) =>
+    Array.from({ length: 200 }, (_, i) =>
+      op('account.create', `${prefix}${i}`, { attributes: {} }),
+    );
+
+  it('two connector instances writing the same file at once lose none of each other’s rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csv-export-'));
+    const [a, b] = await Promise.all([instance(dir), instance(dir)]);
+    const results = await Promise.all([
+      collect(a.apply(creates('a'))),
+      collect(b.apply(creates('b'))),
+    ]);
+    expect(results.flat().every((r) => r.outcome === 'success')).toBe(true);
+    const ids = new Set<string>();
+    for await (const acc of (await instance(dir)).read()) ids.add(acc.account_id);
+    expect(ids.size).toBe(400);
+  });
+
+  it('a lock another writer keeps fails the batch with a clear message, writing nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csv-export-'));
+    const file = join(dir, 'out', 'accounts.csv');
+    const c = await instance(dir, { lock_wait_seconds: 0 });
+    await collect(c.apply([op('account.create', 'first', { attributes: {} })]));
+    const before = readFileSync(file, 'utf8');
+    const release = await lockfile.lock(file, { realpath: false });
+    try {
+      const results = await collect(c.apply(creates('late')));
+      expect(results).toHaveLength(200);
+      for (const r of results) {
+        expect(r.outcome).toBe('failure');
+        expect(r.message).toBe(
+          `${file} is locked by another writer (${file}.lock) and stayed locked for 0 s; nothing was written`,
+        );
+      }
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    } finally {
+      await release();
+    }
+    const [after] = await collect(c.apply([op('account.create', 'again', { attributes: {} })]));
+    expect(after?.outcome).toBe('success');
   });
 });

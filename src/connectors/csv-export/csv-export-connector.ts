@@ -16,10 +16,13 @@ import {
   sameStamp,
   writeFileAtomically,
 } from './csv-file.js';
+import { lockAccountFile } from './file-lock.js';
 
 const settings = z.strictObject({
   /** Output file, relative to the workspace. */
   path: z.string().min(1),
+  /** How long a batch waits for another writer's lock on the file before failing (default 30). */
+  lock_wait_seconds: z.number().int().min(0).max(3600).optional(),
 });
 export type CsvExportSettings = z.infer<typeof settings>;
 
@@ -42,6 +45,28 @@ export const csvExportConnector: ConnectorFactory<CsvExportSettings> = {
       if (last && stamp && sameStamp(stamp, last.stamp)) return last.table;
       return loadTable(await readAccountBytes(file));
     };
+    /** The batch's results; every one a failure when the file could not be written. */
+    const applyBatch = async (ops: readonly Operation[]): Promise<OperationResult[]> => {
+      const table = await current();
+      last = undefined; // valid again only once this batch is written
+      const accounts = readAccounts(table, new Set(ops.map((op) => op.account_id)));
+      const before = new Map([...accounts].map(([id, a]) => [id, valued(a)]));
+      const results = ops.map((op) => applyOne(accounts, op));
+      const changes = new Map<string, AccountRecord | undefined>();
+      for (const op of ops) changes.set(op.account_id, accounts.get(op.account_id));
+      const vacated = new Set<string>();
+      for (const names of before.values()) for (const c of names) vacated.add(c);
+      for (const a of accounts.values()) for (const c of valued(a)) vacated.delete(c);
+      const next = changeRows(table, changes, vacated);
+      try {
+        const stamp = await writeFileAtomically(file, pieces(next));
+        if (stamp) last = { table: next, stamp };
+      } catch (e) {
+        const message = `could not write ${file}: ${(e as Error).message}`;
+        return ops.map((op) => ({ key: op.key, outcome: 'failure', message }));
+      }
+      return results;
+    };
     return {
       async check() {
         try {
@@ -61,24 +86,22 @@ export const csvExportConnector: ConnectorFactory<CsvExportSettings> = {
         yield* (await readAccountFile(file)).values();
       },
       async *apply(ops) {
-        const table = await current();
-        last = undefined; // valid again only once this batch is written
-        const accounts = readAccounts(table, new Set(ops.map((op) => op.account_id)));
-        const before = new Map([...accounts].map(([id, a]) => [id, valued(a)]));
-        const results = ops.map((op) => applyOne(accounts, op));
-        const changes = new Map<string, AccountRecord | undefined>();
-        for (const op of ops) changes.set(op.account_id, accounts.get(op.account_id));
-        const vacated = new Set<string>();
-        for (const names of before.values()) for (const c of names) vacated.add(c);
-        for (const a of accounts.values()) for (const c of valued(a)) vacated.delete(c);
-        const next = changeRows(table, changes, vacated);
+        // Read-modify-write under the file's lock: a second writer (another process, another
+        // application on the same file) would otherwise replace the file with its own rows and
+        // lose this batch's, which the store would record as applied.
+        let unlock: () => Promise<void>;
         try {
-          const stamp = await writeFileAtomically(file, pieces(next));
-          if (stamp) last = { table: next, stamp };
+          unlock = await lockAccountFile(file, ctx.config.lock_wait_seconds ?? 30, ctx.log);
         } catch (e) {
-          const message = `could not write ${file}: ${(e as Error).message}`;
+          const message = (e as Error).message;
           for (const op of ops) yield { key: op.key, outcome: 'failure', message };
           return;
+        }
+        let results: OperationResult[];
+        try {
+          results = await applyBatch(ops);
+        } finally {
+          await unlock();
         }
         yield* results;
       },
