@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TenureError } from '../domain/errors.js';
 import type { RunLockHolder, RunLockRow } from '../store/run-lock-repo.js';
 import { closeInterruptedRuns } from './interrupted-runs.js';
@@ -22,7 +23,19 @@ export type RunLock = {
   setRun(runId: string): Promise<void>;
 };
 
-export type RunLockRequest = { command: string; actor: string };
+export type RunLockRequest = {
+  command: string;
+  actor: string;
+  /**
+   * How long to wait for a live holder to finish before failing `run.in_progress` (default 0:
+   * at once, as the CLI wants). Queued work waits a little: two replicas' webhook runs for
+   * different people then take turns instead of failing and retrying.
+   */
+  waitMs?: number;
+};
+
+/** How often a waiting run looks at the lock again. */
+const WAIT_POLL_MS = 200;
 
 /** Why a recorded holder is dead, or undefined while it is alive. Pure, for the tests. */
 export function deadHolder(
@@ -82,17 +95,21 @@ export async function withRunLock<T>(
   };
 
   let previous: { row: RunLockRow; reason: string } | undefined;
-  for (let attempt = 0; ; attempt++) {
+  const giveUpAt = Date.now() + (req.waitMs ?? 0);
+  for (;;) {
     if (await ws.store.runLock.insert(row())) break;
     const current = await ws.store.runLock.get(RUN_LOCK);
     if (!current) continue; // released in between: try again
     const reason = deadHolder(current, Date.now(), { host, alive: processAlive });
-    if (reason === undefined || attempt >= 3) throw inProgress(current);
-    if (await ws.store.runLock.takeOver(row(), current.owner)) {
-      previous = { row: current, reason };
-      break;
+    if (reason !== undefined) {
+      if (await ws.store.runLock.takeOver(row(), current.owner)) {
+        previous = { row: current, reason };
+        break;
+      }
+      continue; // another process took it over first: the next look finds it alive
     }
-    // Another process took it over first: the next look finds it alive.
+    if (Date.now() >= giveUpAt) throw inProgress(current);
+    await sleep(WAIT_POLL_MS);
   }
 
   let lost = false;

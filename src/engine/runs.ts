@@ -29,7 +29,15 @@ export type ApplyOptions = RunScope & {
   onProgress?: (done: number, total: number) => void;
   /** Called once the plan is computed, before anything is executed (latency instrumentation). */
   onPlanned?: (plan: PreparedRun) => void;
+  /** Wait this long for another run to finish before failing `run.in_progress` (default: fail at once). */
+  lockWaitMs?: number;
 };
+
+const lockRequest = (opts: ApplyOptions) => ({
+  command: opts.trigger,
+  actor: opts.actor,
+  ...(opts.lockWaitMs !== undefined && { waitMs: opts.lockWaitMs }),
+});
 
 export const newRunId = (now: Date) =>
   `run_${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}_${randomUUID().slice(0, 8)}`;
@@ -45,9 +53,7 @@ export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<Apply
     opts.onPlanned?.(plan);
     return { run_id: null, status: 'dry_run', plan };
   }
-  return withRunLock(ws, { command: opts.trigger, actor: opts.actor }, (lock) =>
-    applyLocked(ws, opts, lock),
-  );
+  return withRunLock(ws, lockRequest(opts), (lock) => applyLocked(ws, opts, lock));
 }
 
 async function applyLocked(
@@ -254,7 +260,7 @@ export async function fullRun(
     await importAll();
     return { imports, apply: await applyRun(ws, opts) };
   }
-  return withRunLock(ws, { command: opts.trigger, actor: opts.actor }, async (lock) => {
+  return withRunLock(ws, lockRequest(opts), async (lock) => {
     await importAll();
     return { imports, apply: await applyLocked(ws, opts, lock) };
   });

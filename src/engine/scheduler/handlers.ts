@@ -23,6 +23,12 @@ export type JobHandler = (ws: Workspace, job: JobRow, hooks: JobHooks) => Promis
 /** Scheduled and webhook work is done by the system, on behalf of the schedule or the HR event. */
 export const WORKER_ACTOR = 'system';
 
+/**
+ * A job meeting another run in progress (another replica's, a CLI run) waits this long for it
+ * before failing `run.in_progress`, which the worker then retries with backoff.
+ */
+export const LOCK_WAIT_MS = 30_000;
+
 export function applyOutcome(r: ApplyOutcome): JobOutcome {
   const e = r.execution;
   const outcome =
@@ -43,6 +49,7 @@ export const JOB_HANDLERS: Record<JobKind, JobHandler> = {
   async import_and_run(ws, job, hooks) {
     const r = await fullRun(ws, {
       actor: WORKER_ACTOR,
+      lockWaitMs: LOCK_WAIT_MS,
       trigger: 'schedule:import_and_run',
       onPlanned: (plan) => hooks.onPlanned?.(job, plan),
     });
@@ -61,6 +68,7 @@ export const JOB_HANDLERS: Record<JobKind, JobHandler> = {
     return applyOutcome(
       await applyRun(ws, {
         actor: WORKER_ACTOR,
+        lockWaitMs: LOCK_WAIT_MS,
         trigger: 'schedule:lifecycle_tick',
         onPlanned: (plan) => hooks.onPlanned?.(job, plan),
       }),
@@ -93,6 +101,7 @@ export const JOB_HANDLERS: Record<JobKind, JobHandler> = {
       await applyRun(ws, {
         identityIds: [p.identity_id],
         actor: WORKER_ACTOR,
+        lockWaitMs: LOCK_WAIT_MS,
         trigger: `hr:${p.source_id}:webhook`,
         onPlanned: (plan) => hooks.onPlanned?.(job, plan),
       }),
