@@ -48,12 +48,20 @@ export const newRunId = (now: Date) =>
  */
 export async function applyRun(ws: Workspace, opts: ApplyOptions): Promise<ApplyOutcome> {
   if (opts.dryRun) {
-    const carried = await carriedApprovals(ws);
-    const plan = await prepareRun(ws, { ...opts, ...(carried && { preApproved: carried.keys }) });
+    const plan = await previewRun(ws, opts);
     opts.onPlanned?.(plan);
     return { run_id: null, status: 'dry_run', plan };
   }
   return withRunLock(ws, lockRequest(opts), (lock) => applyLocked(ws, opts, lock));
+}
+
+/**
+ * The plan `apply` would execute now, changing nothing (`tenure plan`, dry runs): with the
+ * approval an interrupted run still carries, as apply would count it.
+ */
+export async function previewRun(ws: Workspace, scope: RunScope = {}): Promise<PreparedRun> {
+  const carried = await carriedApprovals(ws);
+  return prepareRun(ws, { ...scope, ...(carried && { preApproved: carried.keys }) });
 }
 
 async function applyLocked(

@@ -11,7 +11,7 @@ import { executeOperations } from '../../src/engine/execute.js';
 import { importSource } from '../../src/engine/import-source.js';
 import { prepareRun } from '../../src/engine/prepare-run.js';
 import { deadHolder, RUN_LOCK, withRunLock } from '../../src/engine/run-lock.js';
-import { applyRun, approveRun, fullRun, newRunId } from '../../src/engine/runs.js';
+import { applyRun, approveRun, fullRun, newRunId, previewRun } from '../../src/engine/runs.js';
 import { openWorkspace, type Workspace } from '../../src/engine/workspace.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { RunLockRow } from '../../src/store/run-lock-repo.js';
@@ -255,6 +255,10 @@ describe.each(testDialects())('run lock on %s', (dialect) => {
     await t.ws.store.runLock.insert(deadLock(heldId));
     // Judged afresh, the 6 left (of 34 enabled accounts now, 17.6 %) would be held again.
     expect((await prepareRun(t.ws)).gate.held).toBe(true);
+    // Whoever takes the lock next closes it; from then on `plan` shows what apply will do.
+    await withRunLock(t.ws, { command: 'cli:plan', actor }, async () => {});
+    expect((await t.ws.store.runs.get(heldId))!.status).toBe('interrupted');
+    expect((await previewRun(t.ws)).gate.held).toBe(false);
 
     t.setNow('2026-11-26T11:00:00Z');
     const next = await applyRun(t.ws, { actor: 'system', trigger: 'schedule:lifecycle_tick' });

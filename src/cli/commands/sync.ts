@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import type { ImportSummary } from '../../engine/import-source.js';
 import { importSource } from '../../engine/import-source.js';
-import { prepareRun } from '../../engine/prepare-run.js';
-import { type ApplyOutcome, applyRun, approveRun, fullRun } from '../../engine/runs.js';
+import { type ApplyOutcome, applyRun, approveRun, fullRun, previewRun } from '../../engine/runs.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
@@ -66,7 +65,7 @@ export function registerSync(program: Command, g: Globals): void {
     .option('--json', 'machine-readable output (every operation)')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
-        const plan = await prepareRun(ws, { identityIds: o.identity });
+        const plan = await previewRun(ws, { identityIds: o.identity });
         out.result(planJson(plan), () => printPlan(out, plan));
         if (plan.gate.held) process.exitCode = EXIT.held;
       }),

@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
 import type { Operation } from '../../domain/types.js';
-import { prepareRun } from '../../engine/prepare-run.js';
-import { applyRun, approveRun } from '../../engine/runs.js';
+import { applyRun, approveRun, previewRun } from '../../engine/runs.js';
 import { ADMIN, OPERATE, STAFF } from '../rbac.js';
 import {
   decodeCursor,
@@ -152,7 +151,7 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
     },
     async (req) => {
       const ids = req.body?.identity_ids;
-      const plan = await prepareRun(ws, ids ? { identityIds: ids } : {});
+      const plan = await previewRun(ws, ids ? { identityIds: ids } : {});
       return {
         generated_at: plan.now.toISOString(),
         identities: plan.identities,
