@@ -11,9 +11,9 @@ import { reconciliationsMigration } from './20261127_0500_reconciliations.js';
 import { accessHeldMigration } from './20261127_0610_access_held.js';
 import { agentsMigration } from './20261128_0400_agents.js';
 import { sourceStateMigration } from './20261128_0420_source_state.js';
-import { runLockMigration } from './20261202_0100_run_lock.js';
 import { hrRecordsMigration } from './20261202_0200_hr_records.js';
 import { usernameCaseMigration } from './20261202_0400_username_ci.js';
+import { runLockMigration } from './20261202_0600_run_lock.js';
 
 /** Forward-only: append new entries with a later timestamped name; never edit a released one. */
 export const migrationProvider = (dialect: StoreDialect): MigrationProvider => ({
@@ -29,9 +29,9 @@ export const migrationProvider = (dialect: StoreDialect): MigrationProvider => (
       '20261127_0610_access_held': accessHeldMigration(dialect),
       '20261128_0400_agents': agentsMigration(dialect),
       '20261128_0420_source_state': sourceStateMigration(),
-      '20261202_0100_run_lock': runLockMigration(),
       '20261202_0200_hr_records': hrRecordsMigration(),
       '20261202_0400_username_ci': usernameCaseMigration(),
+      '20261202_0600_run_lock': runLockMigration(),
     };
   },
 });
