@@ -144,3 +144,16 @@ export async function withRunLock<T>(
       .catch((err) => ws.log.warn({ err }, 'could not release the run lock'));
   }
 }
+
+/**
+ * At `tenure serve` start: close the runs a dead process left `applying`, so the console and the
+ * API show them as they are rather than waiting for the first scheduled run to take the lock.
+ * A live run elsewhere (another replica) holds the lock: nothing is dead then, nothing to do.
+ */
+export async function closeDeadRunsAtStart(ws: Workspace, command: string): Promise<void> {
+  try {
+    await withRunLock(ws, { command, actor: 'system' }, async () => {});
+  } catch (e) {
+    if (!(e instanceof TenureError && e.code === 'run.in_progress')) throw e;
+  }
+}

@@ -10,7 +10,12 @@ import type { Operation } from '../../src/domain/types.js';
 import { executeOperations } from '../../src/engine/execute.js';
 import { importSource } from '../../src/engine/import-source.js';
 import { prepareRun } from '../../src/engine/prepare-run.js';
-import { deadHolder, RUN_LOCK, withRunLock } from '../../src/engine/run-lock.js';
+import {
+  closeDeadRunsAtStart,
+  deadHolder,
+  RUN_LOCK,
+  withRunLock,
+} from '../../src/engine/run-lock.js';
 import { applyRun, approveRun, fullRun, newRunId, previewRun } from '../../src/engine/runs.js';
 import { openWorkspace, type Workspace } from '../../src/engine/workspace.js';
 import { createStore } from '../../src/store/create-store.js';
@@ -226,6 +231,23 @@ describe.each(testDialects())('run lock on %s', (dialect) => {
     const order = audit.map((e) => e.action).filter((a) => a.startsWith('run.'));
     expect(order).toEqual(['run.interrupted', 'run.started', 'run.completed']);
     expect(await t.ws.store.runLock.get(RUN_LOCK)).toBeUndefined();
+  });
+
+  it('serve closes a dead run at start, before any scheduled run', async () => {
+    await setUp();
+    await importSource(t.ws, { sourceId: 'hr' });
+    const { runId } = await dieMidApply(t.ws, { done: () => false });
+    await closeDeadRunsAtStart(t.ws, 'serve:start');
+    expect((await t.ws.store.runs.get(runId))!.status).toBe('interrupted');
+    expect(await t.ws.store.runLock.get(RUN_LOCK)).toBeUndefined();
+    const audit = await auditEvents(t.ws);
+    expect(audit.filter((e) => e.action === 'run.interrupted')).toHaveLength(1);
+    // With a live holder (another replica mid-run) it leaves everything alone.
+    const { runId: other } = await dieMidApply(t.ws, { done: () => false });
+    await t.ws.store.runLock.release(RUN_LOCK, deadLock().owner);
+    await t.ws.store.runLock.insert({ ...deadLock(other), expires_at: '2999-01-01T00:00:00.000Z' });
+    await closeDeadRunsAtStart(t.ws, 'serve:start');
+    expect((await t.ws.store.runs.get(other))!.status).toBe('applying');
   });
 
   it('an approved run interrupted mid-apply: the re-plan is not held again, and the leavers go', async () => {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../../config/load-config.js';
 import { TenureError } from '../../domain/errors.js';
+import { closeDeadRunsAtStart } from '../../engine/run-lock.js';
 import { createScheduler } from '../../engine/scheduler/index.js';
 import { CONFIG_FILE, openWorkspace, type Workspace } from '../../engine/workspace.js';
 import { createUser } from '../../http/auth/users.js';
@@ -120,6 +121,7 @@ async function serveWorkspace(
     const unhook = stopOnSignals(server, log);
     try {
       try {
+        await closeDeadRunsAtStart(ws, 'serve:start');
         await scheduler.start();
       } catch (e) {
         await server.shutdown('the scheduler did not start');
