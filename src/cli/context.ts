@@ -2,14 +2,21 @@
 import { userInfo } from 'node:os';
 import { TenureError } from '../domain/errors.js';
 import { openWorkspace, type Workspace } from '../engine/workspace.js';
+import { demoClock } from './commands/demo-dir.js';
 import { createOut, type Out } from './output.js';
 
 export type GlobalOptions = { workspace?: string; as?: string; json?: boolean };
 
-/** TENURE_NOW pins the clock (demos, tests of scheduled leavers); it is never needed in production. */
-export function cliClock(env = process.env): () => Date {
+/**
+ * TENURE_NOW pins the clock (demos, tests of scheduled leavers); it is never needed in production.
+ * Without it, a demo workspace (`workspace`) runs at the clock its demo recorded.
+ */
+export function cliClock(env = process.env, workspace?: string): () => Date {
   const pinned = env.TENURE_NOW;
-  if (!pinned) return () => new Date();
+  if (!pinned) {
+    const demo = workspace === undefined ? undefined : demoClock(workspace);
+    return demo ? () => demo : () => new Date();
+  }
   const at = new Date(pinned);
   if (Number.isNaN(at.getTime()))
     throw new TenureError('cli.bad_now', `TENURE_NOW="${pinned}" is not an ISO timestamp`);
@@ -27,7 +34,8 @@ export async function withWorkspace<T>(
   g: GlobalOptions,
   fn: (ws: Workspace, out: Out) => Promise<T>,
 ): Promise<T> {
-  const ws = await openWorkspace(workspaceDir(g), { clock: cliClock() });
+  const dir = workspaceDir(g);
+  const ws = await openWorkspace(dir, { clock: cliClock(process.env, dir) });
   try {
     return await fn(ws, createOut(Boolean(g.json)));
   } finally {

@@ -18,6 +18,7 @@ import { registerTasks } from './commands/tasks.js';
 import { registerUsers } from './commands/users.js';
 import type { GlobalOptions } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { TENURE_VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('tenure')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
       '--as <name>',
       'name recorded as admin:<name> in the audit trail (default: $TENURE_ACTOR or OS user)',
     )
+    .version(TENURE_VERSION, '-V, --version', 'print the version (package.json) and exit')
     .showHelpAfterError()
     .exitOverride();
   const g = () => program.opts<GlobalOptions>();

@@ -9,7 +9,7 @@ import { openWorkspace, STATE_DIR } from '../../engine/workspace.js';
 import { adminActor, cliClock, type GlobalOptions } from '../context.js';
 import { createOut, table } from '../output.js';
 import { countOps } from '../plan-view.js';
-import { claimDemoDir } from './demo-dir.js';
+import { claimDemoDir, DEMO_TODAY } from './demo-dir.js';
 import { initWorkspace } from './init.js';
 
 export function registerDemo(program: Command, g: () => GlobalOptions): void {
@@ -35,9 +35,11 @@ export async function runDemo(
 ): Promise<string> {
   const out = createOut(opts.json);
   const dir = resolve(dirArg ?? 'tenure-demo');
-  claimDemoDir(dir);
+  // The demo's own "today", recorded in the directory so later commands on it share it.
+  const clock = cliClock({ TENURE_NOW: process.env.TENURE_NOW || DEMO_TODAY });
+  claimDemoDir(dir, clock());
   initWorkspace(dir, { force: true });
-  const ws = await openWorkspace(dir, { clock: cliClock() });
+  const ws = await openWorkspace(dir, { clock });
   try {
     const actor = opts.actor;
     const bar = out.progress('provisioning');
@@ -70,6 +72,7 @@ export async function runDemo(
     const rel = (p: string) => relative(process.cwd(), join(dir, p)) || '.';
     const summary = {
       workspace: dir,
+      clock: clock().toISOString(),
       day1: {
         identities: day1.imports[0]?.accepted,
         run: day1.apply.run_id,
@@ -92,6 +95,9 @@ export async function runDemo(
     out.result(summary, () => {
       const e1 = day1.apply.execution;
       out.line(`Tenure demo — ${ws.config.organisation.name}, workspace ${rel('.')}`);
+      out.line(
+        `Clock: ${summary.clock}, the demo's today; commands on this workspace run at it (TENURE_NOW overrides).`,
+      );
       out.line();
       out.line(
         `Day one: ${summary.day1.identities} people imported; ${e1?.success ?? 0} operations succeeded, ${e1?.pending_manual ?? 0} manual tasks opened, ${e1?.failure ?? 0} failed.`,
