@@ -73,14 +73,56 @@ describe('npm run demo', () => {
   });
 });
 
+describe('npm start -- --port', () => {
+  const tmp = tempDir('npm-start');
+  afterAll(tmp.cleanup);
+
+  it('passes the flag to tenure serve: the demo is served on the port given', async () => {
+    copyFileSync(join(REPO_DIR, 'package.json'), join(tmp.dir, 'package.json'));
+    symlinkSync(join(REPO_DIR, 'bin'), join(tmp.dir, 'bin'));
+    // Port 0 = any free port: an answer on a port other than the default 8080 shows the flag
+    // reached serve, and --demo (whose directory is optional) did not take it as its directory.
+    const child = spawn('npm', ['start', '--', '--port', '0'], {
+      cwd: tmp.dir,
+      env: npmFreeEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true, // its own process group: npm, and the server under it, stop together
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let err = '';
+        child.stderr.on('data', (b: Buffer) => {
+          err += b.toString('utf8');
+          const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(err);
+          if (m) resolve(m[1]!);
+        });
+        child.on('error', reject);
+        child.on('close', (code) => reject(new Error(`npm start exited ${code}\n${err}`)));
+      });
+      expect(url).not.toMatch(/:8080$/);
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(existsSync(join(tmp.dir, 'tenure-demo', '.tenure-demo'))).toBe(true);
+    } finally {
+      if (child.exitCode === null && child.pid) {
+        const closed = new Promise((resolve) => child.on('close', resolve));
+        process.kill(-child.pid, 'SIGTERM');
+        await closed;
+      }
+    }
+  }, 120_000);
+});
+
+/** This process's environment without the npm_* and TENURE_* variables (see npmRun). */
+const npmFreeEnv = () =>
+  Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|TENURE_)/i.test(k)));
+
 /**
  * `npm run <script>` in `cwd`, without the npm_* and TENURE_* variables of the npm that runs these
  * tests (they would point the inner npm back at the repository, or the demo at another store).
  */
 function npmRun(script: string, cwd: string): Promise<{ code: number | null; output: string }> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(npm_|TENURE_)/i.test(k)),
-  );
+  const env = npmFreeEnv();
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
