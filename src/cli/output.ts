@@ -3,15 +3,22 @@ import { SingleBar } from 'cli-progress';
 
 export type Out = {
   json: boolean;
+  /** Colour is for people at a terminal: stdout a TTY, NO_COLOR unset, never with --json. */
+  colour: boolean;
   /** Prints `data` as JSON with --json, else calls `human`. */
   result(data: unknown, human: () => void): void;
   line(text?: string): void;
   progress(label: string): { update(done: number, total: number): void; stop(): void };
 };
 
+/** @see https://no-color.org: NO_COLOR set to anything but "" turns colour off; so does TERM=dumb. */
+export const useColour = (isTTY: boolean | undefined, env: NodeJS.ProcessEnv = process.env) =>
+  isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
+
 export function createOut(json: boolean): Out {
   return {
     json,
+    colour: !json && useColour(process.stdout.isTTY),
     result(data, human) {
       if (json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
       else human();

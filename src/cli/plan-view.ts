@@ -3,7 +3,15 @@ import type { Operation } from '../domain/types.js';
 import type { PreparedRun } from '../engine/prepare-run.js';
 import type { ApplyOutcome } from '../engine/runs.js';
 import type { Out } from './output.js';
-import { table } from './output.js';
+import {
+  ansi,
+  groupPlan,
+  plain,
+  renderFailures,
+  renderPlan,
+  summarisePlan,
+  summaryLine,
+} from './plan-format.js';
 
 export const planJson = (plan: PreparedRun) => ({
   generated_at: plan.now.toISOString(),
@@ -18,6 +26,9 @@ export const planJson = (plan: PreparedRun) => ({
   cancelled_tasks: plan.obsolete.map((t) => ({ task_id: t.id, summary: t.summary })),
   safety_gate: plan.gate,
   counts: countOps(plan.ops),
+  summary: summarisePlan(plan.ops),
+  /** The same changes as `operations`, grouped as the terminal shows them (every one). */
+  by_identity: groupPlan(plan),
 });
 
 export function countOps(ops: Operation[]) {
@@ -46,40 +57,27 @@ export function countOps(ops: Operation[]) {
   };
 }
 
-const describe = (op: Operation): string => {
-  if (op.kind === 'manual.task') return `task: ${op.task?.summary ?? op.task?.action}`;
-  const target =
-    op.entitlement !== undefined ? `${op.account_id} ${op.entitlement}` : op.account_id;
-  return `${op.kind} ${target}${op.container ? ` -> ${op.container}` : ''}`;
-};
+/** Changes printed before `… and N more (use --all)`; --json and --all show every one. */
+export const PLAN_ROWS = 200;
+/** Failures printed before `… and N more`. */
+export const FAILURE_ROWS = 20;
 
-export function printPlan(out: Out, plan: PreparedRun, limit = 200): void {
-  const c = countOps(plan.ops);
+export type ViewOptions = { all?: boolean };
+
+export function printPlan(out: Out, plan: PreparedRun, o: ViewOptions = {}): void {
   for (const t of plan.timeEvents)
     out.line(`time: ${t.identity.id} ${t.events.map((e) => e.kind).join(', ')}`);
   if (plan.ops.length === 0) {
     out.line('No changes: every application matches the desired state.');
   } else {
-    const shown = plan.ops.slice(0, limit);
-    out.line(
-      table([
-        ['IDENTITY', 'APP', 'OPERATION', 'WHY'],
-        ...shown.map((op) => [
-          op.identity_id ?? '-',
-          op.app_id,
-          describe(op),
-          [...op.lifecycle, ...op.reasons].join(' '),
-        ]),
-      ]),
+    const lines = renderPlan(
+      groupPlan(plan),
+      o.all ? undefined : PLAN_ROWS,
+      out.colour ? ansi : plain,
     );
-    if (plan.ops.length > shown.length)
-      out.line(`... and ${plan.ops.length - shown.length} more (use --json for all)`);
+    for (const l of lines) out.line(l);
     out.line();
-    out.line(
-      `${c.total} operations: ${Object.entries(c.by_kind)
-        .map(([k, n]) => `${n} ${k}`)
-        .join(', ')}`,
-    );
+    out.line(summaryLine(summarisePlan(plan.ops)));
   }
   if (plan.awaiting.length > 0)
     out.line(`${plan.awaiting.length} operations already wait as open manual tasks.`);
@@ -92,13 +90,13 @@ export function printPlan(out: Out, plan: PreparedRun, limit = 200): void {
     out.line(`SAFETY GATE: this plan would be held. ${plan.gate.reasons.join(' ')}`);
 }
 
-export function printOutcome(out: Out, result: ApplyOutcome): void {
+export function printOutcome(out: Out, result: ApplyOutcome, o: ViewOptions = {}): void {
   switch (result.status) {
     case 'nothing_to_do':
       out.line('Nothing to do: every application matches the desired state.');
       return;
     case 'dry_run':
-      printPlan(out, result.plan);
+      printPlan(out, result.plan, o);
       out.line('Dry run: nothing was executed.');
       return;
     case 'held':
@@ -113,8 +111,7 @@ export function printOutcome(out: Out, result: ApplyOutcome): void {
       out.line(
         `Run ${result.run_id}: ${e.success} succeeded, ${e.failure} failed, ${e.pending_manual} pending manual action.`,
       );
-      for (const f of e.failures.slice(0, 20))
-        out.line(`  failed: ${f.app_id} ${f.kind} ${f.account_id}: ${f.message}`);
+      for (const l of renderFailures(e.failures, o.all ? undefined : FAILURE_ROWS)) out.line(l);
       if (e.waiting_for_agent) {
         out.line(
           `  ${e.waiting_for_agent} operations queued for on-prem agents; the run completes with their results.`,

@@ -13,14 +13,21 @@ const VERB: Record<DirectOperationKind, string> = {
   'entitlement.revoke': 'Revoke',
 };
 
-/** E.g. `Disable account jdoe in Payroll (leaver)`; `changed` lists the attributes an update sets. */
-export function taskSummary(op: Operation, app: ApplicationConfig, changed: string[] = []): string {
+/**
+ * E.g. `Disable account jdoe in Payroll (leaver)`; `changed` lists the attributes an update sets;
+ * `why` is the parenthesis (default: the lifecycle labels, else the reasons).
+ */
+export function taskSummary(
+  op: Operation,
+  app: ApplicationConfig,
+  changed: string[] = [],
+  why: readonly string[] = op.lifecycle.length > 0 ? op.lifecycle : op.reasons,
+): string {
   const kind = op.task?.action ?? (op.kind as DirectOperationKind);
   const appName = app.name ?? app.id;
   const account = `account ${op.account_id} in ${appName}`;
   const ent = app.entitlements.find((e) => e.id === op.entitlement);
   const entName = ent?.name ? `${ent.name} (${op.entitlement})` : (op.entitlement ?? '');
-  const why = op.lifecycle.length > 0 ? op.lifecycle : op.reasons;
   const suffix = why.length > 0 ? ` (${why.join(', ')})` : '';
   let body: string;
   switch (kind) {

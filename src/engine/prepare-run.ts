@@ -1,9 +1,11 @@
 /** Computes a run without touching anything: time-driven identity changes, desired state, the plan, the gate. */
+import type { ChangeExplanation } from '../domain/change-reason.js';
 import { compilePolicies, desiredState } from '../domain/desired.js';
 import { advanceTime } from '../domain/lifecycle.js';
 import { linksManagers } from '../domain/manager-links.js';
 import { planAll } from '../domain/plan.js';
 import { planOrphans } from '../domain/reconcile-orphans.js';
+import { explainRemovals } from '../domain/removal-reasons.js';
 import { deprovisionedApps, safetyGate } from '../domain/safety.js';
 import type {
   ActualAccount,
@@ -15,6 +17,12 @@ import type {
 } from '../domain/types.js';
 import type { IdentityChange, TaskRow } from '../store/types.js';
 import { siteOf } from './agent-routing.js';
+import {
+  type BeforeValues,
+  type ChangeFacts,
+  explainIdentities,
+  recordBefore,
+} from './explain-plan.js';
 import { linkableManagers, type ManagerLookups } from './manager-links.js';
 import { lifecycleSettings, planningContext } from './settings.js';
 import type { Workspace } from './workspace.js';
@@ -34,6 +42,10 @@ export type PreparedRun = {
   /** Planned operations left out because they already wait in a site queue for an agent. */
   waitingForAgent?: number;
   sourceOf: (identityId: string) => string | undefined;
+  /** Per identity with operations: its name, why it changes, and the reason of its removals. */
+  explanations: ReadonlyMap<string, ChangeExplanation>;
+  /** By operation key: the values an update or move replaces. */
+  before: ReadonlyMap<string, BeforeValues>;
 };
 
 export type RunScope = {
@@ -61,6 +73,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
   const timeChanges: IdentityChange[] = [];
   const timeEvents: PreparedRun['timeEvents'] = [];
   const labels = new Map<string, string[]>();
+  const facts = new Map<string, ChangeFacts>();
   const identities = stored.map((prev) => {
     const { identity, events } = advanceTime(prev, now, settings);
     if (events.length > 0) {
@@ -70,6 +83,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
         identity.id,
         events.map((e) => e.kind),
       );
+      facts.set(identity.id, { events: labels.get(identity.id)!, at: now.toISOString() });
     }
     return identity;
   });
@@ -79,6 +93,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
   const ctx = planningContext(ws.config, now);
   const apps = new Map(ws.config.applications.map((a) => [a.id, a]));
   const planned: Operation[] = [];
+  const before = new Map<string, BeforeValues>();
   const desiredFor = compilePolicies(ctx);
   // Managers outside the planned identities (another batch, out of scope, or not in HR at all).
   const links = (appId: string) => linksManagers(apps.get(appId));
@@ -107,6 +122,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
       links,
     );
     for (const op of planAll(desired, actual, apps, labels)) planned.push(op);
+    recordBefore(planned, actual, before);
     gateAccounts = actual;
   } else {
     // A batch of identities at a time, in planAll's (id) order, so the plan is the same as one
@@ -122,13 +138,17 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
         managerLookups,
         links,
       );
-      for (const op of planAll(desired, actual, apps, labels)) planned.push(op);
+      const batchOps = planAll(desired, actual, apps, labels);
+      recordBefore(batchOps, actual, before);
+      for (const op of batchOps) planned.push(op);
     }
     // Orphans (no identity) are never touched unless the app says `orphans: disable`.
     for (const op of planOrphans(await ws.store.accounts.orphans(), apps)) planned.push(op);
   }
 
-  await labelFromHistory(ws, planned, labels, byId);
+  await labelFromHistory(ws, planned, labels, byId, facts);
+  const explanations = explainIdentities(planned, byId, facts, settings.timeZone);
+  explainRemovals(planned, (id) => explanations.get(id)?.removal, apps);
 
   const inScope = (t: TaskRow) =>
     !scope.identityIds || (t.identity_id !== null && byId.has(t.identity_id));
@@ -176,15 +196,21 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
     identities: identities.length,
     ...(waitingForAgent > 0 && { waitingForAgent }),
     sourceOf: (id) => byId.get(id)?.source_id,
+    explanations,
+    before,
   };
 }
 
-/** Operations say which lifecycle event caused them; the last history entry knows it. */
+/**
+ * Operations say which lifecycle event caused them; the last history entry knows it. What it
+ * knows of the change (the record before it, when it was recorded) goes into `facts`.
+ */
 async function labelFromHistory(
   ws: Workspace,
   ops: Operation[],
   labels: Map<string, string[]>,
   identities: Map<string, Identity>,
+  facts: Map<string, ChangeFacts>,
 ): Promise<void> {
   const unlabelled = new Set<string>();
   let last: string | null = null;
@@ -204,16 +230,22 @@ async function labelFromHistory(
   for (const id of unlabelled) {
     if (labels.has(id)) continue;
     let events: string[] = [];
+    let fact: Omit<ChangeFacts, 'events'> = {};
     if (useHistory) {
-      const last = (await ws.store.identities.history(id)).at(-1);
-      if (last && (!lastExecuted || last.valid_from > lastExecuted.created_at))
+      const history = await ws.store.identities.history(id);
+      const last = history.at(-1);
+      if (last && (!lastExecuted || last.valid_from > lastExecuted.created_at)) {
         events = last.events;
+        const previous = history.at(-2)?.attributes;
+        fact = previous ? { previous, at: last.valid_from } : { at: last.valid_from };
+      } else if (last) fact = { at: last.valid_from };
     }
     if (events.length === 0) {
       const status = identities.get(id)?.status;
       events = [status === 'terminated' ? 'leaver' : 'reconcile'];
     }
     labels.set(id, events);
+    facts.set(id, { events, ...fact });
   }
   // Ops come grouped by identity: one label lookup per identity, not per op.
   let id: string | undefined;

@@ -6,11 +6,20 @@ import { type ApplyOutcome, applyRun, approveRun, fullRun, previewRun } from '..
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
-import { outcomeJson, planJson, printOutcome, printPlan } from '../plan-view.js';
+import { renderFailures } from '../plan-format.js';
+import {
+  FAILURE_ROWS,
+  outcomeJson,
+  PLAN_ROWS,
+  planJson,
+  printOutcome,
+  printPlan,
+} from '../plan-view.js';
 import { rejectionLine } from '../quarantine-view.js';
 
 type Globals = () => GlobalOptions;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const ALL_HELP = `every planned change and every failure, not only the first ${PLAN_ROWS} and ${FAILURE_ROWS}`;
 
 export function printImport(out: Out, s: ImportSummary): void {
   out.line(
@@ -62,11 +71,12 @@ export function registerSync(program: Command, g: Globals): void {
     .command('plan')
     .description('show exactly what "tenure apply" would do; changes nothing')
     .option('--identity <id>', 'plan for this identity only (repeatable)', collect)
+    .option('--all', `every change, not only the first ${PLAN_ROWS}`)
     .option('--json', 'machine-readable output (every operation)')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
         const plan = await previewRun(ws, { identityIds: o.identity });
-        out.result(planJson(plan), () => printPlan(out, plan));
+        out.result(planJson(plan), () => printPlan(out, plan, { all: o.all }));
         if (plan.gate.held) process.exitCode = EXIT.held;
       }),
     );
@@ -77,6 +87,7 @@ export function registerSync(program: Command, g: Globals): void {
     .option('--dry-run', 'compute and show the plan, execute nothing')
     .option('--approve <run-id>', 'release a run held by the safety gate')
     .option('--identity <id>', 'apply for this identity only (repeatable)', collect)
+    .option('--all', ALL_HELP)
     .option('--json', 'machine-readable output')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
@@ -86,11 +97,13 @@ export function registerSync(program: Command, g: Globals): void {
             const r = await approveRun(ws, o.approve, adminActor(g()), bar.update);
             bar.stop();
             const e = r.execution;
-            out.result(r, () =>
+            out.result(r, () => {
               out.line(
                 `Run ${r.run_id} approved: ${e.success} succeeded, ${e.failure} failed, ${e.pending_manual} pending manual action.`,
-              ),
-            );
+              );
+              for (const l of renderFailures(e.failures, o.all ? undefined : FAILURE_ROWS))
+                out.line(l);
+            });
             if (e.failure > 0) process.exitCode = EXIT.partial;
             return;
           }
@@ -102,7 +115,7 @@ export function registerSync(program: Command, g: Globals): void {
             onProgress: bar.update,
           });
           bar.stop();
-          out.result(outcomeJson(r), () => printOutcome(out, r));
+          out.result(outcomeJson(r), () => printOutcome(out, r, { all: o.all }));
           process.exitCode = exitFor(r);
         } finally {
           bar.stop();
@@ -114,6 +127,7 @@ export function registerSync(program: Command, g: Globals): void {
     .command('run')
     .description('import every source, then plan and apply: the scheduled job')
     .option('--file <path>', 'HR file for the first source instead of the configured path')
+    .option('--all', ALL_HELP)
     .option('--json', 'machine-readable output')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
@@ -128,7 +142,7 @@ export function registerSync(program: Command, g: Globals): void {
         bar.stop();
         out.result({ imports: r.imports, ...outcomeJson(r.apply) }, () => {
           for (const s of r.imports) printImport(out, s);
-          printOutcome(out, r.apply);
+          printOutcome(out, r.apply, { all: o.all });
         });
         process.exitCode = withQuarantine(exitFor(r.apply), r.imports);
       }),
