@@ -27,7 +27,7 @@ type Task = {
   identity_id: string | null;
   status: string;
   summary: string;
-  op: { key: string; task: { action: string } };
+  op: { key: string; task: { action: string }; reasons: string[] };
   closed_by: string | null;
   closed_at: string | null;
   evidence: string | null;
@@ -112,7 +112,28 @@ describe.concurrent('after the JML run', () => {
     for (const t of leaverTasks) {
       expect(t).toMatchObject({ app_id: 'payroll', status: 'open', closed_by: null });
       expect(t.summary).toContain(`account ${leaver} in Legacy payroll`);
+      // Why, not `(unjustified)`: `unjustified` is left for drift no policy explains.
+      expect(t.summary).toMatch(/ \(leaver: terminated 2026-11-04\)$/);
+      expect(t.op.reasons).toEqual(['leaver: terminated 2026-11-04']);
     }
+  });
+
+  it("runs show --json: a mover's removals say what they no longer are, a leaver's why they left", async () => {
+    const list = await cli(['runs', 'list', '--json']);
+    expect(list.code, list.why).toBe(0);
+    const runId = list.json<{ id: string }[]>()[0]!.id;
+    const r = await cli(['runs', 'show', runId, '--json']);
+    expect(r.code, r.why).toBe(0);
+    type Row = { op: { identity_id: string; kind: string; reasons: string[] } };
+    const rows = r.json<{ operations: Row[] }>().operations.map((o) => o.op);
+    const removals = (id: string) =>
+      rows.filter((o) => o.identity_id === id && /revoke|disable|delete/.test(o.kind));
+    const mover = removals('E1015'); // Engineering → Sales
+    expect(mover.length).toBeGreaterThan(0);
+    for (const o of mover) expect(o.reasons).toEqual(['mover: no longer in Engineering']);
+    const left = removals(leaver);
+    expect(left.length).toBeGreaterThan(0);
+    for (const o of left) expect(o.reasons).toEqual(['leaver: terminated 2026-11-04']);
   });
 
   it('identities show --json has one history row per state, effective-dated', async () => {

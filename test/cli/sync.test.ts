@@ -17,7 +17,22 @@ type PlanJson = {
   awaiting_manual: { task_id: number; key: string }[];
   safety_gate: { held: boolean };
   counts: { total: number; by_kind: Record<string, number>; by_application: object };
+  summary: {
+    to_add: number;
+    to_change: number;
+    to_remove: number;
+    manual_tasks: number;
+    total: number;
+  };
+  by_identity: {
+    identity_id: string | null;
+    name: string | null;
+    why: string;
+    applications: { app_id: string; changes: { sign: string; key: string }[] }[];
+  }[];
 };
+/** Lines of one change in the text plan: `    + grant …`, `    - revoke …`, `    ~ move …`. */
+const CHANGE_LINE = /^ {4}[+~-] /;
 
 beforeAll(() => {
   initWorkspace(dir);
@@ -68,6 +83,46 @@ describe('import, plan, apply', () => {
     ]);
   });
 
+  it('plan --json also groups every operation by identity then application, with summary counts', () => {
+    const grouped = plan.by_identity.flatMap((g) =>
+      g.applications.flatMap((a) => a.changes.map((c) => c.key)),
+    );
+    expect(grouped.sort()).toEqual(plan.operations.map((o) => o.key).sort());
+    const joiner = plan.by_identity.find((g) => g.identity_id !== null)!;
+    expect(joiner.why).toMatch(/^joiner: starts \d{4}-\d\d-\d\d/);
+    expect(joiner.name).toMatch(/^\S+ \S+/);
+    expect(
+      plan.by_identity
+        .flatMap((g) => g.applications.flatMap((a) => a.changes))
+        .every((c) => c.sign === '+'),
+    ).toBe(true);
+    const s = plan.summary;
+    expect(s.total).toBe(plan.operations.length);
+    expect(s.to_add + s.to_change + s.to_remove + s.manual_tasks).toBe(s.total);
+    expect(s.manual_tasks).toBe(plan.operations.filter((o) => o.kind === 'manual.task').length);
+  });
+
+  it('plan prints the first 200 changes grouped per person and says how many more; --all prints all', async () => {
+    const [cut, all] = await Promise.all([cli(['plan']), cli(['plan', '--all'])]);
+    expect(cut.code, cut.why).toBe(0);
+    expect(all.code, all.why).toBe(0);
+    const n = plan.operations.length;
+    const cutLines = cut.stdout.split('\n');
+    expect(cutLines.filter((l) => CHANGE_LINE.test(l))).toHaveLength(200);
+    expect(cut.stdout).toContain(`… and ${n - 200} more (use --all)\n`);
+    const first = plan.by_identity[0]!;
+    expect(cutLines[0]).toBe(`${first.identity_id} ${first.name} — ${first.why}`);
+    expect(cutLines[1]).toBe(`  ${first.applications[0]!.app_id}`);
+    const { to_add, to_change, to_remove, manual_tasks } = plan.summary;
+    expect(cut.stdout).toContain(
+      `Plan: ${to_add} to add, ${to_change} to change, ${to_remove} to remove, ${manual_tasks} manual tasks (${n} operations).`,
+    );
+    // Not a terminal: no colour codes.
+    expect(cut.stdout).not.toContain('\u001b[');
+    expect(all.stdout.split('\n').filter((l) => CHANGE_LINE.test(l))).toHaveLength(n);
+    expect(all.stdout).not.toContain('more (use --all)');
+  });
+
   it('apply --dry-run prints the same plan and executes nothing', async () => {
     const json = await cli(['apply', '--dry-run', '--json']);
     expect(json.code, json.why).toBe(0);
@@ -81,7 +136,8 @@ describe('import, plan, apply', () => {
       cli(['runs', 'list', '--json']),
     ]);
     expect(text.code, text.why).toBe(0);
-    expect(text.stdout).toContain(`${plan.operations.length} operations: `);
+    expect(text.stdout).toContain(`manual tasks (${plan.operations.length} operations).`);
+    expect(text.stdout).toContain('more (use --all)');
     expect(text.stdout.trimEnd().endsWith('Dry run: nothing was executed.')).toBe(true);
     expect(runs.code, runs.why).toBe(0);
     expect(runs.json()).toEqual([]);

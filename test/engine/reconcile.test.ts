@@ -169,6 +169,9 @@ describe.each(testDialects())('reconciliation on %s', (dialect) => {
       ].sort(),
     );
     expect(dirOps.find((o) => o.entitlement === 'admin')?.reasons).toEqual(['unjustified']);
+    // A leaver's removals say why; only drift no policy explains is `unjustified`.
+    for (const o of dirOps.filter((o) => o.account_id === 'p011'))
+      expect(o.reasons, o.kind).toEqual([expect.stringMatching(/^leaver: terminated/)]);
     // The joiner events were acted on by an earlier run: the drift fix is labelled as such.
     expect(dirOps.find((o) => o.entitlement === 'admin')?.lifecycle).toEqual(['reconcile']);
     expect(dirOps.some((o) => o.account_id === 'svc-backup')).toBe(false);
