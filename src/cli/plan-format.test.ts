@@ -102,6 +102,14 @@ describe('groupPlan and renderPlan', () => {
     expect(lines.at(-1)).toBe('… and 4 more (use --all)');
     expect(lines.filter((l) => /^ {4}[+~-] /.test(l))).toHaveLength(2);
     expect(renderPlan(groupPlan(plan), 6).at(-1)).toBe('    - disable account old  (orphan)');
+    // Only the first changes grouped (a huge plan), the count of the rest from the plan's size.
+    const head = renderPlan(
+      groupPlan({ ...plan, ops: mover.slice(0, 2) }),
+      undefined,
+      undefined,
+      6,
+    );
+    expect(head).toEqual([...lines.slice(0, -1), '… and 4 more (use --all)']);
   });
 
   it('colours signs only when asked, and control characters in names cannot forge lines', () => {

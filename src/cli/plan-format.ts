@@ -47,11 +47,13 @@ const actionOf = (op: Operation): DirectOperationKind =>
 
 const quote = (v: string | null | undefined): string => (v ? JSON.stringify(v) : '(none)');
 
+const NONE = Object.freeze([]) as unknown as string[];
+
 function details(op: Operation, before: BeforeValues | undefined): string[] {
   const action = actionOf(op);
   if (action === 'account.move')
     return [`container: ${quote(before?.container)} → ${quote(op.container)}`];
-  if (action !== 'account.update' || op.attributes === undefined) return [];
+  if (action !== 'account.update' || op.attributes === undefined) return NONE;
   const old = before?.attributes ?? {};
   return Object.keys(op.attributes)
     .sort()
@@ -146,15 +148,17 @@ const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f]/g, '?'
 
 /**
  * The grouped plan as terminal lines; at most `limit` changes (undefined: all), then
- * `… and N more (use --all)`.
+ * `… and N more (use --all)`. `total` is the plan's size when `groups` hold only its first changes
+ * (a plan of millions is not grouped whole to print 200 lines).
  */
-export function renderPlan(groups: readonly PlanGroup[], limit?: number, paint = plain): string[] {
+export function renderPlan(
+  groups: readonly PlanGroup[],
+  limit?: number,
+  paint = plain,
+  total = groups.reduce((n, g) => n + g.applications.reduce((m, a) => m + a.changes.length, 0), 0),
+): string[] {
   const lines: string[] = [];
   let shown = 0;
-  let total = 0;
-  for (const g of groups) {
-    for (const a of g.applications) total += a.changes.length;
-  }
   outer: for (const g of groups) {
     if (limit !== undefined && shown >= limit) break;
     const who =

@@ -70,10 +70,12 @@ export function printPlan(out: Out, plan: PreparedRun, o: ViewOptions = {}): voi
   if (plan.ops.length === 0) {
     out.line('No changes: every application matches the desired state.');
   } else {
+    const ops = o.all ? plan.ops : plan.ops.slice(0, PLAN_ROWS);
     const lines = renderPlan(
-      groupPlan(plan),
-      o.all ? undefined : PLAN_ROWS,
+      groupPlan({ ...plan, ops }),
+      undefined,
       out.colour ? ansi : plain,
+      plan.ops.length,
     );
     for (const l of lines) out.line(l);
     out.line();
