@@ -59,8 +59,8 @@ const plan = {
     ['E1', { name: 'Jane Doe', headline: 'mover: Sales → Engineering on 2026-12-01' }],
   ]),
   before: new Map<string, BeforeValues>([
-    ['move', { attributes: {}, container: 'ou=sales' }],
-    ['upd', { attributes: { dept: 'Sales', mail: 'j@x' }, container: 'ou=sales' }],
+    ['move', { attributes: {}, changed: [], container: 'ou=sales' }],
+    ['upd', { attributes: { dept: 'Sales' }, changed: ['dept'], container: 'ou=sales' }],
   ]),
 };
 

@@ -53,14 +53,14 @@ function details(op: Operation, before: BeforeValues | undefined): string[] {
   const action = actionOf(op);
   if (action === 'account.move')
     return [`container: ${quote(before?.container)} → ${quote(op.container)}`];
-  if (action !== 'account.update' || op.attributes === undefined) return NONE;
-  const old = before?.attributes ?? {};
-  return Object.keys(op.attributes)
-    .sort()
-    .filter((k) => before === undefined || (old[k] ?? '') !== (op.attributes![k] ?? ''))
-    .map(
-      (k) => `${k}: ${before === undefined ? '?' : quote(old[k])} → ${quote(op.attributes![k])}`,
-    );
+  const wanted = op.attributes;
+  if (action !== 'account.update' || wanted === undefined) return NONE;
+  // The engine compared them as the plan does (names without case, DNs as DNs); else show all.
+  const keys = before?.changed ?? Object.keys(wanted);
+  return keys.map(
+    (k) =>
+      `${k}: ${before === undefined ? '?' : quote(before.attributes[k])} → ${quote(wanted[k])}`,
+  );
 }
 
 function describe(op: Operation): string {

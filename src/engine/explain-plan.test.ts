@@ -1,6 +1,6 @@
 /** Tests: the old values of updated and moved accounts, and one explanation per identity with operations. */
 import { describe, expect, it } from 'vitest';
-import { hr, identity } from '../domain/test-fixtures.js';
+import { app, appMap, hr, identity } from '../domain/test-fixtures.js';
 import type { ActualAccount, Operation } from '../domain/types.js';
 import { type BeforeValues, explainIdentities, recordBefore } from './explain-plan.js';
 
@@ -31,11 +31,31 @@ describe('recordBefore', () => {
       op({ kind: 'manual.task', key: 't', task: { action: 'account.update', summary: '' } }),
       op({ kind: 'account.update', key: 'gone', account_id: 'nobody' }),
     ];
-    recordBefore(ops, [account], into);
+    recordBefore(ops, [account], appMap([app('ad')]), into);
     expect([...into]).toEqual([
-      ['m', { attributes: { dept: 'Sales' }, container: 'ou=sales' }],
-      ['t', { attributes: { dept: 'Sales' }, container: 'ou=sales' }],
+      ['m', { changed: [], attributes: {}, container: 'ou=sales' }],
+      ['t', { changed: [], attributes: {}, container: 'ou=sales' }],
     ]);
+  });
+
+  it('lists the attributes an update changes as the plan compares them: names without case, DNs as DNs', () => {
+    const held: ActualAccount = {
+      ...account,
+      attributes: { Dept: 'Sales', manager: 'CN=Boss,OU=People,DC=x', title: 'Rep' },
+    };
+    const attributes = { dept: 'Engineering', manager: 'cn=boss,ou=people,dc=x', title: 'Rep' };
+    const update = op({ kind: 'account.update', key: 'u', attributes });
+    const ldap = new Map<string, BeforeValues>();
+    recordBefore([update], [held], appMap([app('ad', { connector: 'ldap' })]), ldap);
+    expect(ldap.get('u')).toEqual({
+      container: 'ou=sales',
+      changed: ['dept'],
+      attributes: { dept: 'Sales' },
+    });
+    // Elsewhere a value is compared as spelt.
+    const scim = new Map<string, BeforeValues>();
+    recordBefore([update], [held], appMap([app('ad')]), scim);
+    expect(scim.get('u')?.changed).toEqual(['dept', 'manager']);
   });
 });
 

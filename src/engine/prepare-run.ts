@@ -122,7 +122,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
       links,
     );
     for (const op of planAll(desired, actual, apps, labels)) planned.push(op);
-    recordBefore(planned, actual, before);
+    recordBefore(planned, actual, apps, before);
     gateAccounts = actual;
   } else {
     // A batch of identities at a time, in planAll's (id) order, so the plan is the same as one
@@ -139,7 +139,7 @@ export async function prepareRun(ws: Workspace, scope: RunScope = {}): Promise<P
         links,
       );
       const batchOps = planAll(desired, actual, apps, labels);
-      recordBefore(batchOps, actual, before);
+      recordBefore(batchOps, actual, apps, before);
       for (const op of batchOps) planned.push(op);
     }
     // Orphans (no identity) are never touched unless the app says `orphans: disable`.
