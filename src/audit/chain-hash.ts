@@ -44,5 +44,48 @@ export const hashEvent = (e: HashedFields): string =>
     ]),
   );
 
-/** What a checkpoint signature covers. */
-export const checkpointMessage = (seq: number, headHash: string): string => `${seq}:${headHash}`;
+/** Version 1 (legacy): a checkpoint signed `${seq}:${head_hash}` only, so deleting one went unseen. */
+export const checkpointMessageV1 = (seq: number, headHash: string): string => `${seq}:${headHash}`;
+
+/**
+ * Version 2: the signature also covers the hash of the previous checkpoint, so checkpoints form
+ * a chain of their own and deleting or re-ordering one breaks the next. The text is the JSON
+ * array ["tenure.checkpoint.v2", seq, head_hash, prev_checkpoint] (no whitespace).
+ */
+export const checkpointMessageV2 = (
+  seq: number,
+  headHash: string,
+  prevCheckpoint: string,
+): string => JSON.stringify(['tenure.checkpoint.v2', seq, headHash, prevCheckpoint]);
+
+/** The fields of a stored checkpoint that its hash (the next checkpoint's `prev_checkpoint`) covers. */
+export type CheckpointFields = {
+  seq: number;
+  head_hash: string;
+  key_id: string;
+  signature: string;
+  /** null: a version 1 checkpoint, written before checkpoints were chained. */
+  prev_checkpoint: string | null;
+};
+
+/**
+ * SHA-256 hex of ["tenure.checkpoint", seq, head_hash, prev_checkpoint|null, key_id, signature]:
+ * the signature is included so the next checkpoint pins this exact row.
+ */
+export const checkpointHash = (cp: CheckpointFields): string =>
+  sha256hex(
+    JSON.stringify([
+      'tenure.checkpoint',
+      cp.seq,
+      cp.head_hash,
+      cp.prev_checkpoint,
+      cp.key_id,
+      cp.signature,
+    ]),
+  );
+
+/** The message a checkpoint's signature covers, by its version. */
+export const checkpointMessage = (cp: Omit<CheckpointFields, 'key_id' | 'signature'>): string =>
+  cp.prev_checkpoint === null
+    ? checkpointMessageV1(cp.seq, cp.head_hash)
+    : checkpointMessageV2(cp.seq, cp.head_hash, cp.prev_checkpoint);

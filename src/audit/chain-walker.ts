@@ -1,7 +1,11 @@
-/** Walks events in seq order checking links, hashes and checkpoints; shared by verify and export. */
+/**
+ * Walks events in seq order checking links, hashes and checkpoints — each checkpoint against the
+ * event at its seq, its signature, and its link to the previous checkpoint — shared by verify
+ * and export.
+ */
 import type { KeyObject } from 'node:crypto';
 import type { AuditCheckpoint } from '../store/types.js';
-import { GENESIS_HASH, type HashedFields, hashEvent } from './chain-hash.js';
+import { checkpointHash, GENESIS_HASH, type HashedFields, hashEvent } from './chain-hash.js';
 import { checkpointSignatureOk } from './signing-key.js';
 
 export type ChainFailure = { seq: number; reason: string };
@@ -24,11 +28,47 @@ export const createChainWalker = (opts: ChainWalkerOptions) => {
   let expected: number | undefined = opts.fromGenesis ? 1 : undefined;
   let prev = GENESIS_HASH;
   let events = 0;
+  /** The checkpoint checked last, whose hash the next one must carry as prev_checkpoint. */
+  let lastCheckpoint: AuditCheckpoint | undefined;
+  /** The walk starts at seq 1: the first chained checkpoint must then start from 64 zeros. */
+  let atGenesis = opts.fromGenesis;
+  let chained = false;
+  let signedThrough = 0;
+  let checked = 0;
+
+  const linkOf = (e: WalkedEvent, cp: AuditCheckpoint): ChainFailure | undefined => {
+    const previous = lastCheckpoint ? `seq ${lastCheckpoint.seq}` : 'none';
+    if (cp.prev_checkpoint === null) {
+      // A version 1 row after chained ones was inserted (or re-typed to dodge the link check).
+      return chained
+        ? {
+            seq: e.seq,
+            reason: `checkpoint at seq ${cp.seq} is unchained (version 1) after chained ones`,
+          }
+        : undefined;
+    }
+    chained = true;
+    const expectedPrev = lastCheckpoint
+      ? checkpointHash(lastCheckpoint)
+      : atGenesis
+        ? GENESIS_HASH
+        : undefined; // an excerpt: the first checkpoint's link is taken on trust, like prev_hash
+    if (expectedPrev !== undefined && cp.prev_checkpoint !== expectedPrev) {
+      return {
+        seq: e.seq,
+        reason: `checkpoint at seq ${cp.seq} does not link to the previous checkpoint (${previous}): a checkpoint was deleted, added or altered`,
+      };
+    }
+    return undefined;
+  };
 
   const checkpointAt = (e: WalkedEvent, cp: AuditCheckpoint): ChainFailure | undefined => {
     if (cp.head_hash !== e.hash) {
       return { seq: e.seq, reason: `checkpoint at seq ${cp.seq} does not match the chain` };
     }
+    const unlinked = linkOf(e, cp);
+    lastCheckpoint = cp;
+    if (unlinked) return unlinked;
     if (!opts.keys) return undefined;
     const key = opts.keys.get(cp.key_id);
     if (!key)
@@ -39,6 +79,8 @@ export const createChainWalker = (opts: ChainWalkerOptions) => {
     if (!checkpointSignatureOk(cp, key)) {
       return { seq: e.seq, reason: `checkpoint at seq ${cp.seq} has a bad signature` };
     }
+    checked++;
+    signedThrough = cp.seq;
     return undefined;
   };
 
@@ -48,6 +90,7 @@ export const createChainWalker = (opts: ChainWalkerOptions) => {
       if (expected === undefined) {
         expected = e.seq;
         prev = e.seq === 1 ? GENESIS_HASH : e.prev_hash;
+        atGenesis = e.seq === 1;
         // Checkpoints before an excerpt's first event cannot be checked against it.
         while (next < pending.length && pending[next]!.seq < e.seq) next++;
       }
@@ -95,6 +138,14 @@ export const createChainWalker = (opts: ChainWalkerOptions) => {
     },
     get checkpoints() {
       return pending.length;
+    },
+    /** Checkpoints whose signature was checked and good (0 without keys). */
+    get signedCheckpoints() {
+      return checked;
+    },
+    /** Seq of the last checkpoint with a good signature (0: none). */
+    get signedThrough() {
+      return signedThrough;
     },
   };
 };

@@ -1,26 +1,34 @@
 /**
  * `tenure audit export`: streams the chain as JSONL (verifiable offline) or CSV (for spreadsheets).
  *
- * JSONL format, version 1. Line 1 is a header, every further line one event:
- *   {"type":"tenure.audit.export","version":1,"exported_at":…,"since":…|null,"until":…|null,
+ * JSONL format, version 2. Line 1 is a header, every further line one event:
+ *   {"type":"tenure.audit.export","version":2,"exported_at":…,"since":…|null,"until":…|null,
  *    "first_seq":N|null,"last_seq":M|null,"public_key":"<SPKI PEM>"|null,"key_id":…|null,
- *    "hash":"sha256-json-array-v1","checkpoints":[{seq,head_hash,ts,key_id,signature},…]}
+ *    "hash":"sha256-json-array-v1",
+ *    "checkpoints":[{seq,head_hash,ts,key_id,signature,prev_checkpoint},…]}
  *   {"seq":1,"ts":…,"action":…,"actor":…,"trigger":…,"target":…,"outcome":…,
  *    "details":"<canonical JSON text, exactly as hashed>","prev_hash":…,"hash":…}
  * hash = sha256hex(JSON.stringify([prev_hash, seq, ts, action, actor, trigger, target, outcome,
- * details])); a checkpoint signs the UTF-8 text `${seq}:${head_hash}` with Ed25519.
+ * details])); a checkpoint signs with Ed25519 the UTF-8 text
+ * JSON.stringify(["tenure.checkpoint.v2", seq, head_hash, prev_checkpoint]), where prev_checkpoint
+ * is sha256hex(JSON.stringify(["tenure.checkpoint", seq, head_hash, prev_checkpoint|null, key_id,
+ * signature])) of the checkpoint before it (64 zeros for the first). Version 1 checkpoints
+ * (prev_checkpoint null, written before checkpoints were chained) sign `${seq}:${head_hash}`.
+ * Version 1 exports (no prev_checkpoint) are still read by the verifier.
  * The header carries the checkpoints inside [first_seq, last_seq]; the public key in it is a
  * convenience only — an auditor checks against a key obtained separately (verifyExport's
  * argument), since whoever could edit the file could also swap the key.
  * A since/until window is widened to a contiguous seq range (store.audit.seqRange), so an
- * export never has holes even if clocks stepped back.
+ * export never has holes even if clocks stepped back, and its end is moved forward to the next
+ * checkpoint, so its last event is signed (an export past the last checkpoint is not, and
+ * fails verify-export: checkpoint before exporting).
  *
  * CSV: RFC 4180 (CRLF, fields quoted when they hold `"`, `,`, CR or LF), header row
  * seq,ts,action,actor,trigger,target,outcome,details,prev_hash,hash. Values are written
  * unaltered (no spreadsheet-formula escaping), so the CSV can still be re-hashed.
  */
 import type { Writable } from 'node:stream';
-import type { AuditEvent, Store, Timestamp } from '../store/types.js';
+import type { AuditCheckpoint, AuditEvent, Store, Timestamp } from '../store/types.js';
 import { keyIdOf, publicKeysById } from './signing-key.js';
 
 export type ExportOptions = {
@@ -35,6 +43,9 @@ export type ExportOptions = {
 };
 
 export const EXPORT_TYPE = 'tenure.audit.export';
+export const EXPORT_VERSION = 2;
+/** Header versions verify-export reads: 1 had no prev_checkpoint on its checkpoints. */
+export const EXPORT_VERSIONS = [1, 2] as const;
 export const CSV_COLUMNS = [
   'seq',
   'ts',
@@ -85,12 +96,15 @@ const writeTo = (out: Writable, text: string): Promise<void> | undefined =>
 
 /** Streams the events in the window to `out` (which it does not end); returns how many. */
 export const exportAudit = async (store: Store, opts: ExportOptions): Promise<number> => {
-  const range = await store.audit.seqRange({
+  const checkpoints = await store.audit.checkpoints();
+  const window = await store.audit.seqRange({
     ...(opts.since !== undefined && { since: opts.since }),
     ...(opts.until !== undefined && { until: opts.until }),
   });
+  const signedEnd = window && checkpoints.find((c) => c.seq >= window.last)?.seq;
+  const range = window && { first: window.first, last: signedEnd ?? window.last };
   if (opts.format === 'jsonl') {
-    await writeTo(opts.out, `${JSON.stringify(await header(store, opts, range))}\n`);
+    await writeTo(opts.out, `${JSON.stringify(header(checkpoints, opts, range))}\n`);
   } else {
     await writeTo(opts.out, `${CSV_COLUMNS.join(',')}\r\n`);
   }
@@ -110,18 +124,16 @@ export const exportAudit = async (store: Store, opts: ExportOptions): Promise<nu
   return count;
 };
 
-const header = async (
-  store: Store,
+const header = (
+  all: readonly AuditCheckpoint[],
   opts: ExportOptions,
   range: { first: number; last: number } | undefined,
 ) => {
-  const checkpoints = range
-    ? (await store.audit.checkpoints()).filter((c) => c.seq >= range.first && c.seq <= range.last)
-    : [];
+  const checkpoints = range ? all.filter((c) => c.seq >= range.first && c.seq <= range.last) : [];
   const key = opts.publicKeyPem ? [...publicKeysById(opts.publicKeyPem).values()][0] : undefined;
   return {
     type: EXPORT_TYPE,
-    version: 1,
+    version: EXPORT_VERSION,
     exported_at: (opts.now ?? new Date()).toISOString(),
     since: opts.since ?? null,
     until: opts.until ?? null,

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TenureError } from '../domain/errors.js';
 import type { AuditCheckpoint, Store } from '../store/types.js';
-import { checkpointMessage } from './chain-hash.js';
+import { checkpointMessage, checkpointMessageV1, checkpointMessageV2 } from './chain-hash.js';
 
 export const PRIVATE_KEY_FILE = 'audit-signing.key';
 export const PUBLIC_KEY_FILE = 'audit-signing.pub';
@@ -73,14 +73,41 @@ export const loadSigningKey = (dir: string): SigningKey => {
   return fromPrivate(dir, privateKey);
 };
 
-export const signCheckpoint = (key: SigningKey, seq: number, headHash: string, ts: string) => ({
+/** A version 2 checkpoint: signs seq, head hash and the previous checkpoint's hash. */
+export const signCheckpoint = (
+  key: SigningKey,
+  seq: number,
+  headHash: string,
+  ts: string,
+  prevCheckpoint: string,
+): AuditCheckpoint => ({
   seq,
   head_hash: headHash,
   ts,
   key_id: key.keyId,
-  signature: sign(null, Buffer.from(checkpointMessage(seq, headHash)), key.privateKey).toString(
+  signature: sign(
+    null,
+    Buffer.from(checkpointMessageV2(seq, headHash, prevCheckpoint)),
+    key.privateKey,
+  ).toString('base64'),
+  prev_checkpoint: prevCheckpoint,
+});
+
+/** A version 1 checkpoint, as written before checkpoints were chained: only to build old data. */
+export const signCheckpointV1 = (
+  key: SigningKey,
+  seq: number,
+  headHash: string,
+  ts: string,
+): AuditCheckpoint => ({
+  seq,
+  head_hash: headHash,
+  ts,
+  key_id: key.keyId,
+  signature: sign(null, Buffer.from(checkpointMessageV1(seq, headHash)), key.privateKey).toString(
     'base64',
   ),
+  prev_checkpoint: null,
 });
 
 /** Public keys by key id, for checking checkpoints (several after a key rotation). */
@@ -96,7 +123,7 @@ export const checkpointSignatureOk = (cp: AuditCheckpoint, key: KeyObject): bool
   try {
     return verify(
       null,
-      Buffer.from(checkpointMessage(cp.seq, cp.head_hash)),
+      Buffer.from(checkpointMessage(cp)),
       key,
       Buffer.from(cp.signature, 'base64'),
     );
@@ -106,17 +133,16 @@ export const checkpointSignatureOk = (cp: AuditCheckpoint, key: KeyObject): bool
 };
 
 /**
- * Signs the current head (`${seq}:${head_hash}`) and stores the checkpoint. Returns undefined on
- * an empty chain, where there is nothing to attest.
+ * Signs the current head as the next link of the checkpoint chain and stores it. Returns
+ * undefined on an empty chain, or when the head is already checkpointed.
  */
 export const writeCheckpoint = async (
   store: Store,
   key: SigningKey,
   opts: { at?: string } = {},
 ): Promise<AuditCheckpoint | undefined> => {
-  const head = await store.audit.head();
-  if (head.seq === 0) return undefined;
-  const cp = signCheckpoint(key, head.seq, head.hash, opts.at ?? new Date().toISOString());
-  await store.audit.addCheckpoint(cp);
-  return cp;
+  const at = opts.at ?? new Date().toISOString();
+  return store.audit.appendCheckpoint((head, prev) =>
+    signCheckpoint(key, head.seq, head.hash, at, prev),
+  );
 };

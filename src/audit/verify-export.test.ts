@@ -4,9 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../store/types.js';
-import { GENESIS_HASH, hashEvent } from './chain-hash.js';
+import { checkpointHash, GENESIS_HASH, hashEvent } from './chain-hash.js';
 import { EXPORT_TYPE } from './export.js';
-import { createSigningKey, loadSigningKey, signCheckpoint } from './signing-key.js';
+import {
+  createSigningKey,
+  loadSigningKey,
+  type SigningKey,
+  signCheckpoint,
+  signCheckpointV1,
+} from './signing-key.js';
 import { verifyExport } from './verify-export.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-key-'));
@@ -36,39 +42,143 @@ const chain = (n: number): AuditEvent[] => {
   return out;
 };
 
-const exportOf = (events: AuditEvent[], checkpointSeqs: number[] = []) => [
+const TS = '2026-01-02T00:00:00.000Z';
+
+/** Chained (version 2) checkpoints at `seqs`, the first linked to `prev` (64 zeros at genesis). */
+const checkpointsAt = (
+  events: AuditEvent[],
+  seqs: number[],
+  signer: SigningKey = key,
+  prev = GENESIS_HASH,
+) =>
+  seqs.map((s) => {
+    const cp = signCheckpoint(signer, s, events.find((e) => e.seq === s)!.hash, TS, prev);
+    prev = checkpointHash(cp);
+    return cp;
+  });
+
+const headerOf = (events: AuditEvent[], checkpoints: unknown[]) =>
   JSON.stringify({
     type: EXPORT_TYPE,
-    version: 1,
+    version: 2,
     first_seq: events[0]?.seq ?? null,
     last_seq: events.at(-1)?.seq ?? null,
-    checkpoints: checkpointSeqs.map((s) =>
-      signCheckpoint(key, s, events.find((e) => e.seq === s)!.hash, '2026-01-02T00:00:00.000Z'),
-    ),
-  }),
+    checkpoints,
+  });
+
+const exportOf = (events: AuditEvent[], checkpointSeqs: number[] = [], signer = key) => [
+  headerOf(events, checkpointsAt(events, checkpointSeqs, signer)),
   ...events.map((e) => JSON.stringify(e)),
 ];
 
 describe('verifyExport', () => {
   const events = chain(50);
 
-  it('accepts a whole chain and a mid-chain excerpt, with or without header', () => {
+  it('accepts a whole chain and a mid-chain excerpt whose last event is signed', () => {
     expect(verifyExport(exportOf(events, [20, 50]), key.publicKeyPem)).toEqual({
       ok: true,
       events: 50,
       checkpoints: 2,
       head: events[49]!.hash,
+      signed_through: 50,
+      anchors: [],
+      signatures: 'verified',
     });
-    expect(verifyExport(exportOf(events.slice(10, 30), [20]), key.publicKeyPem)).toMatchObject({
+    expect(verifyExport(exportOf(events.slice(10, 30), [20, 30]), key.publicKeyPem)).toMatchObject({
       ok: true,
       events: 20,
+      signatures: 'verified',
     });
-    expect(
-      verifyExport(
-        events.slice(5).map((e) => JSON.stringify(e)),
-        key.publicKeyPem,
-      ),
-    ).toMatchObject({ ok: true, events: 45 });
+  });
+
+  it('fails an export without header, without checkpoints, or without events', () => {
+    const noHeader = events.slice(5).map((e) => JSON.stringify(e));
+    expect(verifyExport(noHeader, key.publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not an export header/),
+    });
+    expect(verifyExport(exportOf(events, []), key.publicKeyPem)).toMatchObject({
+      ok: false,
+      first_bad_seq: 50,
+      signatures: 'not_checked',
+      reason: expect.stringMatching(/seq 50\) is not covered by a checkpoint signed .*none/),
+    });
+    expect(verifyExport([headerOf([], [])], key.publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/holds no events/),
+    });
+    expect(verifyExport([], key.publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/export is empty/),
+    });
+    expect(verifyExport(['', ''], key.publicKeyPem)).toMatchObject({ ok: false });
+  });
+
+  it('fails when the events after the last checkpoint are not signed', () => {
+    expect(verifyExport(exportOf(events, [20]), key.publicKeyPem)).toMatchObject({
+      ok: false,
+      first_bad_seq: 50,
+      reason: expect.stringMatching(/not covered .*last signed: seq 20/),
+    });
+  });
+
+  it('fails an export regenerated from genesis and signed with another key', () => {
+    const otherDir = mkdtempSync(join(tmpdir(), 'tenure-key-'));
+    try {
+      const other = createSigningKey(otherDir);
+      const forged = chain(50).map((e) => ({ ...e }));
+      forged[9]!.actor = 'admin:mallory';
+      let prev = GENESIS_HASH;
+      for (const e of forged) {
+        e.prev_hash = prev;
+        e.hash = hashEvent(e);
+        prev = e.hash;
+      }
+      const lines = exportOf(forged, [20, 50], other);
+      expect(verifyExport(lines, other.publicKeyPem)).toMatchObject({ ok: true });
+      expect(verifyExport(lines, key.publicKeyPem)).toMatchObject({
+        ok: false,
+        first_bad_seq: 20,
+        reason: expect.stringMatching(/unknown key/),
+      });
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when a checkpoint was removed from the header (checkpoints are chained)', () => {
+    const cps = checkpointsAt(events, [10, 20, 50]);
+    const lines = [headerOf(events, [cps[0], cps[2]]), ...events.map((e) => JSON.stringify(e))];
+    expect(verifyExport(lines, key.publicKeyPem)).toMatchObject({
+      ok: false,
+      first_bad_seq: 50,
+      reason: expect.stringMatching(/does not link to the previous checkpoint \(seq 10\)/),
+    });
+    const firstGone = [headerOf(events, [cps[1], cps[2]]), ...lines.slice(1)];
+    expect(verifyExport(firstGone, key.publicKeyPem)).toMatchObject({
+      ok: false,
+      first_bad_seq: 20,
+      reason: expect.stringMatching(/does not link .*\(none\)/),
+    });
+  });
+
+  it('still verifies version 1 checkpoints of old data, chained into by version 2', () => {
+    const v1 = signCheckpointV1(key, 20, events[19]!.hash, TS);
+    const v2 = checkpointsAt(events, [50], key, checkpointHash(v1));
+    const lines = [headerOf(events, [v1, ...v2]), ...events.map((e) => JSON.stringify(e))];
+    expect(verifyExport(lines, key.publicKeyPem)).toMatchObject({ ok: true, checkpoints: 2 });
+    // An old export: header version 1, checkpoints without prev_checkpoint.
+    const { prev_checkpoint: _, ...old } = signCheckpointV1(key, 50, events[49]!.hash, TS);
+    const header = JSON.parse(headerOf(events, [old]));
+    const oldLines = [JSON.stringify({ ...header, version: 1 }), ...lines.slice(1)];
+    expect(verifyExport(oldLines, key.publicKeyPem)).toMatchObject({ ok: true });
+    // An unchained checkpoint after a chained one was slipped in.
+    const late = signCheckpointV1(key, 50, events[49]!.hash, TS);
+    const slipped = [headerOf(events, [...checkpointsAt(events, [20]), late]), ...lines.slice(1)];
+    expect(verifyExport(slipped, key.publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/unchained \(version 1\) after chained ones/),
+    });
   });
 
   it('rejects a first event at seq 1 that does not start from genesis', () => {
@@ -97,7 +207,7 @@ describe('verifyExport', () => {
   it('rejects a checkpoint whose hash does not match the exported chain', () => {
     const lines = exportOf(events, []);
     const header = JSON.parse(lines[0]!);
-    header.checkpoints = [signCheckpoint(key, 20, events[18]!.hash, '2026-01-02T00:00:00.000Z')];
+    header.checkpoints = [signCheckpoint(key, 20, events[18]!.hash, TS, GENESIS_HASH)];
     expect(
       verifyExport([JSON.stringify(header), ...lines.slice(1)], key.publicKeyPem),
     ).toMatchObject({

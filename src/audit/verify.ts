@@ -1,34 +1,112 @@
-/** `tenure audit verify`: re-walks the stored chain and checks every signed checkpoint. */
-import type { Store, VerifyResult } from '../store/types.js';
-import { createChainWalker } from './chain-walker.js';
-import { publicKeysById } from './signing-key.js';
+/** `tenure audit verify`: re-walks the stored chain, its signed checkpoints and their anchors. */
+import type { KeyObject } from 'node:crypto';
+import type { AuditCheckpoint, SignatureCheck, Store, VerifyResult } from '../store/types.js';
+import { checkpointHash } from './chain-hash.js';
+import { type ChainFailure, createChainWalker } from './chain-walker.js';
+import { checkpointSignatureOk, publicKeysById } from './signing-key.js';
 
 /** Rows per query: enough to amortise the round trip, small enough that pages die young (GC). */
 const BATCH = 2_000;
 
+/** A checkpoint recorded outside the database (head file, witness), and where it was read. */
+export type Anchor = { source: string; checkpoint: AuditCheckpoint };
+
+export type VerifyOptions = {
+  /** Check signatures with these keys; absent = signatures `not_checked`. */
+  publicKeyPem?: string | readonly string[] | undefined;
+  /** Why there is no key, for the `not_checked` answer (e.g. which file is missing). */
+  noKeyReason?: string;
+  anchors?: readonly Anchor[];
+};
+
 /**
  * Detects a modified row (hash mismatch), a broken link, a deleted row (gap in seq), a
- * checkpoint that disagrees with the chain, a checkpoint beyond its end (tail truncated) and a
- * bad signature. Without `publicKeyPem` signatures are not checked (the chain still is).
- * Checkpoints are read before the walk so appends made during it cannot look like truncation.
- * Cutting the tail *after* the last checkpoint is undetectable by design: checkpoint often.
+ * checkpoint that disagrees with the chain, a deleted or inserted checkpoint (broken checkpoint
+ * chain), a checkpoint beyond the chain's end (tail truncated), a bad signature, and a database
+ * rolled back behind an anchor: every anchored checkpoint must be in the database, unchanged, and
+ * match the chain. Checkpoints are read before the walk so appends made during it cannot look
+ * like truncation. Without an anchor, deleting the newest checkpoints and the events after the
+ * remaining last one is not detectable from the database alone: configure a witness.
  */
 export const verifyAudit = async (
   store: Store,
-  publicKeyPem?: string | readonly string[],
+  options: VerifyOptions | string | readonly string[] = {},
 ): Promise<VerifyResult> => {
+  // A bare key (or key list) is the short form callers used before anchors existed.
+  const opts: VerifyOptions =
+    typeof options === 'string' || Array.isArray(options)
+      ? { publicKeyPem: options as string | readonly string[] }
+      : (options as VerifyOptions);
   const checkpoints = await store.audit.checkpoints();
-  const walker = createChainWalker({
-    checkpoints,
-    fromGenesis: true,
-    ...(publicKeyPem !== undefined && { keys: publicKeysById(publicKeyPem) }),
+  const keys = opts.publicKeyPem !== undefined ? publicKeysById(opts.publicKeyPem) : undefined;
+  const walker = createChainWalker({ checkpoints, fromGenesis: true, ...(keys && { keys }) });
+  const anchors = opts.anchors ?? [];
+  const fail = (bad: ChainFailure): VerifyResult => ({
+    ok: false,
+    events: walker.events,
+    first_bad_seq: bad.seq,
+    reason: bad.reason,
+    ...signatureCheck(keys, walker.signedCheckpoints, opts.noKeyReason),
   });
+
+  for (const anchor of anchors) {
+    const bad = anchorFailure(anchor, checkpoints, keys);
+    if (bad) return fail(bad);
+  }
   for await (const event of store.audit.iterate({ batch: BATCH })) {
     const bad = walker.step(event);
-    if (bad)
-      return { ok: false, events: walker.events, first_bad_seq: bad.seq, reason: bad.reason };
+    if (bad) return fail(bad);
   }
   const bad = walker.finish();
-  if (bad) return { ok: false, events: walker.events, first_bad_seq: bad.seq, reason: bad.reason };
-  return { ok: true, events: walker.events, checkpoints: walker.checkpoints, head: walker.head };
+  if (bad) return fail(bad);
+  return {
+    ok: true,
+    events: walker.events,
+    checkpoints: walker.checkpoints,
+    head: walker.head,
+    signed_through: walker.signedThrough,
+    anchors: anchors.map((a) => `${a.source} (seq ${a.checkpoint.seq})`),
+    ...signatureCheck(keys, walker.signedCheckpoints, opts.noKeyReason),
+  };
+};
+
+/** The anchored checkpoint must be in the database as it was signed (and its signature good). */
+const anchorFailure = (
+  anchor: Anchor,
+  stored: readonly AuditCheckpoint[],
+  keys: Map<string, KeyObject> | undefined,
+): ChainFailure | undefined => {
+  const cp = anchor.checkpoint;
+  const key = keys?.get(cp.key_id);
+  if (keys && (!key || !checkpointSignatureOk(cp, key))) {
+    return {
+      seq: cp.seq,
+      reason: `${anchor.source}: its checkpoint at seq ${cp.seq} is not signed by the audit key`,
+    };
+  }
+  const same = stored.find((s) => s.seq === cp.seq && s.key_id === cp.key_id);
+  if (!same) {
+    return {
+      seq: cp.seq,
+      reason: `${anchor.source} anchors the checkpoint at seq ${cp.seq}, which is missing from the database: checkpoints were deleted or the database was rolled back`,
+    };
+  }
+  if (checkpointHash(same) !== checkpointHash(cp)) {
+    return {
+      seq: cp.seq,
+      reason: `${anchor.source} anchors a checkpoint at seq ${cp.seq} that differs from the database's: the database was rewritten`,
+    };
+  }
+  return undefined;
+};
+
+export const signatureCheck = (
+  keys: Map<string, KeyObject> | undefined,
+  checked: number,
+  noKeyReason = 'no public key was given',
+): SignatureCheck => {
+  if (!keys) return { signatures: 'not_checked', signatures_reason: noKeyReason };
+  if (checked === 0)
+    return { signatures: 'not_checked', signatures_reason: 'no signed checkpoint was checked' };
+  return { signatures: 'verified' };
 };

@@ -1,11 +1,11 @@
 /** The audit chain's storage: hash-linked appends under one lock, keyset-paged reads, checkpoints. */
 import { type Kysely, sql } from 'kysely';
 import { canonicalJson } from '../audit/canonical-json.js';
-import { GENESIS_HASH, hashEvent } from '../audit/chain-hash.js';
+import { checkpointHash, GENESIS_HASH, hashEvent } from '../audit/chain-hash.js';
 import type { Clock } from '../domain/types.js';
 import { insertChunks, inTransaction, toTimestamp } from './codec.js';
 import type { Database, StoreDialect } from './schema.js';
-import type { AuditEvent, Store } from './types.js';
+import type { AuditCheckpoint, AuditEvent, Store } from './types.js';
 
 /** Any fixed number: the PostgreSQL advisory lock that serialises audit appenders. */
 const AUDIT_LOCK_KEY = 7_465_617_564; // "tenure audit"
@@ -22,93 +22,126 @@ const readHead = async (db: Kysely<Database>) => {
   return row ?? { seq: 0, hash: GENESIS_HASH };
 };
 
+/** The last checkpoint in chain order (seq, then key id, as `checkpoints()` lists them). */
+const readLastCheckpoint = async (db: Kysely<Database>) =>
+  (await db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .orderBy('seq', 'desc')
+    .orderBy('key_id', 'desc')
+    .limit(1)
+    .executeTakeFirst()) as AuditCheckpoint | undefined;
+
+const insertCheckpoint = (db: Kysely<Database>, cp: AuditCheckpoint) =>
+  db
+    .insertInto('audit_checkpoints')
+    .values({
+      seq: cp.seq,
+      head_hash: cp.head_hash,
+      ts: toTimestamp(cp.ts),
+      key_id: cp.key_id,
+      signature: cp.signature,
+      prev_checkpoint: cp.prev_checkpoint,
+    })
+    .onConflict((oc) => oc.columns(['seq', 'key_id']).doNothing())
+    .execute();
+
 export const createAuditRepo = (
   db: Kysely<Database>,
   dialect: StoreDialect,
   clock: Clock,
-): Store['audit'] => ({
-  async append(inputs) {
-    if (inputs.length === 0) return [];
-    return inTransaction(db, async (trx) => {
-      // SQLite: BEGIN IMMEDIATE already holds the write lock. PostgreSQL: two appenders reading
-      // the same head would fork the chain (one then fails on the seq key); queue them instead.
-      if (dialect === 'postgres')
-        await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
-      const head = await readHead(trx);
-      const now = clock().toISOString();
-      let { seq, hash: prev } = head;
-      const events: AuditEvent[] = inputs.map((input) => {
-        const event = {
-          seq: ++seq,
-          ts: input.ts === undefined ? now : toTimestamp(input.ts),
-          action: input.action,
-          actor: input.actor,
-          trigger: input.trigger,
-          target: input.target,
-          outcome: input.outcome,
-          details: canonicalJson(input.details ?? {}),
-          prev_hash: prev,
-          hash: '',
-        };
-        event.hash = hashEvent(event);
-        prev = event.hash;
-        return event;
+): Store['audit'] => {
+  // SQLite: BEGIN IMMEDIATE already holds the write lock. PostgreSQL: two appenders reading
+  // the same head would fork the chain (one then fails on the seq key); queue them instead.
+  // Checkpoint writers take the same lock, so the checkpoint chain cannot fork either.
+  const lockChain = async (trx: Kysely<Database>) => {
+    if (dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+  };
+  return {
+    async append(inputs) {
+      if (inputs.length === 0) return [];
+      return inTransaction(db, async (trx) => {
+        await lockChain(trx);
+        const head = await readHead(trx);
+        const now = clock().toISOString();
+        let { seq, hash: prev } = head;
+        const events: AuditEvent[] = inputs.map((input) => {
+          const event = {
+            seq: ++seq,
+            ts: input.ts === undefined ? now : toTimestamp(input.ts),
+            action: input.action,
+            actor: input.actor,
+            trigger: input.trigger,
+            target: input.target,
+            outcome: input.outcome,
+            details: canonicalJson(input.details ?? {}),
+            prev_hash: prev,
+            hash: '',
+          };
+          event.hash = hashEvent(event);
+          prev = event.hash;
+          return event;
+        });
+        await insertChunks(trx, dialect, 'audit_events', events, INSERT_CHUNK, (rows) =>
+          trx.insertInto('audit_events').values(rows),
+        );
+        return events;
       });
-      await insertChunks(trx, dialect, 'audit_events', events, INSERT_CHUNK, (rows) =>
-        trx.insertInto('audit_events').values(rows),
-      );
-      return events;
-    });
-  },
+    },
 
-  head: () => readHead(db),
+    head: () => readHead(db),
 
-  async *iterate(opts = {}) {
-    const batch = opts.batch ?? 5000;
-    let after = (opts.fromSeq ?? 1) - 1;
-    for (;;) {
-      let q = db.selectFrom('audit_events').selectAll().where('seq', '>', after);
-      if (opts.toSeq !== undefined) q = q.where('seq', '<=', opts.toSeq);
-      if (opts.since !== undefined) q = q.where('ts', '>=', toTimestamp(opts.since));
-      if (opts.until !== undefined) q = q.where('ts', '<', toTimestamp(opts.until));
-      // Rows are yielded as read (no per-row copy): the verify walk is this loop's hot path.
-      const rows = (await q.orderBy('seq').limit(batch).execute()) as AuditEvent[];
-      for (const row of rows) yield row;
-      if (rows.length < batch) return;
-      after = rows[rows.length - 1]!.seq;
-    }
-  },
+    async *iterate(opts = {}) {
+      const batch = opts.batch ?? 5000;
+      let after = (opts.fromSeq ?? 1) - 1;
+      for (;;) {
+        let q = db.selectFrom('audit_events').selectAll().where('seq', '>', after);
+        if (opts.toSeq !== undefined) q = q.where('seq', '<=', opts.toSeq);
+        if (opts.since !== undefined) q = q.where('ts', '>=', toTimestamp(opts.since));
+        if (opts.until !== undefined) q = q.where('ts', '<', toTimestamp(opts.until));
+        // Rows are yielded as read (no per-row copy): the verify walk is this loop's hot path.
+        const rows = (await q.orderBy('seq').limit(batch).execute()) as AuditEvent[];
+        for (const row of rows) yield row;
+        if (rows.length < batch) return;
+        after = rows[rows.length - 1]!.seq;
+      }
+    },
 
-  async seqRange({ since, until } = {}) {
-    let first = db.selectFrom('audit_events').select((eb) => eb.fn.min('seq').as('seq'));
-    let last = db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('seq'));
-    if (since !== undefined) first = first.where('ts', '>=', toTimestamp(since));
-    if (until !== undefined) last = last.where('ts', '<', toTimestamp(until));
-    const [lo, hi] = [await first.executeTakeFirst(), await last.executeTakeFirst()];
-    if (lo?.seq == null || hi?.seq == null || Number(lo.seq) > Number(hi.seq)) return undefined;
-    return { first: Number(lo.seq), last: Number(hi.seq) };
-  },
+    async seqRange({ since, until } = {}) {
+      let first = db.selectFrom('audit_events').select((eb) => eb.fn.min('seq').as('seq'));
+      let last = db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('seq'));
+      if (since !== undefined) first = first.where('ts', '>=', toTimestamp(since));
+      if (until !== undefined) last = last.where('ts', '<', toTimestamp(until));
+      const [lo, hi] = [await first.executeTakeFirst(), await last.executeTakeFirst()];
+      if (lo?.seq == null || hi?.seq == null || Number(lo.seq) > Number(hi.seq)) return undefined;
+      return { first: Number(lo.seq), last: Number(hi.seq) };
+    },
 
-  async addCheckpoint(cp) {
-    await db
-      .insertInto('audit_checkpoints')
-      .values({
-        seq: cp.seq,
-        head_hash: cp.head_hash,
-        ts: toTimestamp(cp.ts),
-        key_id: cp.key_id,
-        signature: cp.signature,
-      })
-      .onConflict((oc) => oc.columns(['seq', 'key_id']).doNothing())
-      .execute();
-  },
+    async addCheckpoint(cp) {
+      await insertCheckpoint(db, cp);
+    },
 
-  async checkpoints() {
-    return db
-      .selectFrom('audit_checkpoints')
-      .selectAll()
-      .orderBy('seq')
-      .orderBy('key_id')
-      .execute();
-  },
-});
+    async appendCheckpoint(sign) {
+      return inTransaction(db, async (trx) => {
+        await lockChain(trx);
+        const head = await readHead(trx);
+        const last = await readLastCheckpoint(trx);
+        // Nothing new to attest: a second checkpoint of the same head would only fork the order.
+        if (head.seq === 0 || (last && last.seq >= head.seq)) return undefined;
+        const cp = sign(head, last ? checkpointHash(last) : GENESIS_HASH);
+        await insertCheckpoint(trx, cp);
+        return cp;
+      });
+    },
+
+    async checkpoints() {
+      return db
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .orderBy('seq')
+        .orderBy('key_id')
+        .execute();
+    },
+  };
+};

@@ -140,6 +140,21 @@ export type AuditCheckpointsTable = {
   ts: string;
   key_id: string;
   signature: string;
+  /** 20261202_0300: null on checkpoints written before they were chained (version 1). */
+  prev_checkpoint: string | null;
+};
+
+/** Anonymous refusals counted per (action, target, reason, minute) until written as one event. */
+export type AuditRefusalBucketsTable = {
+  action: string;
+  target: string;
+  reason: string;
+  bucket_start: string;
+  count: number;
+  first_seen: string;
+  last_seen: string;
+  trigger: string;
+  details: string;
 };
 
 export type Database = {
@@ -155,6 +170,7 @@ export type Database = {
   tasks: TasksTable;
   audit_events: AuditEventsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  audit_refusal_buckets: AuditRefusalBucketsTable;
 } & SchedulerTables;
 
 export type StoreDialect = 'sqlite' | 'postgres';

@@ -158,11 +158,32 @@ export type AuditCheckpoint = {
   ts: Timestamp;
   key_id: string;
   signature: string;
+  /** Hash of the previous checkpoint (64 zeros for the first); null: a legacy version 1 row. */
+  prev_checkpoint: string | null;
 };
 
-export type VerifyResult =
-  | { ok: true; events: number; checkpoints: number; head: string }
-  | { ok: false; events: number; first_bad_seq: number; reason: string };
+/**
+ * Whether checkpoint signatures were checked: `not_checked` always comes with a reason (no key,
+ * no checkpoint), so an `ok` without signatures is never silent.
+ */
+export type SignatureCheck =
+  | { signatures: 'verified' }
+  | { signatures: 'not_checked'; signatures_reason: string };
+
+export type VerifyResult = SignatureCheck &
+  (
+    | {
+        ok: true;
+        events: number;
+        checkpoints: number;
+        head: string;
+        /** Seq of the last checkpoint with a good signature; events after it are chain-only. */
+        signed_through: number;
+        /** The anchors outside the database the chain was compared with (head file, witness). */
+        anchors: string[];
+      }
+    | { ok: false; events: number; first_bad_seq: number; reason: string }
+  );
 
 export type Store = {
   readonly dialect: 'sqlite' | 'postgres';
@@ -271,7 +292,17 @@ export type Store = {
       since?: Timestamp;
       until?: Timestamp;
     }): Promise<{ first: number; last: number } | undefined>;
+    /** Stores a checkpoint as given (kept for imports and tests; writers use appendCheckpoint). */
     addCheckpoint(cp: AuditCheckpoint): Promise<void>;
+    /**
+     * Under the chain's append lock: reads the head and the last checkpoint, lets `sign` build the
+     * next checkpoint (prevCheckpoint = hash of the last one, or 64 zeros) and stores it. Returns
+     * undefined, writing nothing, on an empty chain or when the head is already checkpointed.
+     */
+    appendCheckpoint(
+      sign: (head: { seq: number; hash: string }, prevCheckpoint: string) => AuditCheckpoint,
+    ): Promise<AuditCheckpoint | undefined>;
+    /** Every checkpoint in chain order: seq, then key id. */
     checkpoints(): Promise<AuditCheckpoint[]>;
   };
 

@@ -34,11 +34,11 @@ describe.each(testDialects())('audit export (%s)', (dialect) => {
     t = await createTestStore(dialect, { clock });
     keyDir = mkdtempSync(join(tmpdir(), 'tenure-key-'));
     key = createSigningKey(keyDir);
-    // One event a minute for 30 minutes, checkpoints after events 10 and 25.
+    // One event a minute for 30 minutes, checkpoints after events 10, 25 and 30.
     for (let m = 0; m < 30; m++) {
       clock.set(minute(m));
       await t.store.audit.append([auditInput(m, { details: { m, text: 'a,b "c"\nd' } })]);
-      if (m === 9 || m === 24) await writeCheckpoint(t.store, key, { at: minute(m) });
+      if (m === 9 || m === 24 || m === 29) await writeCheckpoint(t.store, key, { at: minute(m) });
     }
   });
   afterAll(async () => {
@@ -52,47 +52,53 @@ describe.each(testDialects())('audit export (%s)', (dialect) => {
     const [head, ...events] = lines(text);
     expect(JSON.parse(head!)).toMatchObject({
       type: 'tenure.audit.export',
-      version: 1,
+      version: 2,
       first_seq: 1,
       last_seq: 30,
       key_id: key.keyId,
       public_key: key.publicKeyPem,
-      checkpoints: [{ seq: 10 }, { seq: 25 }],
+      checkpoints: [{ seq: 10 }, { seq: 25 }, { seq: 30 }],
     });
     expect(events).toHaveLength(30);
     expect(JSON.parse(events[0]!).details).toBe('{"m":0,"text":"a,b \\"c\\"\\nd"}');
     expect(verifyExport(lines(text), key.publicKeyPem)).toMatchObject({
       ok: true,
       events: 30,
+      checkpoints: 3,
+      signatures: 'verified',
+      signed_through: 30,
+    });
+  });
+
+  it('exports a since/until window extended to the next checkpoint, so its end is signed', async () => {
+    const { count, text } = await run({ format: 'jsonl', since: minute(5), until: minute(20) });
+    expect(count).toBe(20);
+    const [head, ...events] = lines(text);
+    expect(JSON.parse(head!)).toMatchObject({
+      first_seq: 6,
+      last_seq: 25,
+      public_key: null,
+      checkpoints: [{ seq: 10 }, { seq: 25 }],
+    });
+    expect(events.map((l) => JSON.parse(l).seq)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 6),
+    );
+    expect(verifyExport(lines(text), key.publicKeyPem)).toMatchObject({
+      ok: true,
+      events: 20,
       checkpoints: 2,
     });
   });
 
-  it('exports a since/until window that verifies from its first prev_hash', async () => {
-    const { count, text } = await run({ format: 'jsonl', since: minute(5), until: minute(20) });
-    expect(count).toBe(15);
-    const [head, ...events] = lines(text);
-    expect(JSON.parse(head!)).toMatchObject({
-      first_seq: 6,
-      last_seq: 20,
-      public_key: null,
-      checkpoints: [{ seq: 10 }],
-    });
-    expect(events.map((l) => JSON.parse(l).seq)).toEqual(
-      Array.from({ length: 15 }, (_, i) => i + 6),
-    );
-    expect(verifyExport(lines(text), key.publicKeyPem)).toMatchObject({
-      ok: true,
-      events: 15,
-      checkpoints: 1,
-    });
-  });
-
-  it('an empty window exports only the header', async () => {
+  it('an empty window exports only the header, which attests nothing and fails', async () => {
     const { count, text } = await run({ format: 'jsonl', since: '2030-01-01T00:00:00Z' });
     expect(count).toBe(0);
     expect(lines(text)).toHaveLength(1);
-    expect(verifyExport(lines(text), key.publicKeyPem)).toMatchObject({ ok: true, events: 0 });
+    expect(verifyExport(lines(text), key.publicKeyPem)).toMatchObject({
+      ok: false,
+      events: 0,
+      reason: expect.stringMatching(/holds no events/),
+    });
   });
 
   it('verifyExport fails on an edited, a removed or a reordered line', async () => {
@@ -159,5 +165,30 @@ describe.each(testDialects())('audit export (%s)', (dialect) => {
       .slice(1)
       .map((l) => JSON.parse(l));
     expect(rows.map((r) => ({ ...r, seq: Number(r.seq) }))).toEqual(jsonl);
+  });
+
+  // Last: it appends to the shared chain.
+  it('an export past the last checkpoint fails: its tail is not signed', async () => {
+    clock.set(minute(30));
+    await t.store.audit.append([auditInput(30)]);
+    const all = lines((await run({ format: 'jsonl' })).text);
+    expect(all).toHaveLength(32);
+    expect(verifyExport(all, key.publicKeyPem)).toMatchObject({
+      ok: false,
+      first_bad_seq: 31,
+      reason: expect.stringMatching(/seq 31\) is not covered .*last signed: seq 30/),
+    });
+    const noCheckpoints = [
+      JSON.stringify({ ...JSON.parse(all[0]!), checkpoints: [] }),
+      ...all.slice(1),
+    ];
+    expect(verifyExport(noCheckpoints, key.publicKeyPem)).toMatchObject({
+      ok: false,
+      first_bad_seq: 31,
+    });
+    expect(verifyExport(all.slice(1), key.publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not an export header/),
+    });
   });
 });

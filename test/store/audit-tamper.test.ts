@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashEvent } from '../../src/audit/chain-hash.js';
+import { checkpointHash, GENESIS_HASH, hashEvent } from '../../src/audit/chain-hash.js';
 import {
   createSigningKey,
   keyIdOf,
@@ -123,6 +123,7 @@ describe.each(testDialects())('audit tampering (%s)', (dialect) => {
       head.seq,
       head.hash,
       '2026-06-03T00:00:00Z',
+      checkpointHash((await t.store.audit.checkpoints())[0]!),
     );
     await t.store.audit.addCheckpoint(forged);
     expect(await verify()).toMatchObject({
@@ -154,8 +155,31 @@ describe.each(testDialects())('audit tampering (%s)', (dialect) => {
     }
   });
 
-  it('a deleted checkpoint row is not needed for the chain to verify', async () => {
-    await t.exec('DELETE FROM audit_checkpoints');
-    expect(await verify()).toMatchObject({ ok: true, checkpoints: 0 });
+  it('a deleted checkpoint is detected: the next one no longer links to its predecessor', async () => {
+    await writeCheckpoint(t.store, key); // seq 20, chained to the one at 10
+    expect(await verify()).toMatchObject({ ok: true, checkpoints: 2, signed_through: 20 });
+    await t.exec('DELETE FROM audit_checkpoints WHERE seq = 10');
+    expect(await verify()).toMatchObject({
+      ok: false,
+      first_bad_seq: 20,
+      reason: expect.stringMatching(/does not link to the previous checkpoint/),
+    });
+  });
+
+  it('checkpoints are written once per head and chained under the append lock', async () => {
+    await writeCheckpoint(t.store, key);
+    expect(await writeCheckpoint(t.store, key)).toBeUndefined(); // head 20 already signed
+    const [first, second] = await t.store.audit.checkpoints();
+    expect(first).toMatchObject({ seq: 10, prev_checkpoint: GENESIS_HASH });
+    expect(second).toMatchObject({ seq: 20, prev_checkpoint: checkpointHash(first!) });
+  });
+
+  it('says whether signatures were checked, and why not', async () => {
+    expect(await verify()).toMatchObject({ ok: true, signatures: 'verified', signed_through: 10 });
+    expect(await verifyAudit(t.store, { noKeyReason: 'no key file at x' })).toMatchObject({
+      ok: true,
+      signatures: 'not_checked',
+      signatures_reason: 'no key file at x',
+    });
   });
 });

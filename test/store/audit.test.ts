@@ -30,6 +30,10 @@ describe.each(testDialects())('audit chain (%s)', (dialect) => {
       events: 0,
       checkpoints: 0,
       head: GENESIS_HASH,
+      signed_through: 0,
+      anchors: [],
+      signatures: 'not_checked',
+      signatures_reason: 'no signed checkpoint was checked',
     });
     expect(await writeCheckpoint(t.store, key)).toBeUndefined();
   });
@@ -115,6 +119,9 @@ describe.each(testDialects())('audit chain (%s)', (dialect) => {
       events: 4703,
       checkpoints: 2,
       head: (await t.store.audit.head()).hash,
+      signed_through: 4703,
+      anchors: [],
+      signatures: 'verified',
     });
   });
 

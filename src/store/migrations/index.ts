@@ -12,6 +12,7 @@ import { accessHeldMigration } from './20261127_0610_access_held.js';
 import { agentsMigration } from './20261128_0400_agents.js';
 import { sourceStateMigration } from './20261128_0420_source_state.js';
 import { hrRecordsMigration } from './20261202_0200_hr_records.js';
+import { auditAnchorsMigration } from './20261202_0300_audit_anchors.js';
 import { usernameCaseMigration } from './20261202_0400_username_ci.js';
 import { runLockMigration } from './20261202_0600_run_lock.js';
 
@@ -30,6 +31,7 @@ export const migrationProvider = (dialect: StoreDialect): MigrationProvider => (
       '20261128_0400_agents': agentsMigration(dialect),
       '20261128_0420_source_state': sourceStateMigration(),
       '20261202_0200_hr_records': hrRecordsMigration(),
+      '20261202_0300_audit_anchors': auditAnchorsMigration(dialect),
       '20261202_0400_username_ci': usernameCaseMigration(),
       '20261202_0600_run_lock': runLockMigration(),
     };
