@@ -1,6 +1,7 @@
 /** Offline check of a JSONL audit export (see export.ts for the format): no database needed. */
 import type { AuditCheckpoint, VerifyResult } from '../store/types.js';
 import { type ChainFailure, createChainWalker, type WalkedEvent } from './chain-walker.js';
+import { asCheckpoint } from './checkpoint-record.js';
 import { EXPORT_TYPE, EXPORT_VERSIONS } from './export.js';
 import { publicKeysById } from './signing-key.js';
 
@@ -28,17 +29,6 @@ const asEvent = (value: unknown): WalkedEvent | undefined => {
   const v = value as Record<string, unknown>;
   if (!Number.isSafeInteger(v.seq)) return undefined;
   return STRING_FIELDS.every((f) => typeof v[f] === 'string') ? (v as WalkedEvent) : undefined;
-};
-
-const asCheckpoint = (value: unknown): AuditCheckpoint | undefined => {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  const prev = v.prev_checkpoint ?? null;
-  const ok =
-    Number.isSafeInteger(v.seq) &&
-    ['head_hash', 'key_id', 'signature'].every((f) => typeof v[f] === 'string') &&
-    (prev === null || typeof prev === 'string');
-  return ok ? ({ ...v, prev_checkpoint: prev } as AuditCheckpoint) : undefined;
 };
 
 const seqOrNull = (v: unknown) =>

@@ -9,7 +9,13 @@ import { checkpointSignatureOk, publicKeysById } from './signing-key.js';
 const BATCH = 2_000;
 
 /** A checkpoint recorded outside the database (head file, witness), and where it was read. */
-export type Anchor = { source: string; checkpoint: AuditCheckpoint };
+export type Anchor = {
+  /** e.g. "head file /srv/tenure/.tenure/audit-head.json", "witness file /mnt/w/audit.jsonl". */
+  source: string;
+  /** Within the source, e.g. "line 12". */
+  where?: string;
+  checkpoint: AuditCheckpoint;
+};
 
 export type VerifyOptions = {
   /** Check signatures with these keys; absent = signatures `not_checked`. */
@@ -49,8 +55,9 @@ export const verifyAudit = async (
     ...signatureCheck(keys, walker.signedCheckpoints, opts.noKeyReason),
   });
 
+  const stored = new Map(checkpoints.map((c) => [`${c.seq}/${c.key_id}`, c]));
   for (const anchor of anchors) {
-    const bad = anchorFailure(anchor, checkpoints, keys);
+    const bad = anchorFailure(anchor, stored, keys);
     if (bad) return fail(bad);
   }
   for await (const event of store.audit.iterate({ batch: BATCH })) {
@@ -65,7 +72,7 @@ export const verifyAudit = async (
     checkpoints: walker.checkpoints,
     head: walker.head,
     signed_through: walker.signedThrough,
-    anchors: anchors.map((a) => `${a.source} (seq ${a.checkpoint.seq})`),
+    anchors: summarise(anchors),
     ...signatureCheck(keys, walker.signedCheckpoints, opts.noKeyReason),
   };
 };
@@ -73,31 +80,44 @@ export const verifyAudit = async (
 /** The anchored checkpoint must be in the database as it was signed (and its signature good). */
 const anchorFailure = (
   anchor: Anchor,
-  stored: readonly AuditCheckpoint[],
+  stored: Map<string, AuditCheckpoint>,
   keys: Map<string, KeyObject> | undefined,
 ): ChainFailure | undefined => {
   const cp = anchor.checkpoint;
+  const source = anchor.where ? `${anchor.source} ${anchor.where}` : anchor.source;
   const key = keys?.get(cp.key_id);
   if (keys && (!key || !checkpointSignatureOk(cp, key))) {
     return {
       seq: cp.seq,
-      reason: `${anchor.source}: its checkpoint at seq ${cp.seq} is not signed by the audit key`,
+      reason: `${source}: its checkpoint at seq ${cp.seq} is not signed by the audit key`,
     };
   }
-  const same = stored.find((s) => s.seq === cp.seq && s.key_id === cp.key_id);
+  const same = stored.get(`${cp.seq}/${cp.key_id}`);
   if (!same) {
     return {
       seq: cp.seq,
-      reason: `${anchor.source} anchors the checkpoint at seq ${cp.seq}, which is missing from the database: checkpoints were deleted or the database was rolled back`,
+      reason: `${source} anchors the checkpoint at seq ${cp.seq}, which is missing from the database: checkpoints were deleted or the database was rolled back`,
     };
   }
   if (checkpointHash(same) !== checkpointHash(cp)) {
     return {
       seq: cp.seq,
-      reason: `${anchor.source} anchors a checkpoint at seq ${cp.seq} that differs from the database's: the database was rewritten`,
+      reason: `${source} anchors a checkpoint at seq ${cp.seq} that differs from the database's: the database was rewritten`,
     };
   }
   return undefined;
+};
+
+/** One line per source: "witness file /x: 12 checkpoints, last at seq 340". */
+const summarise = (anchors: readonly Anchor[]): string[] => {
+  const by = new Map<string, { n: number; last: number }>();
+  for (const a of anchors) {
+    const s = by.get(a.source) ?? { n: 0, last: 0 };
+    by.set(a.source, { n: s.n + 1, last: Math.max(s.last, a.checkpoint.seq) });
+  }
+  return [...by].map(([source, s]) =>
+    s.n === 1 ? `${source}: seq ${s.last}` : `${source}: ${s.n} checkpoints, last at seq ${s.last}`,
+  );
 };
 
 export const signatureCheck = (

@@ -7,6 +7,7 @@ import { bamboohrConfigSchema } from '../sources/bamboohr/config.js';
 import { hibobConfigSchema } from '../sources/hibob/config.js';
 import { workdayConfigSchema } from '../sources/workday/config.js';
 import { agentsSchema } from './agents-schema.js';
+import { auditSchema } from './audit-schema.js';
 import { schedulesSchema, webhookSchema } from './scheduler-schema.js';
 import { authSchema, serverSchema } from './server-schema.js';
 
@@ -246,6 +247,8 @@ export const configSchema = z.strictObject({
   schedules: schedulesSchema,
   /** On-prem agents: poll wait, batch size, heartbeat, leases, offline alerts (docs/agent.md). */
   agents: agentsSchema.prefault({}),
+  /** Anchors of the audit trail outside the database (docs/audit.md). */
+  audit: auditSchema.prefault({}),
   store: z
     .strictObject({
       /** `${env:TENURE_DATABASE_URL}` or a literal `sqlite:` path; TENURE_DATABASE_URL overrides. */

@@ -1,7 +1,8 @@
-/** Signs the audit head with the workspace key after work that changed the trail. */
+/** Signs the audit head with the workspace key after work that changed the trail, and anchors it. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSigningKey, PRIVATE_KEY_FILE, writeCheckpoint } from '../audit/signing-key.js';
+import { anchorCheckpoint } from './audit-anchors.js';
 import type { Workspace } from './workspace.js';
 
 export async function checkpoint(ws: Workspace): Promise<boolean> {
@@ -12,6 +13,9 @@ export async function checkpoint(ws: Workspace): Promise<boolean> {
     );
     return false;
   }
-  await writeCheckpoint(ws.store, loadSigningKey(ws.stateDir), { at: ws.clock().toISOString() });
+  const cp = await writeCheckpoint(ws.store, loadSigningKey(ws.stateDir), {
+    at: ws.clock().toISOString(),
+  });
+  if (cp) await anchorCheckpoint(ws, cp);
   return true;
 }

@@ -104,9 +104,31 @@ describe.concurrent('tenure demo', () => {
       events: demo.json().audit.events,
       checkpoints: expect.any(Number),
       head: expect.stringMatching(/^[0-9a-f]{64}$/),
+      signatures: 'verified',
+      signed_through: demo.json().audit.events,
+      anchors: [expect.stringMatching(/head file .*audit-head\.json: seq \d+/)],
+      notes: [expect.stringMatching(/no witness configured/)],
       seconds: expect.any(Number),
     });
     expect(r.json().checkpoints).toBeGreaterThanOrEqual(1);
+  });
+
+  it('audit export verifies offline; without its header it does not', async () => {
+    const file = join(tmp.dir, 'demo-export.jsonl');
+    const exported = await cli(['audit', 'export', '--format', 'jsonl', '--out', file]);
+    expect(exported.code, exported.why).toBe(0);
+    const key = join(dir, '.tenure', 'audit-signing.pub');
+    const ok = await tenure(['audit', 'verify-export', file, '--public-key', key]);
+    expect(ok.code, ok.why).toBe(0);
+    expect(ok.stdout).toMatch(/Export intact: .*last event signed.*\nsignatures: verified/s);
+    const headless = join(tmp.dir, 'demo-headless.jsonl');
+    writeFileSync(headless, readFileSync(file, 'utf8').split('\n').slice(1).join('\n'));
+    const bad = await tenure(['audit', 'verify-export', headless, '--public-key', key, '--json']);
+    expect(bad.code).toBe(4);
+    expect(bad.json()).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not an export header/),
+    });
   });
 });
 
@@ -190,7 +212,7 @@ describe.skipIf(!withPostgres)('TENURE_DATABASE_URL on PostgreSQL', () => {
         day1: { ...s.day1, run: undefined },
         day2: { ...s.day2, run: undefined },
         open_manual_tasks: s.open_manual_tasks,
-        audit: { ...s.audit, head: undefined },
+        audit: { ...s.audit, head: undefined, anchors: undefined },
       };
     };
     expect(comparable(pgDemo!)).toEqual(comparable(demo));

@@ -1,5 +1,5 @@
 /** Every resource through inject(): paging, filters, the engine's write actions, evidence, operations endpoints. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_KEY_FILE } from '../../src/audit/signing-key.js';
@@ -266,8 +266,21 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
       '/api/v1/audit/verify',
       'auditor' as 'admin',
     );
-    expect(verify.ok).toBe(true);
+    expect(verify).toMatchObject({ ok: true, signatures: 'verified' });
     expect(verify.events).toBe((await t.tw.ws.store.audit.head()).seq);
+
+    // Without the public key file the answer says so, instead of a bare ok.
+    const keyFile = join(t.tw.ws.stateDir, PUBLIC_KEY_FILE);
+    renameSync(keyFile, `${keyFile}.away`);
+    try {
+      expect(await get('/api/v1/audit/verify', 'auditor' as 'admin')).toMatchObject({
+        ok: true,
+        signatures: 'not_checked',
+        signatures_reason: `public key ${keyFile} not found`,
+      });
+    } finally {
+      renameSync(`${keyFile}.away`, keyFile);
+    }
   });
 
   it('me/access: a requester sees their own identity and accounts', async () => {

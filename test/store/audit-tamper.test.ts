@@ -4,6 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  appendWitnessFile,
+  readHeadFile,
+  readWitnessFile,
+  writeHeadFile,
+} from '../../src/audit/anchor-files.js';
 import { checkpointHash, GENESIS_HASH, hashEvent } from '../../src/audit/chain-hash.js';
 import {
   createSigningKey,
@@ -181,5 +187,44 @@ describe.each(testDialects())('audit tampering (%s)', (dialect) => {
       signatures: 'not_checked',
       signatures_reason: 'no key file at x',
     });
+  });
+
+  it('deleting every checkpoint, then rewriting and re-hashing, is caught by the anchored head', async () => {
+    const cp = await writeCheckpoint(t.store, key); // seq 20
+    const headFile = join(keyDir, `head-${dialect}.json`);
+    const witness = join(keyDir, `witness-${dialect}.jsonl`);
+    writeHeadFile(headFile, cp!);
+    for (const c of await t.store.audit.checkpoints()) appendWitnessFile(witness, c);
+    const anchors = () => [...readHeadFile(headFile).anchors, ...readWitnessFile(witness).anchors];
+    expect(
+      await verifyAudit(t.store, { publicKeyPem: key.publicKeyPem, anchors: anchors() }),
+    ).toMatchObject({ ok: true });
+
+    await t.exec('DELETE FROM audit_checkpoints');
+    await t.exec("UPDATE audit_events SET actor = 'admin:mallory' WHERE seq = 5");
+    const rows = await t.query<Record<string, string | number>>(
+      'SELECT * FROM audit_events ORDER BY seq',
+    );
+    let prev = String(rows[3]!.hash);
+    for (const r of rows.slice(4)) {
+      const fixed = { ...r, seq: Number(r.seq), prev_hash: prev } as never;
+      prev = hashEvent(fixed);
+      await t.exec(
+        `UPDATE audit_events SET prev_hash = '${(fixed as { prev_hash: string }).prev_hash}', hash = '${prev}' WHERE seq = ${r.seq}`,
+      );
+    }
+    // From the database alone the rewrite is consistent: only an anchor outside it can tell.
+    expect(await verify()).toMatchObject({ ok: true, checkpoints: 0, signatures: 'not_checked' });
+    expect(
+      await verifyAudit(t.store, { publicKeyPem: key.publicKeyPem, anchors: anchors() }),
+    ).toMatchObject({
+      ok: false,
+      first_bad_seq: 20,
+      reason: expect.stringMatching(
+        /anchors the checkpoint at seq 20, which is missing from the database/,
+      ),
+    });
+    rmSync(headFile);
+    rmSync(witness);
   });
 });

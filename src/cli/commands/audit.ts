@@ -5,9 +5,10 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { exportAudit } from '../../audit/export.js';
 import { PUBLIC_KEY_FILE } from '../../audit/signing-key.js';
-import { verifyAudit } from '../../audit/verify.js';
 import { createExportVerifier } from '../../audit/verify-export.js';
 import { TenureError } from '../../domain/errors.js';
+import { verifyWorkspaceAudit } from '../../engine/audit-verify.js';
+import { checkpoint } from '../../engine/checkpoint.js';
 import { type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -24,26 +25,36 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
   audit
     .command('verify')
     .description(
-      're-walk the hash chain and check the signed checkpoints (exit 4 names the first bad seq)',
+      're-walk the hash chain, the chained signed checkpoints and their anchors (head file, witness); exit 4 names the first bad seq',
+    )
+    .option(
+      '--public-key <file>',
+      'check signatures with this key (default .tenure/audit-signing.pub)',
     )
     .option('--json', 'machine-readable output')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
-        const keyFile = join(ws.stateDir, PUBLIC_KEY_FILE);
-        const publicKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : undefined;
         const started = performance.now();
-        const result = await verifyAudit(ws.store, publicKey);
+        const result = await verifyWorkspaceAudit(ws, {
+          ...(o.publicKey !== undefined && { publicKeyFile: o.publicKey }),
+        });
         const seconds = (performance.now() - started) / 1000;
         out.result({ ...result, seconds }, () => {
           if (result.ok) {
             out.line(
               `Audit trail intact: ${result.events} events, ${result.checkpoints} signed checkpoints, head ${result.head.slice(0, 16)}… (${seconds.toFixed(2)} s)`,
             );
-            if (!publicKey)
-              out.line(`warning: ${keyFile} not found, checkpoint signatures were not checked`);
+            for (const a of result.anchors) out.line(`anchored: ${a}`);
+            if (result.signed_through < result.events)
+              out.line(
+                `events after seq ${result.signed_through} are not signed yet (the next checkpoint will sign them)`,
+              );
           } else {
             out.line(`AUDIT TRAIL BROKEN at seq ${result.first_bad_seq}: ${result.reason}`);
           }
+          if (result.signatures === 'verified') out.line('signatures: verified');
+          else out.line(`signatures: NOT CHECKED (${result.signatures_reason})`);
+          for (const note of result.notes) out.line(`note: ${note}`);
         });
         if (!result.ok) process.exitCode = EXIT.tampered;
       }),
@@ -62,6 +73,8 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
         }
         const since = isoOption('since', o.since);
         const until = isoOption('until', o.until);
+        // Sign the head first, so the export's last event is covered (verify-export insists).
+        if (o.format === 'jsonl') await checkpoint(ws);
         const stream = o.out ? createWriteStream(o.out) : process.stdout;
         const keyFile = join(ws.stateDir, PUBLIC_KEY_FILE);
         const publicKeyPem = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : undefined;
@@ -85,7 +98,7 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
   audit
     .command('verify-export <file>')
     .description(
-      'check a JSONL export offline (no workspace needed): hash chain and signed checkpoints',
+      'check a JSONL export offline (no workspace needed): hash chain, chained signed checkpoints, and that its last event is signed with the key',
     )
     .requiredOption(
       '--public-key <file>',
@@ -103,7 +116,7 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
       if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else if (result.ok)
         process.stdout.write(
-          `Export intact: ${result.events} events, ${result.checkpoints} signed checkpoints verified.\n`,
+          `Export intact: ${result.events} events, ${result.checkpoints} signed checkpoints verified, last event signed (seq ${result.signed_through}).\nsignatures: verified\n`,
         );
       else process.stdout.write(`EXPORT BROKEN at seq ${result.first_bad_seq}: ${result.reason}\n`);
       if (!result.ok) process.exitCode = EXIT.tampered;

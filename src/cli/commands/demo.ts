@@ -1,7 +1,7 @@
 /** `tenure demo`: the whole JML story on the demo organisation, on SQLite, with a summary. */
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { verifyAudit } from '../../audit/verify.js';
+import { verifyWorkspaceAudit } from '../../engine/audit-verify.js';
 import { checkpoint } from '../../engine/checkpoint.js';
 import { fullRun } from '../../engine/runs.js';
 import { closeTask } from '../../engine/tasks.js';
@@ -68,7 +68,7 @@ export async function runDemo(
     });
     bar2.stop();
     const tasks = await ws.store.tasks.list('open');
-    const audit = await verifyAudit(ws.store);
+    const audit = await verifyWorkspaceAudit(ws);
     const rel = (p: string) => relative(process.cwd(), join(dir, p)) || '.';
     const summary = {
       workspace: dir,
@@ -139,7 +139,7 @@ export async function runDemo(
       out.line();
       out.line(`Open manual tasks: ${tasks.length}  (tenure -w ${rel('.')} tasks list)`);
       out.line(
-        `Audit trail: ${audit.ok ? `${audit.events} events, chain and signatures verified` : `BROKEN at ${audit.first_bad_seq}`}  (tenure -w ${rel('.')} audit verify | audit export --format jsonl)`,
+        `Audit trail: ${audit.ok ? `${audit.events} events, chain ${audit.signatures === 'verified' ? 'and signatures verified' : `verified, signatures not checked (${audit.signatures_reason})`}` : `BROKEN at ${audit.first_bad_seq}`}  (tenure -w ${rel('.')} audit verify | audit export --format jsonl)`,
       );
       out.line(
         `Store: ${rel(`${STATE_DIR}/tenure.db`)}   Exports written: ${summary.outputs.join(', ')}`,

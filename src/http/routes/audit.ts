@@ -5,8 +5,9 @@ import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { exportAudit } from '../../audit/export.js';
 import { PUBLIC_KEY_FILE } from '../../audit/signing-key.js';
-import { verifyAudit } from '../../audit/verify.js';
 import { TenureError } from '../../domain/errors.js';
+import { verifyWorkspaceAudit } from '../../engine/audit-verify.js';
+import { checkpoint } from '../../engine/checkpoint.js';
 import { EVIDENCE } from '../rbac.js';
 import {
   auditEventSchema,
@@ -22,13 +23,28 @@ import type { RouteModule } from '../types.js';
 /** A download name, not a path: anything else is refused (and audited as an attempt). */
 const SAFE_FILENAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** `signatures` is always said: `not_checked` comes with its reason (e.g. the key file is missing). */
+const signatureFields = {
+  signatures: z.enum(['verified', 'not_checked']),
+  signatures_reason: z.string().optional(),
+  notes: z.array(z.string()).describe('what was not compared, e.g. no witness configured'),
+};
 const verifySchema = z.union([
-  z.object({ ok: z.literal(true), events: z.number(), checkpoints: z.number(), head: z.string() }),
+  z.object({
+    ok: z.literal(true),
+    events: z.number(),
+    checkpoints: z.number(),
+    head: z.string(),
+    signed_through: z.number().describe('seq of the last checkpoint with a good signature'),
+    anchors: z.array(z.string()).describe('head file and witness the database was compared with'),
+    ...signatureFields,
+  }),
   z.object({
     ok: z.literal(false),
     events: z.number(),
     first_bad_seq: z.number(),
     reason: z.string(),
+    ...signatureFields,
   }),
 ]);
 
@@ -111,6 +127,8 @@ export const auditRoutes: RouteModule = async (app, { ws, clock, services }) => 
           'querystring.filename: a plain file name (letters, digits, . _ -), not a path',
         );
       }
+      // Sign the head first, so the export's last event is covered (verify-export insists).
+      if (format === 'jsonl') await checkpoint(ws);
       const body = new PassThrough();
       reply
         .type(format === 'jsonl' ? 'application/x-ndjson' : 'text/csv; charset=utf-8')
@@ -146,10 +164,11 @@ export const auditRoutes: RouteModule = async (app, { ws, clock, services }) => 
       config: { rbac: EVIDENCE },
       schema: {
         tags: ['audit'],
-        summary: 'Re-walk the hash chain and check the signed checkpoints',
+        summary:
+          'Re-walk the hash chain, the chained signed checkpoints and their anchors outside the database',
         response: { 200: verifySchema, ...errors },
       },
     },
-    async () => verifyAudit(ws.store, publicKey()),
+    async () => verifyWorkspaceAudit(ws),
   );
 };
