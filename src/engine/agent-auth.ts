@@ -7,6 +7,7 @@
 import { TenureError } from '../domain/errors.js';
 import { claimedAgentId, tokenOf, verifyAgentToken } from '../protocol/agent-auth.js';
 import type { AgentRow } from '../store/agents-types.js';
+import { refusalEvent } from '../store/audit-refusals.js';
 import type { Workspace } from './workspace.js';
 
 export type AgentRequest = {
@@ -49,33 +50,47 @@ export async function authenticateAgent(ws: Workspace, req: AgentRequest): Promi
   return agent;
 }
 
-/** `agent.refused` in the audit trail: someone is forging, replaying or using a revoked agent. */
+/** Refused before the caller proved to be an enrolled agent: anyone on the network can cause these. */
+const ANONYMOUS = new Set([
+  'agent.unauthenticated',
+  'agent.unknown',
+  'agent.revoked',
+  'agent.bad_signature',
+  'agent.expired',
+  'agent.binding_mismatch',
+  'agent.enrollment_invalid',
+]);
+
+/**
+ * `agent.refused` in the audit trail: someone is forging, replaying or using a revoked agent.
+ * Anonymous refusals are counted per agent, reason and minute (the first appended at once, the
+ * rest as one event with their count); a replayed signed request and an enrolled agent's
+ * refusals are appended one by one.
+ */
 export async function auditAgentRefusal(
   ws: Workspace,
   e: TenureError,
   req: Pick<AgentRequest, 'method' | 'path' | 'remote' | 'requestId'>,
 ): Promise<void> {
   const agentId = typeof e.details.agent_id === 'string' ? e.details.agent_id : undefined;
+  const refusal = {
+    action: 'agent.refused',
+    trigger: `agent-api:${req.path.split('?')[0]}`,
+    target: agentId ? `agent:${agentId}` : 'agent:unknown',
+    reason: e.code,
+    details: {
+      message: e.message,
+      method: req.method,
+      ...(typeof e.details.site === 'string' && { site: e.details.site }),
+      ...(typeof e.details.job_id === 'number' && { job: e.details.job_id }),
+      ...(req.remote !== undefined && { remote: req.remote }),
+      ...(req.requestId !== undefined && { request_id: req.requestId }),
+    },
+    ts: ws.clock().toISOString(),
+  };
   try {
-    await ws.store.audit.append([
-      {
-        action: 'agent.refused',
-        actor: 'system',
-        trigger: `agent-api:${req.path.split('?')[0]}`,
-        target: agentId ? `agent:${agentId}` : 'agent:unknown',
-        outcome: 'failure',
-        details: {
-          reason: e.code,
-          message: e.message,
-          method: req.method,
-          ...(typeof e.details.site === 'string' && { site: e.details.site }),
-          ...(typeof e.details.job_id === 'number' && { job: e.details.job_id }),
-          ...(req.remote !== undefined && { remote: req.remote }),
-          ...(req.requestId !== undefined && { request_id: req.requestId }),
-        },
-        ts: ws.clock().toISOString(),
-      },
-    ]);
+    if (ANONYMOUS.has(e.code)) await ws.store.audit.recordRefusal(refusal);
+    else await ws.store.audit.append([refusalEvent(refusal)]);
   } catch (err) {
     ws.log.error({ err, reason: e.code }, 'could not audit a refused agent request');
   }

@@ -6,6 +6,8 @@ import { anchorCheckpoint } from './audit-anchors.js';
 import type { Workspace } from './workspace.js';
 
 export async function checkpoint(ws: Workspace): Promise<boolean> {
+  // Refusal counts of minutes that are over join the chain first, so this checkpoint signs them.
+  await ws.store.audit.flushRefusals(ws.clock().toISOString());
   if (!existsSync(join(ws.stateDir, PRIVATE_KEY_FILE))) {
     ws.log.warn(
       { dir: ws.stateDir },

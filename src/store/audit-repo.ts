@@ -3,9 +3,10 @@ import { type Kysely, sql } from 'kysely';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { checkpointHash, GENESIS_HASH, hashEvent } from '../audit/chain-hash.js';
 import type { Clock } from '../domain/types.js';
+import { flushClosedRefusals, recordRefusal } from './audit-refusals.js';
 import { insertChunks, inTransaction, toTimestamp } from './codec.js';
 import type { Database, StoreDialect } from './schema.js';
-import type { AuditCheckpoint, AuditEvent, Store } from './types.js';
+import type { AuditCheckpoint, AuditEvent, AuditInput, Store } from './types.js';
 
 /** Any fixed number: the PostgreSQL advisory lock that serialises audit appenders. */
 const AUDIT_LOCK_KEY = 7_465_617_564; // "tenure audit"
@@ -58,35 +59,52 @@ export const createAuditRepo = (
     if (dialect === 'postgres')
       await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
   };
+  /** Appends under the chain lock, inside the caller's transaction. */
+  const appendIn = async (trx: Kysely<Database>, inputs: AuditInput[]): Promise<AuditEvent[]> => {
+    await lockChain(trx);
+    const head = await readHead(trx);
+    const now = clock().toISOString();
+    let { seq, hash: prev } = head;
+    const events: AuditEvent[] = inputs.map((input) => {
+      const event = {
+        seq: ++seq,
+        ts: input.ts === undefined ? now : toTimestamp(input.ts),
+        action: input.action,
+        actor: input.actor,
+        trigger: input.trigger,
+        target: input.target,
+        outcome: input.outcome,
+        details: canonicalJson(input.details ?? {}),
+        prev_hash: prev,
+        hash: '',
+      };
+      event.hash = hashEvent(event);
+      prev = event.hash;
+      return event;
+    });
+    await insertChunks(trx, dialect, 'audit_events', events, INSERT_CHUNK, (rows) =>
+      trx.insertInto('audit_events').values(rows),
+    );
+    return events;
+  };
   return {
     async append(inputs) {
       if (inputs.length === 0) return [];
+      return inTransaction(db, (trx) => appendIn(trx, inputs));
+    },
+
+    async recordRefusal(refusal) {
       return inTransaction(db, async (trx) => {
         await lockChain(trx);
-        const head = await readHead(trx);
-        const now = clock().toISOString();
-        let { seq, hash: prev } = head;
-        const events: AuditEvent[] = inputs.map((input) => {
-          const event = {
-            seq: ++seq,
-            ts: input.ts === undefined ? now : toTimestamp(input.ts),
-            action: input.action,
-            actor: input.actor,
-            trigger: input.trigger,
-            target: input.target,
-            outcome: input.outcome,
-            details: canonicalJson(input.details ?? {}),
-            prev_hash: prev,
-            hash: '',
-          };
-          event.hash = hashEvent(event);
-          prev = event.hash;
-          return event;
-        });
-        await insertChunks(trx, dialect, 'audit_events', events, INSERT_CHUNK, (rows) =>
-          trx.insertInto('audit_events').values(rows),
-        );
-        return events;
+        await flushClosedRefusals(trx, appendIn, refusal.ts);
+        return recordRefusal(trx, appendIn, refusal);
+      });
+    },
+
+    async flushRefusals(now) {
+      return inTransaction(db, async (trx) => {
+        await lockChain(trx);
+        return flushClosedRefusals(trx, appendIn, now);
       });
     },
 

@@ -170,6 +170,10 @@ export type SignatureCheck =
   | { signatures: 'verified' }
   | { signatures: 'not_checked'; signatures_reason: string };
 
+export type { RefusalInput } from './audit-refusals.js';
+
+import type { RefusalInput } from './audit-refusals.js';
+
 export type VerifyResult = SignatureCheck &
   (
     | {
@@ -273,6 +277,13 @@ export type Store = {
     /** Appends events to the hash chain in one transaction; returns them with seq and hash. */
     append(events: AuditInput[]): Promise<AuditEvent[]>;
     head(): Promise<{ seq: number; hash: string }>;
+    /**
+     * An anonymous refusal (src/store/audit-refusals.ts): appended when it is the first of its
+     * (action, target, reason) in the minute, otherwise counted into one later summary event.
+     */
+    recordRefusal(refusal: RefusalInput): Promise<'appended' | 'counted'>;
+    /** Appends the summary events of refusal buckets whose minute ended before `now`. */
+    flushRefusals(now: Timestamp): Promise<number>;
     /**
      * Iterates events in seq order, optionally within [since, until) by ts and/or
      * [fromSeq, toSeq] by seq (inclusive), reading `batch` rows per query.

@@ -212,4 +212,22 @@ audit:
       signatures_reason: expect.stringMatching(/public key .*audit-signing\.pub not found/),
     });
   });
+
+  it('a checkpoint first writes the refusal counts of minutes that are over, and signs them', async () => {
+    const refusal = {
+      action: 'webhook.refused',
+      trigger: 'hr:nope:webhook',
+      target: 'source:nope',
+      reason: 'webhook.unknown_source',
+      details: {},
+      ts: t.ws.clock().toISOString(),
+    };
+    for (let i = 0; i < 5; i++) await t.ws.store.audit.recordRefusal(refusal);
+    t.setNow('2026-11-26T09:01:00Z');
+    await checkpoint(t.ws);
+    const head = await t.ws.store.audit.head();
+    expect(head.seq).toBe(22); // the first refusal, then one row counting the other 4
+    expect((await t.ws.store.audit.checkpoints()).at(-1)).toMatchObject({ seq: 22 });
+    expect(await verifyWorkspaceAudit(t.ws)).toMatchObject({ ok: true, signed_through: 22 });
+  });
 });

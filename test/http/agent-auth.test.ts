@@ -136,6 +136,25 @@ describe.each(testDialects())('agent enrollment and signed requests (%s)', (dial
     expect((await refusals()).at(-1)).toBe(code);
   });
 
+  it('300 unauthenticated requests: 2 audit rows whose counts add up to 300', async () => {
+    const store = h.tw.ws.store;
+    await store.audit.flushRefusals('9999-01-01T00:00:00.000Z');
+    const before = (await h.audit()).length;
+    for (let i = 0; i < 300; i++) {
+      const res = await hq.post(AGENT_PATHS.heartbeat, HEARTBEAT, { authorization: '' } as never);
+      expect(res.statusCode).toBe(401);
+    }
+    const added = async () => (await h.audit()).slice(before);
+    expect(await added()).toHaveLength(1);
+    await store.audit.flushRefusals(new Date(h.tw.ws.clock().getTime() + 60_000).toISOString());
+    const rows = await added();
+    expect(rows.map((e) => [e.action, e.target, e.details.reason])).toEqual([
+      ['agent.refused', 'agent:unknown', 'agent.unauthenticated'],
+      ['agent.refused', 'agent:unknown', 'agent.unauthenticated'],
+    ]);
+    expect(rows.reduce((n, e) => n + Number(e.details.count), 0)).toBe(300);
+  });
+
   it("refuses another agent's key used under this agent's id", async () => {
     const other = await h.enroll('HQ', 'other');
     const res = await hq.post(AGENT_PATHS.heartbeat, HEARTBEAT, { key: other.key });

@@ -194,6 +194,9 @@ describe.each(testDialects())('HR change webhook on %s', (dialect) => {
     'refuses an event %s: 4xx problem, audited, nothing changed',
     async (_what, make, url, status, code) => {
       const before = await snapshot();
+      // Anonymous refusals are counted per source, reason and minute: close the earlier
+      // cases' buckets, so this one is the first of its bucket and appended at once.
+      await tw.ws.store.audit.flushRefusals('9999-01-01T00:00:00.000Z');
       const head = await tw.ws.store.audit.head();
       const res = await app.inject({ method: 'POST', url, ...make() });
       expect(res.statusCode).toBe(status);
@@ -222,6 +225,34 @@ describe.each(testDialects())('HR change webhook on %s', (dialect) => {
     expect((await tw.ws.store.identities.get('P007'))?.attributes.title).toBe('Lead');
     expect(await tw.ws.store.identities.getIgnoringCase('P007')).toMatchObject({ id: 'P007' });
     expect(await tw.ws.store.identities.get('p007')).toBeUndefined();
+  });
+
+  it('300 events for an unknown source: 2 audit rows whose counts add up to 300', async () => {
+    await tw.ws.store.audit.flushRefusals('9999-01-01T00:00:00.000Z');
+    const head = await tw.ws.store.audit.head();
+    for (let i = 0; i < 300; i++) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/sources/payroll/events',
+        ...signedEvent({ employee_id: 'P001' }, { at: now() }),
+      });
+      expect(res.statusCode).toBe(404);
+    }
+    const added = async () => (await auditEvents(tw.ws)).filter((e) => e.seq > head.seq);
+    expect(await added()).toHaveLength(1); // the first at once, the rest counted
+    await tw.ws.store.audit.flushRefusals(new Date(now().getTime() + 60_000).toISOString());
+    const rows = await added();
+    expect(rows.map((e) => [e.action, e.target])).toEqual([
+      ['webhook.refused', 'source:payroll'],
+      ['webhook.refused', 'source:payroll'],
+    ]);
+    const details = rows.map((e) => JSON.parse(e.details));
+    expect(details[1]).toMatchObject({
+      reason: 'webhook.unknown_source',
+      count: 299,
+      repeated: true,
+    });
+    expect(details.reduce((n, d) => n + d.count, 0)).toBe(300);
   });
 
   it('refuses a replay of the same signed request, and a re-sent event id', async () => {

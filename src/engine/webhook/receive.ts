@@ -6,6 +6,7 @@ import { resolveSecret } from '../../config/load-config.js';
 import { isTenureError, TenureError } from '../../domain/errors.js';
 import { verifySignature } from '../../sources/common/tenure-signature.js';
 import { TOLERANCE_SECONDS } from '../../sources/common/webhook.js';
+import { refusalEvent } from '../../store/audit-refusals.js';
 import type { AuditInput } from '../../store/types.js';
 import { lifecycleAudit } from '../audit-events.js';
 import { recordChange } from '../import-source.js';
@@ -141,28 +142,34 @@ async function accept(ws: Workspace, ev: SourceEvent): Promise<AcceptedEvent> {
   });
 }
 
-/** Refusals are evidence too (someone is forging or replaying HR events); nothing else changes. */
+/** Refused before the sender proved to hold the source's secret: anyone can cause these. */
+const ANONYMOUS = new Set(['webhook.unknown_source', 'webhook.bad_signature', 'webhook.stale']);
+
+/**
+ * Refusals are evidence too (someone is forging or replaying HR events); nothing else changes.
+ * An unauthenticated sender's refusals are counted per source, reason and minute (the first
+ * appended at once, the rest as one event with their count), so a flood cannot fill the trail;
+ * refusals of correctly signed requests (a replay, a bad body) are appended one by one.
+ */
 export async function auditRefusal(ws: Workspace, ev: SourceEvent, e: TenureError): Promise<void> {
   const source = SOURCE_ID.test(ev.sourceId) ? ev.sourceId : 'invalid';
+  const refusal = {
+    action: 'webhook.refused',
+    trigger: `hr:${source}:webhook`,
+    target: `source:${source}`,
+    reason: e.code,
+    details: {
+      message: e.message,
+      ...(source === 'invalid' && { source_id: ev.sourceId.slice(0, 100) }),
+      ...(ev.remote !== undefined && { remote: ev.remote }),
+      ...(ev.requestId !== undefined && { request_id: ev.requestId }),
+      bytes: ev.body.length,
+    },
+    ts: ws.clock().toISOString(),
+  };
   try {
-    await ws.store.audit.append([
-      {
-        action: 'webhook.refused',
-        actor: 'system',
-        trigger: `hr:${source}:webhook`,
-        target: `source:${source}`,
-        outcome: 'failure',
-        details: {
-          reason: e.code,
-          message: e.message,
-          ...(source === 'invalid' && { source_id: ev.sourceId.slice(0, 100) }),
-          ...(ev.remote !== undefined && { remote: ev.remote }),
-          ...(ev.requestId !== undefined && { request_id: ev.requestId }),
-          bytes: ev.body.length,
-        },
-        ts: ws.clock().toISOString(),
-      },
-    ]);
+    if (ANONYMOUS.has(e.code)) await ws.store.audit.recordRefusal(refusal);
+    else await ws.store.audit.append([refusalEvent(refusal)]);
   } catch (err) {
     ws.log.error({ err, reason: e.code }, 'could not audit a refused webhook');
   }
