@@ -303,7 +303,7 @@ describe.concurrent('the audit export of it all', () => {
     const { header, events } = jsonl(readFileSync(out, 'utf8'));
     expect(header).toMatchObject({
       type: 'tenure.audit.export',
-      version: 1,
+      version: 2,
       since: '2026-11-27T00:00:00.000Z',
       until: null,
       first_seq: expected[0]!.seq,
