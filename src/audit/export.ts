@@ -19,9 +19,9 @@
  * convenience only — an auditor checks against a key obtained separately (verifyExport's
  * argument), since whoever could edit the file could also swap the key.
  * A since/until window is widened to a contiguous seq range (store.audit.seqRange), so an
- * export never has holes even if clocks stepped back, and its end is moved forward to the next
- * checkpoint, so its last event is signed (an export past the last checkpoint is not, and
- * fails verify-export: checkpoint before exporting).
+ * export never has holes even if clocks stepped back; a JSONL export's end is moved forward to
+ * the next checkpoint, so its last event is signed (an export past the last checkpoint is not,
+ * and fails verify-export: checkpoint before exporting).
  *
  * CSV: RFC 4180 (CRLF, fields quoted when they hold `"`, `,`, CR or LF), header row
  * seq,ts,action,actor,trigger,target,outcome,details,prev_hash,hash. Values are written
@@ -101,8 +101,10 @@ export const exportAudit = async (store: Store, opts: ExportOptions): Promise<nu
     ...(opts.since !== undefined && { since: opts.since }),
     ...(opts.until !== undefined && { until: opts.until }),
   });
-  const signedEnd = window && checkpoints.find((c) => c.seq >= window.last)?.seq;
-  const range = window && { first: window.first, last: signedEnd ?? window.last };
+  // JSONL is verified offline, so it ends at a signed head; CSV keeps the window as asked.
+  const signedEnd =
+    opts.format === 'jsonl' && window && checkpoints.find((c) => c.seq >= window.last)?.seq;
+  const range = window && { first: window.first, last: signedEnd || window.last };
   if (opts.format === 'jsonl') {
     await writeTo(opts.out, `${JSON.stringify(header(checkpoints, opts, range))}\n`);
   } else {

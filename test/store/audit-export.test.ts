@@ -165,6 +165,9 @@ describe.each(testDialects())('audit export (%s)', (dialect) => {
       .slice(1)
       .map((l) => JSON.parse(l));
     expect(rows.map((r) => ({ ...r, seq: Number(r.seq) }))).toEqual(jsonl);
+    // Only JSONL is moved forward to a checkpoint: a CSV window ends where it was asked to.
+    const windowed = await run({ format: 'csv', since: minute(5), until: minute(20) });
+    expect(windowed.count).toBe(15);
   });
 
   // Last: it appends to the shared chain.
