@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PUBLIC_KEY_FILE } from '../audit/signing-key.js';
 import { verifyAudit } from '../audit/verify.js';
+import { TenureError } from '../domain/errors.js';
 import type { VerifyResult } from '../store/types.js';
 import { readAnchors } from './audit-anchors.js';
 import type { Workspace } from './workspace.js';
@@ -23,6 +24,11 @@ export async function verifyWorkspaceAudit(
   opts: { publicKeyFile?: string } = {},
 ): Promise<WorkspaceVerifyResult> {
   const keyFile = opts.publicKeyFile ?? join(ws.stateDir, PUBLIC_KEY_FILE);
+  // A key asked for by name is bad input when missing; the default one is reported not_checked.
+  if (opts.publicKeyFile !== undefined && !existsSync(keyFile))
+    throw new TenureError('audit.no_public_key', `--public-key ${keyFile}: no such file`, {
+      path: keyFile,
+    });
   const publicKeyPem = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : undefined;
   const { anchors, problems, notes } = readAnchors(ws);
   const result = await verifyAudit(ws.store, {

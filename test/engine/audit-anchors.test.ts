@@ -205,6 +205,9 @@ audit:
       witnessFile(),
       readFileSync(witnessFile(), 'utf8').split('\n').slice(0, 2).join('\n'),
     );
+    await expect(
+      verifyWorkspaceAudit(t.ws, { publicKeyFile: join(t.dir, 'nope.pub') }),
+    ).rejects.toMatchObject({ code: 'audit.no_public_key' });
     rmSync(join(t.dir, '.tenure', 'audit-signing.pub'));
     expect(await verifyWorkspaceAudit(t.ws)).toMatchObject({
       ok: true,
