@@ -2,7 +2,14 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, type HashedFields, hashEvent } from './chain-hash.js';
+import {
+  type CheckpointFields,
+  checkpointHash,
+  checkpointMessage,
+  GENESIS_HASH,
+  type HashedFields,
+  hashEvent,
+} from './chain-hash.js';
 
 const base: HashedFields = {
   seq: 1,
@@ -40,5 +47,32 @@ describe('hashEvent', () => {
         expect(one).not.toBe(two);
       }),
     );
+  });
+});
+
+describe('checkpoint message and hash', () => {
+  const cp: CheckpointFields = {
+    seq: 7,
+    head_hash: 'a'.repeat(64),
+    key_id: '0123456789abcdef',
+    signature: 'c2ln',
+    prev_checkpoint: GENESIS_HASH,
+  };
+
+  it('v2 signs the JSON array ["tenure.checkpoint.v2", seq, head_hash, prev_checkpoint]', () => {
+    expect(checkpointMessage(cp)).toBe(
+      `["tenure.checkpoint.v2",7,"${'a'.repeat(64)}","${GENESIS_HASH}"]`,
+    );
+    expect(checkpointMessage({ ...cp, prev_checkpoint: null })).toBe(`7:${'a'.repeat(64)}`);
+  });
+
+  it('hashes the whole row, signature included, so the next checkpoint pins it', () => {
+    const text = `["tenure.checkpoint",7,"${'a'.repeat(64)}","${GENESIS_HASH}","0123456789abcdef","c2ln"]`;
+    expect(checkpointHash(cp)).toBe(createHash('sha256').update(text).digest('hex'));
+    for (const field of Object.keys(cp) as (keyof CheckpointFields)[]) {
+      const changed = { ...cp, [field]: field === 'seq' ? 8 : `${cp[field]}x` };
+      expect(checkpointHash(changed), field).not.toBe(checkpointHash(cp));
+    }
+    expect(checkpointHash({ ...cp, prev_checkpoint: null })).not.toBe(checkpointHash(cp));
   });
 });
