@@ -73,13 +73,16 @@ export async function auditAgentRefusal(
   req: Pick<AgentRequest, 'method' | 'path' | 'remote' | 'requestId'>,
 ): Promise<void> {
   const agentId = typeof e.details.agent_id === 'string' ? e.details.agent_id : undefined;
+  // An unknown agent's id is the caller's invention: one bucket for all (the id in the details).
+  const enrolled = agentId !== undefined && e.code !== 'agent.unknown';
   const refusal = {
     action: 'agent.refused',
     trigger: `agent-api:${req.path.split('?')[0]}`,
-    target: agentId ? `agent:${agentId}` : 'agent:unknown',
+    target: enrolled ? `agent:${agentId}` : 'agent:unknown',
     reason: e.code,
     details: {
       message: e.message,
+      ...(!enrolled && agentId !== undefined && { agent_id: agentId.slice(0, 100) }),
       method: req.method,
       ...(typeof e.details.site === 'string' && { site: e.details.site }),
       ...(typeof e.details.job_id === 'number' && { job: e.details.job_id }),

@@ -58,8 +58,13 @@ export async function flushClosedRefusals(
     .execute();
   const summaries = closed
     .filter((b) => Number(b.count) > 0)
+    // A stable order, so two replicas flushing the same buckets would write the same rows.
     .sort(
-      (a, b) => a.bucket_start.localeCompare(b.bucket_start) || a.target.localeCompare(b.target),
+      (a, b) =>
+        a.bucket_start.localeCompare(b.bucket_start) ||
+        a.action.localeCompare(b.action) ||
+        a.target.localeCompare(b.target) ||
+        a.reason.localeCompare(b.reason),
     )
     .map((b) =>
       refusalEvent({

@@ -227,7 +227,7 @@ describe.each(testDialects())('HR change webhook on %s', (dialect) => {
     expect(await tw.ws.store.identities.get('p007')).toBeUndefined();
   });
 
-  it('300 events for an unknown source: 2 audit rows whose counts add up to 300', async () => {
+  it('301 events for unknown sources: 2 audit rows whose counts add up to 301', async () => {
     await tw.ws.store.audit.flushRefusals('9999-01-01T00:00:00.000Z');
     const head = await tw.ws.store.audit.head();
     for (let i = 0; i < 300; i++) {
@@ -240,19 +240,28 @@ describe.each(testDialects())('HR change webhook on %s', (dialect) => {
     }
     const added = async () => (await auditEvents(tw.ws)).filter((e) => e.seq > head.seq);
     expect(await added()).toHaveLength(1); // the first at once, the rest counted
+    // A made-up source id per request is still the same bucket.
+    const other = await app.inject({
+      method: 'POST',
+      url: '/api/v1/sources/made-up-2/events',
+      ...signedEvent({ employee_id: 'P001' }, { at: now() }),
+    });
+    expect(other.statusCode).toBe(404);
+    expect(await added()).toHaveLength(1);
     await tw.ws.store.audit.flushRefusals(new Date(now().getTime() + 60_000).toISOString());
     const rows = await added();
     expect(rows.map((e) => [e.action, e.target])).toEqual([
-      ['webhook.refused', 'source:payroll'],
-      ['webhook.refused', 'source:payroll'],
+      ['webhook.refused', 'source:unknown'],
+      ['webhook.refused', 'source:unknown'],
     ]);
     const details = rows.map((e) => JSON.parse(e.details));
+    expect(details[0]).toMatchObject({ source_id: 'payroll', count: 1 });
     expect(details[1]).toMatchObject({
       reason: 'webhook.unknown_source',
-      count: 299,
+      count: 300,
       repeated: true,
     });
-    expect(details.reduce((n, d) => n + d.count, 0)).toBe(300);
+    expect(details.reduce((n, d) => n + d.count, 0)).toBe(301);
   });
 
   it('refuses a replay of the same signed request, and a re-sent event id', async () => {

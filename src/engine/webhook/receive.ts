@@ -152,7 +152,10 @@ const ANONYMOUS = new Set(['webhook.unknown_source', 'webhook.bad_signature', 'w
  * refusals of correctly signed requests (a replay, a bad body) are appended one by one.
  */
 export async function auditRefusal(ws: Workspace, ev: SourceEvent, e: TenureError): Promise<void> {
-  const source = SOURCE_ID.test(ev.sourceId) ? ev.sourceId : 'invalid';
+  // The caller picks an unknown source's id: one bucket for all of them, or every made-up id
+  // would be a row of its own. The id they sent stays in the details.
+  const known = e.code !== 'webhook.unknown_source';
+  const source = !known ? 'unknown' : SOURCE_ID.test(ev.sourceId) ? ev.sourceId : 'invalid';
   const refusal = {
     action: 'webhook.refused',
     trigger: `hr:${source}:webhook`,
@@ -160,7 +163,7 @@ export async function auditRefusal(ws: Workspace, ev: SourceEvent, e: TenureErro
     reason: e.code,
     details: {
       message: e.message,
-      ...(source === 'invalid' && { source_id: ev.sourceId.slice(0, 100) }),
+      ...(source !== ev.sourceId && { source_id: ev.sourceId.slice(0, 100) }),
       ...(ev.remote !== undefined && { remote: ev.remote }),
       ...(ev.requestId !== undefined && { request_id: ev.requestId }),
       bytes: ev.body.length,
