@@ -2,6 +2,8 @@
  * The signed head kept outside the database: `.tenure/audit-head.json` (replaced atomically after
  * each checkpoint) and the optional append-only witness file (one line per checkpoint).
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -39,7 +41,7 @@ const writeAll = (path: string, text: string, flags: string) => {
 export const writeHeadFile = (path: string, cp: AuditCheckpoint): boolean => {
   const current = existsSync(path) ? parseHeadRecord(readFileSync(path, 'utf8')) : undefined;
   if (current && typeof current !== 'string' && current.seq > cp.seq) return false;
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
   writeAll(tmp, `${JSON.stringify(headRecord(cp), null, 2)}\n`, 'w');
   renameSync(tmp, path);
   return true;
