@@ -12,9 +12,9 @@ import { accessHeldMigration } from './20261127_0610_access_held.js';
 import { agentsMigration } from './20261128_0400_agents.js';
 import { sourceStateMigration } from './20261128_0420_source_state.js';
 import { hrRecordsMigration } from './20261202_0200_hr_records.js';
-import { auditAnchorsMigration } from './20261202_0300_audit_anchors.js';
 import { usernameCaseMigration } from './20261202_0400_username_ci.js';
 import { runLockMigration } from './20261202_0600_run_lock.js';
+import { auditAnchorsMigration } from './20261202_0800_audit_anchors.js';
 
 /** Forward-only: append new entries with a later timestamped name; never edit a released one. */
 export const migrationProvider = (dialect: StoreDialect): MigrationProvider => ({
@@ -31,9 +31,9 @@ export const migrationProvider = (dialect: StoreDialect): MigrationProvider => (
       '20261128_0400_agents': agentsMigration(dialect),
       '20261128_0420_source_state': sourceStateMigration(),
       '20261202_0200_hr_records': hrRecordsMigration(),
-      '20261202_0300_audit_anchors': auditAnchorsMigration(dialect),
       '20261202_0400_username_ci': usernameCaseMigration(),
       '20261202_0600_run_lock': runLockMigration(),
+      '20261202_0800_audit_anchors': auditAnchorsMigration(dialect),
     };
   },
 });
