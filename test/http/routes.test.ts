@@ -258,8 +258,13 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     expect(JSON.parse(lines[0]!).type).toBe('tenure.audit.export');
     const key = readFileSync(join(t.tw.ws.stateDir, PUBLIC_KEY_FILE), 'utf8');
     expect(verifyExport(lines, key)).toMatchObject({ ok: true });
-    await new Promise((r) => setTimeout(r, 50)); // audit.exported is appended once the stream ends
-    const last = (await t.auditActions()).at(-1);
+    // audit.exported is appended once the stream ends, after the response: wait for it (bounded),
+    // not for a fixed delay a loaded machine can overrun.
+    let last: Awaited<ReturnType<typeof t.auditActions>>[number] | undefined;
+    for (let i = 0; i < 200 && last?.action !== 'audit.exported'; i++) {
+      last = (await t.auditActions()).at(-1);
+      if (last?.action !== 'audit.exported') await new Promise((r) => setTimeout(r, 25));
+    }
     expect(last).toMatchObject({ action: 'audit.exported', actor: 'token:auditor-token' });
 
     const verify = await get<{ ok: boolean; events: number }>(
