@@ -52,12 +52,37 @@ export function taskSummary(
   return body + suffix;
 }
 
-/** Same operation as a `manual.task` carrying its action and summary; other fields are kept. */
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() ? v.trim() : undefined;
+
+/**
+ * Who does a manual application's work and how: its `settings.assignee` (else the application's
+ * `owner`, else nobody in particular) and `settings.instructions` (else none). Configured values
+ * win; the connector's guard has already checked their types when the config was loaded.
+ */
+export function taskRouting(app: ApplicationConfig): { assignee?: string; instructions?: string } {
+  const assignee = text(app.settings.assignee) ?? text(app.owner);
+  const instructions = text(app.settings.instructions);
+  return {
+    ...(assignee !== undefined && { assignee }),
+    ...(instructions !== undefined && { instructions }),
+  };
+}
+
+/** Same operation as a `manual.task` carrying its action, summary and routing; other fields are kept. */
 export function toManualTask(
   op: Operation,
   app: ApplicationConfig,
   changed: string[] = [],
 ): Operation {
   const action = op.kind as DirectOperationKind;
-  return { ...op, kind: 'manual.task', task: { action, summary: taskSummary(op, app, changed) } };
+  const summary = taskSummary(op, app, changed);
+  return { ...op, kind: 'manual.task', task: { action, summary, ...taskRouting(app) } };
+}
+
+/** `assignee: payroll-team; <instructions>`, or '' when the task has neither. */
+export function taskRoutingText(task: Operation['task']): string {
+  return [task?.assignee && `assignee: ${task.assignee}`, task?.instructions]
+    .filter(Boolean)
+    .join('; ');
 }

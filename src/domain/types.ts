@@ -155,8 +155,11 @@ export type Operation = {
   enabled?: boolean;
   /** entitlement.grant / entitlement.revoke */
   entitlement?: string;
-  /** manual.task: what the person has to do in the application. */
-  task?: { action: DirectOperationKind; summary: string };
+  /**
+   * manual.task: what the person has to do in the application, and — from the application's
+   * manual settings when the plan was made — who does it and the standing instructions.
+   */
+  task?: { action: DirectOperationKind; summary: string; assignee?: string; instructions?: string };
   reasons: string[];
   /** The lifecycle event(s) that caused it, e.g. `joiner`, `mover`, `leaver`; empty for drift fixes. */
   lifecycle: string[];

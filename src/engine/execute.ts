@@ -1,5 +1,6 @@
 /** Sends a run's operations to connectors in dependency phases and records every outcome. */
 import { managersFirst } from '../domain/manager-order.js';
+import { taskRoutingText } from '../domain/manual-task.js';
 import { OPERATION_PHASES } from '../domain/phases.js';
 import type { DirectOperationKind, Operation, OperationResult } from '../domain/types.js';
 import type { AuditInput, Store } from '../store/types.js';
@@ -62,7 +63,9 @@ export async function recordOutcomes(
     if (result.outcome === 'success') await tx.accounts.applyOperation(op, result, o.ts);
     if (result.outcome === 'pending_manual') {
       const task = await tx.tasks.open(o.runId, op, o.ts);
-      message = `task #${task.id}: ${task.summary}`;
+      // The task's own line, keeping who does it and how (the connector's message said so too).
+      const routing = taskRoutingText(task.op.task);
+      message = `task #${task.id}: ${task.summary}${routing ? ` (${routing})` : ''}`;
     }
     await tx.runs.setOperationStatus(o.runId, op.key, result.outcome, message, o.ts);
     const final = { ...result, message: message ?? undefined };

@@ -105,7 +105,14 @@ export const operationSchema = z
     container: z.string().nullable().optional(),
     enabled: z.boolean().optional(),
     entitlement: z.string().optional(),
-    task: z.object({ action: z.string(), summary: z.string() }).optional(),
+    task: z
+      .object({
+        action: z.string(),
+        summary: z.string(),
+        assignee: z.string().optional(),
+        instructions: z.string().optional(),
+      })
+      .optional(),
     reasons: z.array(z.string()),
     lifecycle: z.array(z.string()),
   })
@@ -133,7 +140,11 @@ export const taskSchema = z
     op: operationSchema,
     app_id: z.string(),
     identity_id: z.string().nullable(),
+    /** The holder's display name (preferred or first name + last name); null if not known. */
+    identity_name: z.string().nullable().optional(),
     summary: z.string(),
+    assignee: z.string().nullable(),
+    instructions: z.string().nullable(),
     status: z.enum(['open', 'closed', 'cancelled']),
     created_at: z.string(),
     closed_at: z.string().nullable(),

@@ -6,19 +6,25 @@ import { fromJson, toJson, toTimestamp } from './codec.js';
 import type { Database, TasksTable } from './schema.js';
 import type { Store, TaskRow } from './types.js';
 
-const toTask = (r: Selectable<TasksTable>): TaskRow => ({
-  id: r.id,
-  run_id: r.run_id,
-  op: fromJson<Operation>(r.op),
-  app_id: r.app_id,
-  identity_id: r.identity_id,
-  summary: r.summary,
-  status: r.status as TaskRow['status'],
-  created_at: r.created_at,
-  closed_at: r.closed_at,
-  closed_by: r.closed_by,
-  evidence: r.evidence,
-});
+const toTask = (r: Selectable<TasksTable>): TaskRow => {
+  const op = fromJson<Operation>(r.op);
+  return {
+    id: r.id,
+    run_id: r.run_id,
+    op,
+    app_id: r.app_id,
+    identity_id: r.identity_id,
+    summary: r.summary,
+    // Kept in the planned operation (no column): tasks planned before routing existed have none.
+    assignee: op.task?.assignee ?? null,
+    instructions: op.task?.instructions ?? null,
+    status: r.status as TaskRow['status'],
+    created_at: r.created_at,
+    closed_at: r.closed_at,
+    closed_by: r.closed_by,
+    evidence: r.evidence,
+  };
+};
 
 export const createTasksRepo = (db: Kysely<Database>): Store['tasks'] => {
   const get = async (id: number) => {

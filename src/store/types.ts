@@ -105,6 +105,10 @@ export type TaskRow = {
   app_id: string;
   identity_id: string | null;
   summary: string;
+  /** Who does the work: the app's manual `assignee`, else its `owner`; null when neither is set. */
+  assignee: string | null;
+  /** The app's standing manual `instructions` when the task was planned; null when none. */
+  instructions: string | null;
   /** cancelled: the operation stopped being wanted before anyone did it (e.g. the joiner left). */
   status: 'open' | 'closed' | 'cancelled';
   created_at: Timestamp;

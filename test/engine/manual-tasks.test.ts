@@ -90,4 +90,48 @@ describe.each(testDialects())('manual tasks on %s', (dialect) => {
       'nothing_to_do',
     );
   });
+
+  it("gives each task the application's configured assignee and instructions, keeping them in the run's record", async () => {
+    const yaml = SMALL_YAML().replace(
+      '    connector: manual\n',
+      '    connector: manual\n    owner: it-ops\n    settings: { assignee: legacy-admins, instructions: "Use https://legacy.example/admin" }\n',
+    );
+    t = await makeWorkspace(dialect, { yaml, demoFiles: false });
+    t.writeHr('people.csv', org(2));
+    const r = await fullRun(t.ws, { actor: 'admin:a', trigger: 'test' });
+    const open = await t.ws.store.tasks.list('open');
+    expect(open).toHaveLength(4);
+    for (const task of open) {
+      // Configured values win over the application's owner.
+      expect(task).toMatchObject({
+        assignee: 'legacy-admins',
+        instructions: 'Use https://legacy.example/admin',
+      });
+      expect(await t.ws.store.tasks.get(task.id)).toMatchObject({ assignee: 'legacy-admins' });
+    }
+    const ops = await t.ws.store.runs.operations(r.apply.run_id!);
+    const recorded = ops.find((o) => o.op.key === open[0]!.op.key)!;
+    expect(recorded.message).toBe(
+      `task #${open[0]!.id}: ${open[0]!.summary} (assignee: legacy-admins; Use https://legacy.example/admin)`,
+    );
+  });
+
+  it("falls back to the application's owner for the assignee, and to none", async () => {
+    const owned = SMALL_YAML().replace(
+      '    connector: manual\n',
+      '    connector: manual\n    owner: it-ops\n',
+    );
+    t = await makeWorkspace(dialect, { yaml: owned, demoFiles: false });
+    t.writeHr('people.csv', org(1));
+    await fullRun(t.ws, { actor: 'admin:a', trigger: 'test' });
+    for (const task of await t.ws.store.tasks.list('open'))
+      expect(task).toMatchObject({ assignee: 'it-ops', instructions: null });
+    await t.cleanup();
+
+    t = await makeWorkspace(dialect, { yaml: SMALL_YAML(), demoFiles: false });
+    t.writeHr('people.csv', org(1));
+    await fullRun(t.ws, { actor: 'admin:a', trigger: 'test' });
+    for (const task of await t.ws.store.tasks.list('open'))
+      expect(task).toMatchObject({ assignee: null, instructions: null });
+  });
 });

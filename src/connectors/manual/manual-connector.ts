@@ -3,6 +3,7 @@
  * its outcome stays `pending_manual` until an operator closes the task with evidence.
  */
 import { z } from 'zod';
+import { taskRoutingText } from '../../domain/manual-task.js';
 import type { ConnectorFactory } from '../contract.js';
 
 const settings = z.strictObject({
@@ -17,12 +18,6 @@ export const manualConnector: ConnectorFactory<ManualSettings> = {
   kind: 'manual',
   configGuard: settings,
   async create(ctx) {
-    const suffix = [
-      ctx.config.assignee && `assignee: ${ctx.config.assignee}`,
-      ctx.config.instructions,
-    ]
-      .filter(Boolean)
-      .join('; ');
     return {
       async check() {
         return {
@@ -35,6 +30,14 @@ export const manualConnector: ConnectorFactory<ManualSettings> = {
       async *apply(ops) {
         for (const op of ops) {
           const summary = op.task?.summary ?? `${op.kind} ${op.account_id}`;
+          // The plan's routing (settings, else the app's owner); operations planned without it
+          // fall back to the settings this connector was created with.
+          const suffix = taskRoutingText({
+            action: op.task?.action ?? 'account.update',
+            summary,
+            assignee: op.task?.assignee ?? ctx.config.assignee,
+            instructions: op.task?.instructions ?? ctx.config.instructions,
+          });
           yield {
             key: op.key,
             outcome: 'pending_manual',
