@@ -38,6 +38,7 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/tasks': STAFF,
   'GET /api/v1/tasks/:id': STAFF,
   'POST /api/v1/tasks/:id/close': OPERATE,
+  'POST /api/v1/tasks/close': OPERATE,
   'GET /api/v1/audit/events': EVIDENCE,
   'GET /api/v1/audit/export': EVIDENCE,
   'GET /api/v1/audit/verify': EVIDENCE,

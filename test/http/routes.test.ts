@@ -233,6 +233,57 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     ).toBe(400);
   });
 
+  it("tasks: the holder's name and the app's assignee on each; POST /tasks/close closes several, listing those it could not", async () => {
+    type Task = { id: number; identity_id: string | null; identity_name: string | null };
+    const open = (await all<Task & { assignee: string | null }>('/api/v1/tasks?limit=500')).items;
+    const first = open[0]!;
+    const person = await get<{
+      identity: { attributes: { first_name: string; last_name: string } };
+    }>(`/api/v1/identities/${first.identity_id}`);
+    expect(first.identity_name).toContain(person.identity.attributes.last_name);
+    expect((await get<Task>(`/api/v1/tasks/${first.id}`)).identity_name).toBe(first.identity_name);
+    expect(open.every((x) => x.assignee === 'payroll-team')).toBe(true);
+
+    const closeMany = (payload: Record<string, unknown>, role: 'operator' | 'auditor' = 'operator') =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tasks/close',
+        headers: t.bearer(role),
+        payload,
+      });
+    const [a, b] = open.slice(-2);
+    const res = await closeMany({ ids: [a!.id, b!.id, 999999], evidence: 'PAY-9, both done' });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.closed.map((x: Task) => x.id)).toEqual([a!.id, b!.id]);
+    expect(body.closed[0]).toMatchObject({ status: 'closed', evidence: 'PAY-9, both done' });
+    expect(body.failed).toEqual([
+      { id: 999999, code: 'task.not_found', message: 'no task #999999' },
+    ]);
+    const again = (await closeMany({ ids: [a!.id], evidence: 'x' })).json();
+    expect(again).toMatchObject({
+      closed: [],
+      failed: [{ id: a!.id, code: 'task.already_closed' }],
+    });
+    const audited = (await t.auditActions()).filter((e) => e.action === 'manual.task.closed');
+    expect(audited.length).toBeGreaterThanOrEqual(2);
+
+    // Every open task of one identity, matched ignoring case.
+    const holder = open.find((x) => x.id !== a!.id && x.id !== b!.id)!.identity_id!;
+    const theirs = open.filter((x) => x.identity_id === holder && x.id !== a!.id && x.id !== b!.id);
+    const byIdentity = await closeMany({ identity: holder.toLowerCase(), evidence: 'offboarded' });
+    expect(byIdentity.statusCode, byIdentity.body).toBe(200);
+    expect(byIdentity.json().closed.map((x: Task) => x.id)).toEqual(theirs.map((x) => x.id));
+    expect((await closeMany({ identity: holder, evidence: 'x' })).json().code).toBe(
+      'task.not_found',
+    );
+
+    expect((await closeMany({ evidence: 'x' })).statusCode).toBe(400);
+    expect((await closeMany({ ids: [1], identity: holder, evidence: 'x' })).statusCode).toBe(400);
+    expect((await closeMany({ ids: [1], evidence: '  ' })).statusCode).toBe(400);
+    expect((await closeMany({ ids: [1], evidence: 'x' }, 'auditor')).statusCode).toBe(403);
+  });
+
   it('audit: filtered, paged events; a verifiable JSONL export (audited); verify', async () => {
     const target = `identity:${OWN_IDENTITY}`;
     const mine = await all<{ target: string; seq: number }>(

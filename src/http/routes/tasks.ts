@@ -2,12 +2,37 @@
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
 import { checkpoint } from '../../engine/checkpoint.js';
+import { closeTasks, openTaskIdsFor } from '../../engine/close-tasks.js';
+import { withHolderNames } from '../../engine/task-holders.js';
 import { closeTask } from '../../engine/tasks.js';
 import { OPERATE, STAFF } from '../rbac.js';
 import { decodeCursor, errors, page, pageQuery, taskSchema, toPage } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
 const taskParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const evidence = z.string().trim().min(1).max(4000).describe('ticket, note, screenshot path');
+
+const closeManyBody = z
+  .strictObject({
+    ids: z.array(z.number().int().positive()).min(1).max(1000).optional(),
+    identity: z.string().min(1).max(256).optional().describe('every open task of this identity'),
+    evidence,
+  })
+  .refine((b) => (b.ids === undefined) !== (b.identity === undefined), {
+    message: 'give "ids" or "identity", not both and not neither',
+    path: ['ids'],
+  });
+
+const closeManyResponse = z.object({
+  closed: z.array(taskSchema),
+  failed: z.array(
+    z.object({
+      id: z.number().int(),
+      code: z.enum(['task.not_found', 'task.already_closed']),
+      message: z.string(),
+    }),
+  ),
+});
 
 export const tasksRoutes: RouteModule = async (app, { ws }) => {
   app.get(
@@ -31,7 +56,8 @@ export const tasksRoutes: RouteModule = async (app, { ws }) => {
       const rows = (await ws.store.tasks.list(status === 'all' ? undefined : status)).filter(
         (t) => t.id > after,
       );
-      return toPage(rows.slice(0, limit + 1), limit, (t) => t.id);
+      const shown = await withHolderNames(ws.store, rows.slice(0, limit + 1));
+      return toPage(shown, limit, (t) => t.id);
     },
   );
 
@@ -49,7 +75,8 @@ export const tasksRoutes: RouteModule = async (app, { ws }) => {
     async (req) => {
       const task = await ws.store.tasks.get(req.params.id);
       if (!task) throw new TenureError('task.not_found', `no task #${req.params.id}`);
-      return task;
+      const [shown] = await withHolderNames(ws.store, [task]);
+      return shown;
     },
   );
 
@@ -61,9 +88,7 @@ export const tasksRoutes: RouteModule = async (app, { ws }) => {
         tags: ['tasks'],
         summary: 'Record that the work was done, with evidence; then Tenure applies its effect',
         params: taskParams,
-        body: z.strictObject({
-          evidence: z.string().trim().min(1).max(4000).describe('ticket, note, screenshot path'),
-        }),
+        body: z.strictObject({ evidence }),
         response: { 200: taskSchema, ...errors },
       },
     },
@@ -71,6 +96,27 @@ export const tasksRoutes: RouteModule = async (app, { ws }) => {
       const task = await closeTask(ws, req.params.id, req.principal!.actor, req.body.evidence);
       await checkpoint(ws);
       return task;
+    },
+  );
+
+  app.post(
+    '/api/v1/tasks/close',
+    {
+      config: { rbac: OPERATE },
+      schema: {
+        tags: ['tasks'],
+        summary:
+          'Close several tasks (ids, or every open task of an identity) with the same evidence; ids that cannot be closed are listed in "failed"',
+        body: closeManyBody,
+        response: { 200: closeManyResponse, ...errors },
+      },
+    },
+    async (req) => {
+      const { ids, identity } = req.body;
+      const chosen = ids ?? (await openTaskIdsFor(ws, identity!));
+      const outcome = await closeTasks(ws, chosen, req.principal!.actor, req.body.evidence);
+      if (outcome.closed.length > 0) await checkpoint(ws);
+      return outcome;
     },
   );
 };
