@@ -1,7 +1,9 @@
 /** Manual applications: tasks are opened once, closed with evidence, and only then change actual state. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeTasks, openTaskIdsFor } from '../../src/engine/close-tasks.js';
 import { prepareRun } from '../../src/engine/prepare-run.js';
 import { applyRun, fullRun } from '../../src/engine/runs.js';
+import { withHolderNames } from '../../src/engine/task-holders.js';
 import { closeTask } from '../../src/engine/tasks.js';
 import { testDialects } from '../support/databases.js';
 import { org, SMALL_YAML } from '../support/small-org.js';
@@ -133,5 +135,58 @@ describe.each(testDialects())('manual tasks on %s', (dialect) => {
     await fullRun(t.ws, { actor: 'admin:a', trigger: 'test' });
     for (const task of await t.ws.store.tasks.list('open'))
       expect(task).toMatchObject({ assignee: null, instructions: null });
+  });
+
+  it('closes several tasks with one evidence, each audited, reporting per id those it could not close', async () => {
+    t = await makeWorkspace(dialect, { yaml: SMALL_YAML(), demoFiles: false });
+    t.writeHr('people.csv', org(3));
+    await fullRun(t.ws, { actor: 'admin:a', trigger: 'test' });
+    const open = await t.ws.store.tasks.list('open');
+    const [a, b, c] = open;
+    await closeTask(t.ws, c!.id, 'admin:ops', 'earlier');
+
+    await expect(closeTasks(t.ws, [a!.id, b!.id], 'admin:ops', '  ')).rejects.toMatchObject({
+      code: 'task.evidence_required',
+    });
+    expect(await t.ws.store.tasks.list('open')).toHaveLength(open.length - 1);
+
+    const out = await closeTasks(t.ws, [a!.id, 9999, b!.id, c!.id, a!.id], 'admin:ops', 'OPS-9');
+    expect(out.closed.map((x) => [x.id, x.status, x.evidence])).toEqual([
+      [a!.id, 'closed', 'OPS-9'],
+      [b!.id, 'closed', 'OPS-9'],
+    ]);
+    expect(out.failed).toEqual([
+      { id: 9999, code: 'task.not_found', message: 'no task #9999' },
+      {
+        id: c!.id,
+        code: 'task.already_closed',
+        message: expect.stringContaining(`task #${c!.id} was closed by admin:ops`),
+      },
+    ]);
+    const closedEvents = (await auditEvents(t.ws)).filter((e) => e.action === 'manual.task.closed');
+    expect(closedEvents.map((e) => e.trigger)).toEqual([
+      `task:${c!.id}`,
+      `task:${a!.id}`,
+      `task:${b!.id}`,
+    ]);
+
+    // Every open task of one identity, whatever the case of its id; none left is task.not_found.
+    const holder = open.find((x) => ![a!.id, b!.id, c!.id].includes(x.id))!.identity_id!;
+    const theirs = (await t.ws.store.tasks.list('open')).filter((x) => x.identity_id === holder);
+    const ids = await openTaskIdsFor(t.ws, holder.toLowerCase());
+    expect(ids).toEqual(theirs.map((x) => x.id));
+    expect((await closeTasks(t.ws, ids, 'admin:ops', 'left')).closed).toHaveLength(theirs.length);
+    await expect(openTaskIdsFor(t.ws, holder)).rejects.toMatchObject({ code: 'task.not_found' });
+    await expect(openTaskIdsFor(t.ws, 'NOBODY')).rejects.toMatchObject({ code: 'task.not_found' });
+  });
+
+  it("names each task's holder by their display name", async () => {
+    t = await makeWorkspace(dialect, { yaml: SMALL_YAML(), demoFiles: false });
+    t.writeHr('people.csv', [...org(1), { ...org(2)[1]!, preferred_name: 'Sam' }]);
+    await fullRun(t.ws, { actor: 'admin:a', trigger: 'test' });
+    const shown = await withHolderNames(t.ws.store, await t.ws.store.tasks.list('open'));
+    expect(new Set(shown.map((x) => `${x.identity_id} ${x.identity_name}`))).toEqual(
+      new Set(['P001 First1 Last1', 'P002 Sam Last2']),
+    );
   });
 });
