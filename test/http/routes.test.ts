@@ -244,7 +244,10 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     expect((await get<Task>(`/api/v1/tasks/${first.id}`)).identity_name).toBe(first.identity_name);
     expect(open.every((x) => x.assignee === 'payroll-team')).toBe(true);
 
-    const closeMany = (payload: Record<string, unknown>, role: 'operator' | 'auditor' = 'operator') =>
+    const closeMany = (
+      payload: Record<string, unknown>,
+      role: 'operator' | 'auditor' = 'operator',
+    ) =>
       t.app.inject({
         method: 'POST',
         url: '/api/v1/tasks/close',
