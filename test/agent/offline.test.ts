@@ -102,12 +102,30 @@ describe.skipIf(!d)('the agent while the control plane or the agents are away', 
     const released = quick.logs().find((l) => l.msg === 'released jobs to the queue');
     expect(released?.released.length).toBeGreaterThan(0);
 
-    const t = Date.now();
+    // Released at once: before any agent is back, no released job still holds a lease (lease_seconds
+    // is 10, so a lease left to run out would still be there).
+    const ids = (released.released as number[]).join(',');
+    const rows = await w.db.query<{ status: string; lease_expires_at: unknown }>(
+      `SELECT status, lease_expires_at FROM jobs WHERE id IN (${ids})`,
+    );
+    expect(rows).toHaveLength(released.released.length);
+    for (const r of rows) expect(r).toMatchObject({ lease_expires_at: null });
+    expect(rows.some((r) => r.status === 'leased')).toBe(false);
+
     agent = w.startAgent('after-quick', config);
     const run = await w.runDone(runId, 30_000);
-    // lease_seconds is 10: released jobs were leased again at once, not after their leases ran out.
-    expect(Date.now() - t).toBeLessThan(8_000);
     expect(run.summary).toMatchObject({ failure: 0, waiting_for_agent: 0 });
+    // Leased again as the same attempt: a release gives the attempt back, an expired lease keeps it.
+    const leases = (await w.audit()).filter((e) => e.action === 'agent.leased');
+    for (const id of released.released as number[]) {
+      const attempts = leases.flatMap((e) =>
+        e.details.jobs
+          .filter((j: { job: number }) => j.job === id)
+          .map((j: { attempt: number }) => j.attempt),
+      );
+      expect(attempts.length, `job ${id} leased twice`).toBeGreaterThanOrEqual(2);
+      expect(attempts.at(-1), `job ${id} attempt`).toBe(attempts.at(-2));
+    }
     expect(await entryAt(w.subtree.admin, dn(people[239]!))).toBeDefined();
   });
 });

@@ -1,7 +1,8 @@
 /** Leasing to agents: long poll, early wake-up, lease expiry to another agent, late results, release, extension. */
 
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { siteSignals } from '../../src/engine/agent-signals.js';
 import { fullRun } from '../../src/engine/runs.js';
 import { buildApp } from '../../src/http/app.js';
 import { signAgentRequest } from '../../src/protocol/agent-auth.js';
@@ -14,8 +15,26 @@ import {
   PEOPLE,
   type TestAgent,
 } from './agent-support.js';
+import { waitFor } from './webhook-support.js';
 
 const HB = { version: '1', active_jobs: 1, last_error: null, targets_reachable: {} };
+/** The longest delay setTimeout takes (longer ones fire at once). */
+const NEVER_MS = 2_147_483_647;
+
+/**
+ * Takes the lease loop's re-poll timer out of play: its waits end only on a notify or an abort.
+ * A long poll that then ends proves that signal ended it, whatever the load on the machine.
+ */
+const onlySignalsWake = () => {
+  const wait = siteSignals.wait;
+  let waits = 0;
+  vi.spyOn(siteSignals, 'wait').mockImplementation((site, _ms, signal) => {
+    waits++;
+    return wait(site, NEVER_MS, signal);
+  });
+  return { waiting: async () => waits > 0 };
+};
+
 const result = (job: AgentJob) => ({
   job_id: job.job_id,
   lease_id: job.lease_id,
@@ -37,6 +56,7 @@ describe.each(testDialects())('agent leases (%s)', (dialect) => {
     b = await h.enroll('HQ', 'b');
   });
   afterAll(() => h?.cleanup());
+  afterEach(() => vi.restoreAllMocks());
 
   const lease = async (agent: TestAgent, wait = 0, max = 10) => {
     const res = await agent.post(AGENT_PATHS.lease, { max, wait_seconds: wait });
@@ -55,13 +75,12 @@ describe.each(testDialects())('agent leases (%s)', (dialect) => {
   });
 
   it('wakes a waiting lease as soon as work is queued, and caps the batch at batch_size', async () => {
-    const t0 = Date.now();
+    const signals = onlySignalsWake();
     const waiting = lease(a, 10);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor('the lease to wait', signals.waiting);
     await fullRun(h.tw.ws, { actor: 'admin:test', trigger: 'test' });
+    // With no re-poll timer left, only the in-process notifier can have woken it.
     const r = await waiting;
-    // Sooner than the 1 s re-poll: the in-process notifier woke it.
-    expect(Date.now() - t0).toBeLessThan(950);
     expect(r.jobs).toHaveLength(2);
   });
 
@@ -162,17 +181,17 @@ describe.each(testDialects())('agent leases (%s)', (dialect) => {
       body,
       now: h.tw.ws.clock(),
     });
-    const t0 = Date.now();
+    const signals = onlySignalsWake();
     const waiting = other.inject({
       method: 'POST',
       url: AGENT_PATHS.lease,
       headers: { 'content-type': 'application/json', authorization },
       payload: body,
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor('the lease to wait', signals.waiting);
     await other.close();
+    // With no re-poll timer left (and no work queued), only the close can have ended the wait.
     const res = await waiting;
-    expect(Date.now() - t0).toBeLessThan(3_000);
     expect(res.json().jobs).toEqual([]);
   });
 });
