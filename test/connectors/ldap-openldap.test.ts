@@ -412,7 +412,10 @@ describe.skipIf(!d)('ldap errors on slapd', () => {
     await c.close();
   });
 
-  it('timeout: a server that never answers fails within the configured time', async () => {
+  // The test timeout is only a hang guard: without the configured timeouts this would never end.
+  it('timeout: a server that never answers fails as timed out instead of hanging', {
+    timeout: 30_000,
+  }, async () => {
     const c = await makeLdapConnector(
       settingsFor(d!, t, {
         url: `ldap://127.0.0.1:${silentPort}`,
@@ -422,10 +425,12 @@ describe.skipIf(!d)('ldap errors on slapd', () => {
         timeouts: { connect_ms: 500, operation_ms: 300 },
       }),
     );
-    const started = Date.now();
     const [r] = await collect(c.apply([person('t1', 'E1')]));
-    expect(r).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/timed out/) });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // ldapts' own operation timeout (operation_ms), not a socket error or the OS giving up.
+    expect(r).toMatchObject({
+      outcome: 'failure',
+      message: expect.stringMatching(/^timed out: .*Operation timed out/),
+    });
     await c.close();
   });
 

@@ -37,9 +37,10 @@ describe('scim throttling', () => {
     for (const r of results) expect(r.outcome, r.message).toBe('success');
     expect(t.users.size).toBe(6);
     expect(t.log.filter((r) => r.status === 429)).toHaveLength(3);
-    // One pause for the application, not one per request: about 1 s, not 3 s.
+    // The requests waited out the Retry-After. That the three pauses overlap into one (about 1 s,
+    // not 3 s) is the limiter's rule, proven on a fake clock in rate-limit.test.ts: a wall-clock
+    // upper bound here would fail on a busy machine.
     expect(elapsed).toBeGreaterThanOrEqual(950);
-    expect(elapsed).toBeLessThan(2_500);
     await c.close();
   });
 

@@ -35,6 +35,20 @@ describe('rate limiter', () => {
     }
   });
 
+  it('pauses asked together overlap into one: three 429s of 1 s hold requests 1 s, not 3 s', async () => {
+    for (const rate of [null, 1000]) {
+      const clock = fakeClock();
+      const l = createRateLimiter(rate, 10, clock);
+      for (let i = 0; i < 3; i++) l.pause(1000);
+      const released: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await l.take();
+        released.push(clock.t);
+      }
+      expect(released).toEqual([1000, 1000, 1000]);
+    }
+  });
+
   it('parses Retry-After seconds and HTTP dates', () => {
     const now = Date.parse('2026-11-26T10:00:00Z');
     expect(parseRetryAfter('3', now)).toBe(3000);
