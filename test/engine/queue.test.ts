@@ -1,6 +1,7 @@
 /** The durable work queue on SQLite and PostgreSQL: exclusivity, expiry, retries, dedupe, release. */
 
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue, type Queue } from '../../src/engine/queue/index.js';
 import { createTestStore, type TestStore, testDialects } from '../support/databases.js';
@@ -8,14 +9,29 @@ import { testClock } from '../support/fixtures.js';
 
 const WORKER = new URL('./queue-lease-worker.ts', import.meta.url).pathname;
 
-/** One leasing process; resolves with the job ids it got. */
-const runChild = (args: string[]): Promise<number[]> =>
-  new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', WORKER, ...args], (err, stdout, stderr) => {
-      if (err) reject(new Error(`${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as number[]);
-    });
+/** One leasing process, connected and waiting for `go()`; `ids` resolves with the job ids it got. */
+const startChild = async (args: string[]) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = once(child, 'exit') as Promise<[number | null]>;
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', () => out.includes('ready\n') && resolve());
+    exited.then(([code]) => reject(new Error(`queue worker exited ${code} before ready\n${err}`)));
+  });
+  await ready;
+  return {
+    go: () => child.stdin.end('go\n'),
+    ids: exited.then(([code]) => {
+      if (code !== 0) throw new Error(`queue worker exited ${code}\n${err}`);
+      return JSON.parse(out.trim().split('\n').at(-1)!) as number[];
+    }),
+  };
+};
 
 describe.each(testDialects())('work queue on %s', (dialect) => {
   let db: TestStore;
@@ -61,12 +77,12 @@ describe.each(testDialects())('work queue on %s', (dialect) => {
     const name = fresh();
     const total = 150;
     for (let i = 0; i < total; i++) await q.enqueue({ queue: name, kind: 'k', payload: { i } });
-    const startAt = String(Date.now() + 1_500);
-    const got = await Promise.all(
-      ['a', 'b', 'c'].map((owner) =>
-        runChild([db.url, name, owner, startAt, clock().toISOString()]),
-      ),
+    // A start barrier: every child is connected before any leases, however slow each was to start.
+    const children = await Promise.all(
+      ['a', 'b', 'c'].map((owner) => startChild([db.url, name, owner, clock().toISOString()])),
     );
+    for (const c of children) c.go();
+    const got = await Promise.all(children.map((c) => c.ids));
     const all = got.flat();
     expect(all).toHaveLength(total);
     expect(new Set(all).size).toBe(total);
