@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../support/databases.js';
 import { makeTestApp, PASSWORD, type TestApp } from './support.js';
+import { waitFor } from './webhook-support.js';
 
 const THROTTLE = { window_minutes: 15, max_failures_per_account: 3, max_failures_per_ip: 10_000 };
 
@@ -56,7 +57,10 @@ describe.each(testDialects())('sign-in bursts (%s)', (dialect) => {
     const wrong = Array.from({ length: THROTTLE.max_failures_per_account }, (_, i) =>
       login('auditor-user', `not the password ${i}`),
     );
-    await new Promise((r) => setTimeout(r, 100));
+    // (polled, not a fixed delay: on a busy machine they may take a while to get there)
+    await waitFor('the wrong guesses to wait for a hash slot', async () =>
+      t.app.services.hashGate.load().waiting === waiting ? true : undefined,
+    );
     // ...so the right one, arriving now, finds the account full before any of them has failed.
     const right = await login('auditor-user', PASSWORD);
     expect(right.statusCode, right.body).toBe(429);
