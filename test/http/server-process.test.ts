@@ -5,8 +5,9 @@
  * nothing imported or run).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ type Res = { status: number; headers: IncomingMessage['headers']; body: string }
 function call(
   url: string,
   opts: { method?: string; body?: string; headers?: Record<string, string>; ca?: Buffer } = {},
-  hold?: (send: (chunk: string) => void, finish: () => void) => void,
+  hold?: (send: (chunk: string) => void, finish: () => void, req: ClientRequest) => void,
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
@@ -97,6 +98,7 @@ function call(
       hold(
         (c) => req.write(c),
         () => req.end(),
+        req,
       );
     else req.end(opts.body);
   });
@@ -209,16 +211,23 @@ describe.each(testDialects())('tenure serve, real process (%s)', (dialect) => {
       expect(session).toMatch(/; HttpOnly/);
       expect(session).toMatch(/; SameSite=Lax/);
 
-      // In flight: headers and half the body are sent, then the server is told to stop.
+      // In flight: headers and half the body are sent, then the server is told to stop. The
+      // server's `100 Continue` says it has the request (not a fixed delay: load can stretch that).
       let finish!: () => void;
-      const slow = call(`${s.url}/api/v1/auth/login`, { method: 'POST', body, ca }, (send, end) => {
-        send(body.slice(0, 10));
-        finish = () => {
-          send(body.slice(10));
-          end();
-        };
-      });
-      await new Promise((r) => setTimeout(r, 300));
+      let received!: Promise<unknown>;
+      const slow = call(
+        `${s.url}/api/v1/auth/login`,
+        { method: 'POST', body, ca, headers: { expect: '100-continue' } },
+        (send, end, req) => {
+          received = once(req, 'continue');
+          send(body.slice(0, 10));
+          finish = () => {
+            send(body.slice(10));
+            end();
+          };
+        },
+      );
+      await received;
       s.child.kill('SIGTERM');
       // The listener closes once the signal is handled; on a loaded machine that is not within a
       // fixed delay, so poll (a 503 "shutting down" answer is the step before) until it refuses.
