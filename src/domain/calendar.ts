@@ -12,20 +12,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const dayStarts = new Map<string, Map<string, number>>();
 const dayEnds = new Map<string, Map<string, number>>();
 
-function memo(
-  cache: Map<string, Map<string, number>>,
-  tz: string,
-  date: string,
-  compute: () => number,
-): number {
+/** The date → ms cache of `tz` in `cache` (one Map per zone; planning uses one zone). */
+function datesOf(cache: Map<string, Map<string, number>>, tz: string): Map<string, number> {
   let byDate = cache.get(tz);
   if (byDate === undefined) cache.set(tz, (byDate = new Map()));
-  let ms = byDate.get(date);
-  if (ms === undefined) {
-    ms = compute();
-    if (byDate.size >= CACHE_LIMIT) byDate.clear();
-    byDate.set(date, ms);
-  }
+  return byDate;
+}
+
+function remember(byDate: Map<string, number>, date: string, ms: number): number {
+  if (byDate.size >= CACHE_LIMIT) byDate.clear();
+  byDate.set(date, ms);
   return ms;
 }
 
@@ -129,7 +125,9 @@ export function startOfLocalDay(date: string, tz: string): Date {
 
 /** `startOfLocalDay` in epoch milliseconds. */
 export function startOfLocalDayMs(date: string, tz: string): number {
-  return memo(dayStarts, tz, date, () => computeDayStart(date, tz));
+  // No closure per call: effective status asks this for every identity, several times.
+  const byDate = datesOf(dayStarts, tz);
+  return byDate.get(date) ?? remember(byDate, date, computeDayStart(date, tz));
 }
 
 function computeDayStart(date: string, tz: string): number {
@@ -159,5 +157,6 @@ export function endOfLocalDay(date: string, tz: string): Date {
 
 /** `endOfLocalDay` in epoch milliseconds. */
 export function endOfLocalDayMs(date: string, tz: string): number {
-  return memo(dayEnds, tz, date, () => startOfLocalDayMs(addDays(date, 1), tz));
+  const byDate = datesOf(dayEnds, tz);
+  return byDate.get(date) ?? remember(byDate, date, startOfLocalDayMs(addDays(date, 1), tz));
 }
