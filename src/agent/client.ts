@@ -8,6 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
+import { type ErrorCode, isErrorCode } from '../domain/error-codes.js';
 import { TenureError } from '../domain/errors.js';
 import { signAgentRequest } from '../protocol/agent-auth.js';
 import {
@@ -31,7 +32,7 @@ import { AGENT_VERSION } from './version.js';
 /** A refused or failed request. `retryable`: try again later (network, 5xx, 429). */
 export class ControlPlaneError extends TenureError {
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     readonly status: number | null,
     readonly retryable: boolean,
@@ -163,16 +164,18 @@ function unreachable(path: string, e: Error): ControlPlaneError {
 
 /** An RFC 9457 problem (or anything else) as an error; its detail is the server's, never ours. */
 function refusal(path: string, status: number, text: string): ControlPlaneError {
-  let code = `agent.http_${status}`;
+  let said = `http_${status}`;
   let detail = text.slice(0, 300);
   try {
     const p = JSON.parse(text) as { code?: unknown; detail?: unknown; title?: unknown };
-    if (typeof p.code === 'string') code = p.code;
+    if (typeof p.code === 'string') said = p.code;
     if (typeof p.detail === 'string') detail = p.detail;
     else if (typeof p.title === 'string') detail = p.title;
   } catch {
     // not a problem document: keep the start of the text
   }
   const retryable = status >= 500 || status === 429 || status === 408;
-  return new ControlPlaneError(code, `${path}: ${status} ${code}: ${detail}`, status, retryable);
+  // A newer server may answer a code this agent does not know: keep it in the message.
+  const code = isErrorCode(said) ? said : 'agent.http_error';
+  return new ControlPlaneError(code, `${path}: ${status} ${said}: ${detail}`, status, retryable);
 }

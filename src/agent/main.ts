@@ -45,7 +45,7 @@ export function reportFatal(e: unknown): number {
   if (isTenureError(e)) {
     if (e.code === 'agent.stopped') return AGENT_EXIT.ok;
     process.stderr.write(`error [${e.code}]: ${e.message}\n`);
-    return e.code.startsWith('agent.config') || e.code === 'agent.secret_unset'
+    return e.kind === 'misconfigured' || e.kind === 'invalid'
       ? AGENT_EXIT.invalid
       : AGENT_EXIT.error;
   }

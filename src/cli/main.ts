@@ -17,11 +17,25 @@ import { registerSync } from './commands/sync.js';
 import { registerTasks } from './commands/tasks.js';
 import { registerUsers } from './commands/users.js';
 import type { GlobalOptions } from './context.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
+import { failure, fromCommander, reportFailure, wantsJson } from './report-error.js';
 import { TENURE_VERSION } from './version.js';
 
-export function buildProgram(): Command {
+/** Commander's usage error (and the help after it), held back so `main` prints it with its code. */
+export type UsageSink = { text: string | undefined };
+
+export function buildProgram(usage: UsageSink = { text: undefined }): Command {
   const program = new Command('tenure')
+    // Before any subcommand: each copies its parent's output settings when it is created.
+    .configureOutput({
+      outputError: (text) => {
+        usage.text = text;
+      },
+      writeErr: (text) => {
+        if (usage.text === undefined) process.stderr.write(text);
+        else usage.text += text;
+      },
+    })
     .description(
       'Identity governance: HR-driven joiner/mover/leaver automation with a tamper-evident audit trail',
     )
@@ -68,18 +82,27 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv = process.argv): Promise<number> {
+  const json = wantsJson(argv.slice(2));
+  const usage: UsageSink = { text: undefined };
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(usage).parseAsync(argv);
     return Number(process.exitCode ?? EXIT.ok);
   } catch (thrown) {
-    if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+    if (thrown instanceof CommanderError) {
+      if (thrown.exitCode === 0) return EXIT.ok;
+      const f = fromCommander(thrown);
+      // The usage text is commander's message then the help: print the coded line in its place.
+      const help = usage.text?.replace(/^.*\n/, '').replace(/\n$/, '');
+      return reportFailure(f, json, `error [${f.code}]: ${f.message}${help ? `\n${help}` : ''}`);
+    }
     // The store reports its own; a file write (an export, a CSV target) can hit ENOSPC too.
     const e = isDiskFull(thrown) ? diskFullError(thrown) : thrown;
-    if (isTenureError(e)) {
-      process.stderr.write(`error [${e.code}]: ${e.message}\n`);
-      return exitCodeFor(e.code);
-    }
-    process.stderr.write(`unexpected error: ${(e as Error).stack ?? e}\n`);
-    return EXIT.error;
+    if (isTenureError(e)) return reportFailure(failure(e.code, e.message, e.details), json);
+    const message = e instanceof Error ? e.message : String(e);
+    return reportFailure(
+      failure('internal', message),
+      json,
+      `unexpected error: ${(e as Error).stack ?? e}`,
+    );
   }
 }

@@ -4,7 +4,7 @@
  * revoked, and the nonce was never used (kept in the store until the token expires, so a replay
  * is refused by every replica). Every refusal is audited as `agent.refused` with its reason.
  */
-import { TenureError } from '../domain/errors.js';
+import { type ErrorCode, TenureError } from '../domain/errors.js';
 import { claimedAgentId, tokenOf, verifyAgentToken } from '../protocol/agent-auth.js';
 import type { AgentRow } from '../store/agents-types.js';
 import { refusalEvent } from '../store/audit-refusals.js';
@@ -21,7 +21,7 @@ export type AgentRequest = {
   requestId?: string;
 };
 
-const refuse = (code: string, message: string, agentId?: string): never => {
+const refuse = (code: ErrorCode, message: string, agentId?: string): never => {
   throw new TenureError(code, message, agentId === undefined ? {} : { agent_id: agentId });
 };
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../domain/error-codes.js';
 import { statusFor } from './errors.js';
 
 describe('statusFor', () => {
-  it.each([
+  it.each<[ErrorCode, number]>([
     ['auth.unauthenticated', 401],
     ['auth.token_expired', 401],
     ['auth.forbidden', 403],
@@ -19,10 +20,14 @@ describe('statusFor', () => {
     ['hr.missing_columns', 422],
     ['service.unavailable', 503],
     ['store.disk_full', 507],
+    ['agent.not_found', 404],
+    ['agent.already_revoked', 409],
+    ['webhook.unknown_source', 404],
+    ['hr.vendor_unavailable', 503],
   ])('%s -> %i', (code, status) => expect(statusFor(code)).toBe(status));
 
   it('operator-only codes (store, config, workspace) are not shown to clients', () => {
-    for (const code of ['store.unreachable', 'config.invalid', 'workspace.not_found'])
+    for (const code of ['store.unreachable', 'config.invalid', 'workspace.not_found'] as const)
       expect(statusFor(code)).toBeUndefined();
   });
 });

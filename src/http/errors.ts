@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { type ErrorCode, type ErrorKind, kindOf } from '../domain/error-codes.js';
 import { isTenureError } from '../domain/errors.js';
 
 export type Problem = {
@@ -22,59 +23,35 @@ export type Problem = {
   [extra: string]: unknown;
 };
 
-/** Exact codes first; then the suffix and prefix rules below. */
-const STATUS: Record<string, number> = {
-  'auth.unauthenticated': 401,
-  'auth.invalid_credentials': 401,
-  'auth.token_invalid': 401,
-  'auth.token_expired': 401,
-  'auth.token_revoked': 401,
-  'auth.token_owner_disabled': 401,
-  'auth.oidc_failed': 401,
-  'auth.forbidden': 403,
-  'auth.csrf': 403,
-  'token.outranks_parent': 403,
-  'user.outranks_token': 403,
-  'auth.no_rule': 403,
-  'auth.password_login_disabled': 403,
-  'auth.oidc_user_unknown': 403,
-  'auth.not_a_session': 400,
-  'auth.throttled': 429,
-  'auth.oidc_not_configured': 404,
-  'auth.oidc_unavailable': 503,
-  'auth.busy': 503,
-  'request.body_too_large': 413,
-  'request.unsupported_media_type': 415,
-  'run.not_held': 409,
-  'run.in_progress': 409,
-  'task.already_closed': 409,
-  'agent.already_revoked': 409,
-  'store.task_closed': 409,
-  'user.exists': 409,
-  'user.last_admin': 409,
-  'hr.snapshot_drop': 409,
-  'service.unavailable': 503,
+/**
+ * Each kind's status; `undefined`: operator-only (paths, SQL, config), the client gets a bare 500.
+ * Every code's kind is in src/domain/error-codes.ts: there is no per-code status here.
+ */
+export const KIND_STATUS: Record<ErrorKind, number | undefined> = {
+  invalid: 400,
+  unprocessable: 422,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unauthenticated: 401,
+  throttled: 429,
+  too_large: 413,
+  unsupported_media_type: 415,
+  unavailable: 503,
+  misconfigured: undefined,
+  internal: undefined,
+  // The import was stopped on purpose; the state of the workspace decides, as for a conflict.
+  halted: 409,
   // RFC 4918's Insufficient Storage: the server, not the request, is at fault; retry once freed.
-  'store.disk_full': 507,
+  disk_full: 507,
 };
 
 /** Codes whose problem carries `retry_after` (seconds), also sent as the Retry-After header. */
-const RETRY_AFTER = new Set(['auth.throttled', 'auth.busy']);
+const RETRY_AFTER = new Set<ErrorCode>(['auth.throttled', 'auth.busy']);
 
-/** Codes whose message is for operators only (paths, SQL): the client gets a bare 500. */
-const INTERNAL = /^(store|config|workspace|internal)\./;
+export const statusFor = (code: ErrorCode): number | undefined => KIND_STATUS[kindOf(code)];
 
-export const statusFor = (code: string): number | undefined => {
-  const exact = STATUS[code];
-  if (exact !== undefined) return exact;
-  if (INTERNAL.test(code)) return undefined;
-  if (code.endsWith('.not_found')) return 404;
-  if (/^(request|cli|user|token|task|run|policy|source|app)\./.test(code)) return 400;
-  if (code.startsWith('hr.')) return 422;
-  return 400;
-};
-
-const TITLES: Record<string, string> = {
+const TITLES: Partial<Record<ErrorCode, string>> = {
   'auth.unauthenticated': 'Sign-in required',
   'auth.invalid_credentials': 'Wrong username or password',
   'auth.forbidden': 'Your role does not allow this',
@@ -96,7 +73,7 @@ export const problem = (
   extra: Record<string, unknown> = {},
 ): Problem => ({
   type: problemType(code),
-  title: TITLES[code] ?? STATUS_CODES[status] ?? 'Error',
+  title: TITLES[code as ErrorCode] ?? STATUS_CODES[status] ?? 'Error',
   status,
   ...(detail !== undefined && { detail }),
   code,

@@ -100,7 +100,7 @@ export const createRunsRepo = (db: Kysely<Database>): Store['runs'] => ({
     if (Object.keys(values).length === 0) return;
     const res = await db.updateTable('runs').set(values).where('id', '=', id).executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) {
-      throw new TenureError('store.run_not_found', `no run ${id}`, { run_id: id });
+      throw new TenureError('run.not_found', `no run ${id}`, { run_id: id });
     }
   },
 

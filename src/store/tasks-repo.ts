@@ -97,9 +97,9 @@ export const createTasksRepo = (db: Kysely<Database>): Store['tasks'] => {
       .where('status', '=', 'open')
       .executeTakeFirst();
     const task = await get(id);
-    if (!task) throw new TenureError('store.task_not_found', `no task ${id}`, { task_id: id });
+    if (!task) throw new TenureError('task.not_found', `no task ${id}`, { task_id: id });
     if (Number(res.numUpdatedRows) === 0) {
-      throw new TenureError('store.task_closed', `task ${id} is already ${task.status}`, {
+      throw new TenureError('task.already_closed', `task ${id} is already ${task.status}`, {
         task_id: id,
         closed_by: task.closed_by,
         closed_at: task.closed_at,

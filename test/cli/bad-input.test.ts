@@ -37,7 +37,7 @@ describe.concurrent('bad input', () => {
 
     const r = await cli(['plan', '--json']);
     expect(r.code, r.why).toBe(2);
-    expect(r.stdout).toBe('');
+    expect(r.json().error).toMatchObject({ code: 'config.invalid', kind: 'misconfigured' });
     expect(r.stderr).toContain(`error [config.invalid]: ${file} is invalid:`);
     expect(r.stderr).toMatch(
       /\n {2}- applications\[2\]\.connector: unknown connector "ldpa" \(known: [^)]*\bcsv-export\b/,

@@ -208,14 +208,14 @@ describe('closing the leaver’s payroll task', () => {
     });
   });
 
-  it('closing it again exits 2; a blank --evidence is refused', async () => {
+  it('closing it again exits 7 (conflict); a blank --evidence exits 2', async () => {
     const disable = leaverTasks.find((t) => t.op.task.action === 'account.disable')!;
     const revoke = leaverTasks.find((t) => t.op.task.action === 'entitlement.revoke')!;
     const [again, blank] = await Promise.all([
       cli(['tasks', 'close', String(disable.id), '--evidence', 'twice']),
       cli(['tasks', 'close', String(revoke.id), '--evidence', '   ']),
     ]);
-    expect(again.code, again.why).toBe(2);
+    expect(again.code, again.why).toBe(7);
     expect(again.stderr).toContain(
       `error [task.already_closed]: task #${disable.id} was closed by admin:jdoe at ${LATER}`,
     );

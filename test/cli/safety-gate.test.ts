@@ -93,13 +93,13 @@ describe.concurrent('after approval', () => {
     expect(disabledInDirectory().sort()).toEqual([...leavers].sort());
   });
 
-  it('the run is done, approved by admin:bob; approving again exits 2', async () => {
+  it('the run is done, approved by admin:bob; approving again exits 7 (conflict)', async () => {
     const [list, again] = await Promise.all([
       cli(['runs', 'list', '--json']),
       cli(['apply', '--approve', runId]),
     ]);
     expect(list.json()[0]).toMatchObject({ id: runId, status: 'done', approved_by: 'admin:bob' });
-    expect(again.code, again.why).toBe(2);
+    expect(again.code, again.why).toBe(7);
     expect(again.stderr).toContain(`error [run.not_held]: run ${runId} is done, not held`);
   });
 

@@ -71,7 +71,7 @@ describe.each(testDialects())('runs, tasks, snapshots, grants (%s)', (dialect) =
 
   it('refuses unknown runs/keys and duplicate keys', async () => {
     await expect(t.store.runs.update('nope', { status: 'failed' })).rejects.toMatchObject({
-      code: 'store.run_not_found',
+      code: 'run.not_found',
     });
     await expect(
       t.store.runs.setOperationStatus('r1', 'nope', 'success', null, '2026-05-01T08:00:00Z'),
@@ -119,12 +119,12 @@ describe.each(testDialects())('runs, tasks, snapshots, grants (%s)', (dialect) =
     await expect(
       t.store.tasks.close(first.id, 'x', 'y', '2026-05-05T10:00:00Z'),
     ).rejects.toMatchObject({
-      code: 'store.task_closed',
+      code: 'task.already_closed',
     });
     await expect(
       t.store.tasks.close(99_999, 'x', 'y', '2026-05-05T10:00:00Z'),
     ).rejects.toMatchObject({
-      code: 'store.task_not_found',
+      code: 'task.not_found',
     });
 
     // Once closed, the same key may need doing again (e.g. a rehire): a new task opens.

@@ -41,7 +41,7 @@ export function registerIdentities(program: Command, g: () => GlobalOptions): vo
     .action(async (id: string, o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
         const identity = await ws.store.identities.get(id);
-        if (!identity) throw new TenureError('cli.identity_not_found', `no identity "${id}"`);
+        if (!identity) throw new TenureError('identity.not_found', `no identity "${id}"`);
         const accounts = await ws.store.accounts.forIdentity(id);
         const history = await ws.store.identities.history(id);
         out.result({ identity, accounts, history }, () => {

@@ -44,7 +44,8 @@ export function createAuthenticator(deps: AppDeps) {
           ts: now.toISOString(),
         },
       ]);
-      throw new TenureError(`auth.token_${state}`, `the API token was ${state}`);
+      const code = state === 'expired' ? 'auth.token_expired' : 'auth.token_revoked';
+      throw new TenureError(code, `the API token was ${state}`);
     }
     // A token acts for its owner: it dies with the owner's account and shrinks with their role.
     let role = row.role;

@@ -6,7 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { isTenureError, TenureError } from '../../domain/errors.js';
+import { type ErrorCode, isTenureError, TenureError } from '../../domain/errors.js';
 import { auditAgentRefusal, authenticateAgent } from '../../engine/agent-auth.js';
 import { enrollAgent } from '../../engine/agent-enroll.js';
 import { heartbeat, leaseJobs, releaseJobs } from '../../engine/agent-lease.js';
@@ -28,25 +28,26 @@ import {
   resultsResponseSchema,
 } from '../../protocol/agent-v1.js';
 import type { AgentRow } from '../../store/agents-types.js';
-import { problem, sendProblem } from '../errors.js';
+import { problem, sendProblem, statusFor } from '../errors.js';
 import { errors } from '../schemas.js';
 import type { AppDeps, RouteModule } from '../types.js';
 
 /** A lease of 1000 jobs' results is well under this; anything bigger is not an agent. */
 const BODY_LIMIT = 8 * 1024 * 1024;
 
-export const AGENT_STATUS: Record<string, number> = {
-  'agent.unauthenticated': 401,
-  'agent.bad_signature': 401,
-  'agent.expired': 401,
-  'agent.binding_mismatch': 401,
-  'agent.unknown': 401,
-  'agent.revoked': 401,
-  'agent.enrollment_invalid': 401,
-  'agent.replayed': 409,
-  'agent.wrong_site': 403,
-  'agent.invalid': 400,
-};
+/** Refusals this route answers (and audits) itself; their statuses follow their kinds. */
+export const AGENT_REFUSALS = new Set<ErrorCode>([
+  'agent.unauthenticated',
+  'agent.bad_signature',
+  'agent.expired',
+  'agent.binding_mismatch',
+  'agent.unknown',
+  'agent.revoked',
+  'agent.enrollment_invalid',
+  'agent.replayed',
+  'agent.wrong_site',
+  'agent.invalid',
+]);
 
 const bodyOf = (req: FastifyRequest): Buffer =>
   Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -85,7 +86,7 @@ export const agentProtocolRoutes: RouteModule = async (app, deps) => {
   });
 
   const refused = async (req: FastifyRequest, reply: FastifyReply, e: unknown) => {
-    if (!isTenureError(e) || AGENT_STATUS[e.code] === undefined) throw e;
+    if (!isTenureError(e) || !AGENT_REFUSALS.has(e.code)) throw e;
     if (e.code !== 'agent.invalid')
       await auditAgentRefusal(ws, e, {
         method: req.method,
@@ -94,7 +95,7 @@ export const agentProtocolRoutes: RouteModule = async (app, deps) => {
         requestId: req.id,
       });
     const extra = Array.isArray(e.details.errors) ? { errors: e.details.errors } : {};
-    return sendProblem(reply, problem(req, AGENT_STATUS[e.code]!, e.code, e.message, extra));
+    return sendProblem(reply, problem(req, statusFor(e.code) ?? 400, e.code, e.message, extra));
   };
 
   const signed = (req: FastifyRequest): Promise<AgentRow> =>

@@ -5,11 +5,11 @@
  */
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isTenureError } from '../../domain/errors.js';
+import { type ErrorCode, isTenureError } from '../../domain/errors.js';
 import { receiveSourceEvent } from '../../engine/webhook/receive.js';
 import { isVendorWebhookSource, receiveVendorEvent } from '../../engine/webhook/vendor-event.js';
 import { SIGNATURE_HEADER } from '../../sources/common/tenure-signature.js';
-import { problem, sendProblem } from '../errors.js';
+import { problem, sendProblem, statusFor } from '../errors.js';
 import { errors, MAX_PARAM_LENGTH } from '../schemas.js';
 import type { RouteModule, SchedulerHandle } from '../types.js';
 
@@ -17,16 +17,16 @@ import type { RouteModule, SchedulerHandle } from '../types.js';
 const BODY_LIMIT = 64 * 1024;
 
 /** Refusals, each a 4xx problem+json (and a `webhook.refused` audit event). */
-export const WEBHOOK_STATUS: Record<string, number> = {
-  'webhook.bad_signature': 401,
-  'webhook.stale': 401,
-  'webhook.replay': 409,
-  'webhook.invalid': 400,
-  'webhook.unknown_source': 404,
-  'webhook.unknown_identity': 404,
-  /** A vendor webhook whose people could not be re-read from the HR system: the vendor retries. */
-  'webhook.source_unavailable': 503,
-};
+/** Their statuses follow their kinds; `webhook.source_unavailable` is a 503 the vendor retries. */
+export const WEBHOOK_REFUSALS = new Set<ErrorCode>([
+  'webhook.bad_signature',
+  'webhook.stale',
+  'webhook.replay',
+  'webhook.invalid',
+  'webhook.unknown_source',
+  'webhook.unknown_identity',
+  'webhook.source_unavailable',
+]);
 
 const acceptedSchema = z
   .object({
@@ -111,8 +111,8 @@ export const sourceEventsRoutes: RouteModule = async (app, deps) => {
           poke(deps.scheduler);
           return reply.code(202).send(accepted);
         } catch (e) {
-          if (!isTenureError(e) || WEBHOOK_STATUS[e.code] === undefined) throw e;
-          return sendProblem(reply, problem(req, WEBHOOK_STATUS[e.code]!, e.code, e.message));
+          if (!isTenureError(e) || !WEBHOOK_REFUSALS.has(e.code)) throw e;
+          return sendProblem(reply, problem(req, statusFor(e.code) ?? 400, e.code, e.message));
         }
       },
     );
