@@ -110,7 +110,10 @@ describe.concurrent('bad input', () => {
     expect(empty.code, empty.why).toBe(2);
     expect(empty.stderr).toMatch(/^error \[hr\.empty_file\]: .*empty\.csv: file is empty/m);
     expect(headerOnly.code, headerOnly.why).toBe(2);
-    expect(headerOnly.stdout).toBe('');
+    expect(headerOnly.json().error).toMatchObject({
+      code: 'hr.header_only',
+      kind: 'unprocessable',
+    });
     expect(headerOnly.stderr).toMatch(/^error \[hr\.header_only\]: .*header\.csv: /m);
 
     const ids = await cli(['identities', 'list', '--json']);
