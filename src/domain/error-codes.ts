@@ -70,6 +70,7 @@ export const ERROR_CODES = {
   // audit: the hash chain and its signing key
   'audit.bad_signing_key': { kind: 'misconfigured' },
   'audit.invalid_details': { kind: 'internal' },
+  'audit.no_public_key': { kind: 'invalid' },
   'audit.no_signing_key': { kind: 'misconfigured' },
   // auth: sign-in, sessions, API tokens, roles
   'auth.busy': { kind: 'unavailable' },
@@ -120,6 +121,7 @@ export const ERROR_CODES = {
   'config.tls_unreadable': { kind: 'misconfigured' },
   'config.unreadable': { kind: 'misconfigured' },
   // demo
+  'demo.bad_clock': { kind: 'invalid' },
   'demo.dir_not_empty': { kind: 'invalid' },
   'demo.workspace_exists': { kind: 'invalid' },
   // hr: HR files and vendor APIs

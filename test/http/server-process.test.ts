@@ -177,7 +177,7 @@ describe.each(testDialects())('tenure serve, real process (%s)', (dialect) => {
     const revoked = await cli(['tokens', 'revoke', id, '--json']);
     expect(revoked.json().revoked_at).toBeTruthy();
     const bad = await cli(['users', 'create', 'boss', '--role', 'auditor']);
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(7); // conflict: the user exists
     expect(bad.stderr).toContain('error [user.exists]');
   });
 
