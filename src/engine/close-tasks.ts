@@ -3,7 +3,7 @@
  * one identity): each is closed and audited exactly as a single close is, and an id that cannot
  * be closed is reported beside the others instead of stopping them.
  */
-import { isTenureError, TenureError } from '../domain/errors.js';
+import { type ErrorCode, isTenureError, TenureError } from '../domain/errors.js';
 import type { TaskRow } from '../store/types.js';
 import { closeTask } from './tasks.js';
 import type { Workspace } from './workspace.js';
@@ -17,7 +17,7 @@ export type CloseFailure = {
 export type CloseOutcome = { closed: TaskRow[]; failed: CloseFailure[] };
 
 /** Codes that concern one task only: the batch carries on past them. */
-const PER_TASK = new Set(['task.not_found', 'task.already_closed', 'store.task_closed']);
+const PER_TASK = new Set<ErrorCode>(['task.not_found', 'task.already_closed']);
 
 export async function closeTasks(
   ws: Workspace,
@@ -37,7 +37,7 @@ export async function closeTasks(
       outcome.closed.push(await closeTask(ws, id, by, evidence));
     } catch (e) {
       if (!isTenureError(e) || !PER_TASK.has(e.code)) throw e;
-      // A concurrent close surfaces from the store; report it with the engine's code.
+      // A concurrent close surfaces from the store, under the same code as the engine's.
       const code = e.code === 'task.not_found' ? 'task.not_found' : 'task.already_closed';
       outcome.failed.push({ id, code, message: e.message });
     }
