@@ -31,6 +31,11 @@ export type ApplyOptions = RunScope & {
   onPlanned?: (plan: PreparedRun) => void;
   /** Wait this long for another run to finish before failing `run.in_progress` (default: fail at once). */
   lockWaitMs?: number;
+  /**
+   * Checks the plan computed under the lock before anything is written, throwing to refuse it
+   * (a saved plan whose state moved on).
+   */
+  verify?: (plan: PreparedRun) => Promise<void>;
 };
 
 const lockRequest = (opts: ApplyOptions) => ({
@@ -72,6 +77,7 @@ async function applyLocked(
   // An approval given to a run that was interrupted still stands for what it did not get to.
   const carried = await carriedApprovals(ws);
   const plan = await prepareRun(ws, { ...opts, ...(carried && { preApproved: carried.keys }) });
+  await opts.verify?.(plan);
   opts.onPlanned?.(plan);
   if (plan.ops.length === 0 && plan.timeChanges.length === 0 && plan.obsolete.length === 0) {
     return { run_id: null, status: 'nothing_to_do', plan };

@@ -22,6 +22,7 @@ import { createRunLockRepo } from './run-lock-repo.js';
 import { createRunsRepo } from './runs-repo.js';
 import type { Database, StoreDialect } from './schema.js';
 import { createSessionsRepo } from './sessions-repo.js';
+import { createSavedPlansRepo } from './saved-plans-repo.js';
 import { createSnapshotsRepo } from './snapshots-repo.js';
 import { createSourceStateRepo } from './source-state-repo.js';
 import { createTasksRepo } from './tasks-repo.js';
@@ -94,4 +95,5 @@ const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock, url: st
   agentJobs: createAgentJobsRepo(db, dialect),
   sourceState: createSourceStateRepo(db),
   runLock: createRunLockRepo(db),
+  savedPlans: createSavedPlansRepo(db),
 });

@@ -15,6 +15,7 @@ import type { BrowseRepo } from './browse-repo.js';
 import type { JobsRepo, LeaderRepo, SchedulesRepo, WebhookReplaysRepo } from './jobs-types.js';
 import type { ReconciliationsRepo } from './reconcile-repo.js';
 import type { RunLockRepo } from './run-lock-repo.js';
+import type { SavedPlansRepo } from './saved-plans-repo.js';
 import type { SourceStateRepo } from './source-state-repo.js';
 
 /** All timestamps are ISO-8601 UTC strings with milliseconds (`2026-11-26T18:52:15.123Z`). */
@@ -345,4 +346,6 @@ export type Store = {
   sourceState: SourceStateRepo;
   /** One run at a time per workspace, across processes and replicas (src/store/run-lock-repo.ts). */
   runLock: RunLockRepo;
+  /** Plans the API saved to apply by id (src/store/saved-plans-repo.ts). */
+  savedPlans: SavedPlansRepo;
 };

@@ -1,8 +1,12 @@
 /** import, plan, apply, run: the sync verbs. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { TenureError } from '../../domain/errors.js';
 import type { ImportSummary } from '../../engine/import-source.js';
 import { importSource } from '../../engine/import-source.js';
-import { type ApplyOutcome, applyRun, approveRun, fullRun, previewRun } from '../../engine/runs.js';
+import { type ApplyOutcome, applyRun, approveRun, fullRun } from '../../engine/runs.js';
+import { applySavedPlan, parseSavedPlan, savePlan } from '../../engine/saved-plan.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
@@ -35,6 +39,17 @@ export function printImport(out: Out, s: ImportSummary): void {
   if (events.length > 0) out.line(`  events: ${events.map(([k, n]) => `${n} ${k}`).join(', ')}`);
   for (const r of s.rejected) out.line(`  ${rejectionLine(r)}`);
   for (const w of s.warnings) out.line(`  warning row ${w.row} (${w.employee_id}): ${w.message}`);
+}
+
+function readPlanFile(file: string): string {
+  try {
+    return readFileSync(resolve(file), 'utf8');
+  } catch (e) {
+    throw new TenureError(
+      'cli.plan_file',
+      `${file}: cannot read the saved plan (${(e as Error).message})`,
+    );
+  }
 }
 
 const exitFor = (r: ApplyOutcome) =>
@@ -73,26 +88,51 @@ export function registerSync(program: Command, g: Globals): void {
     .option('--identity <id>', 'plan for this identity only (repeatable)', collect)
     .option('--all', `every change, not only the first ${PLAN_ROWS}`)
     .option('--json', 'machine-readable output (every operation)')
+    .option('--out <file>', 'also save the plan: "tenure apply <file>" applies exactly it')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
-        const plan = await previewRun(ws, { identityIds: o.identity });
-        out.result(planJson(plan), () => printPlan(out, plan, { all: o.all }));
+        const { plan, saved } = await savePlan(ws, { identityIds: o.identity });
+        if (o.out) writeFileSync(resolve(o.out), `${JSON.stringify(saved, null, 2)}\n`);
+        out.result(planJson(plan), () => {
+          printPlan(out, plan, { all: o.all });
+          if (o.out)
+            out.line(`Saved the plan to ${o.out}: apply exactly it with "tenure apply ${o.out}".`);
+        });
         if (plan.gate.held) process.exitCode = EXIT.held;
       }),
     );
 
   program
-    .command('apply')
-    .description('execute the plan (held by the safety gate when it deprovisions too much)')
+    .command('apply [plan-file]')
+    .description(
+      'execute the plan, or exactly a saved one (held by the safety gate when it deprovisions too much)',
+    )
     .option('--dry-run', 'compute and show the plan, execute nothing')
     .option('--approve <run-id>', 'release a run held by the safety gate')
     .option('--identity <id>', 'apply for this identity only (repeatable)', collect)
     .option('--all', ALL_HELP)
     .option('--json', 'machine-readable output')
-    .action(async (o) =>
+    .action(async (planFile: string | undefined, o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
+        if (planFile && (o.dryRun || o.approve || o.identity))
+          throw new TenureError(
+            'cli.saved_plan_options',
+            'a saved plan is applied as it is: --dry-run, --approve and --identity do not combine with a plan file',
+          );
         const bar = out.progress('apply');
         try {
+          if (planFile) {
+            const saved = parseSavedPlan(readPlanFile(planFile), planFile);
+            const r = await applySavedPlan(ws, saved, {
+              actor: adminActor(g()),
+              trigger: 'cli:apply',
+              onProgress: bar.update,
+            });
+            bar.stop();
+            out.result(outcomeJson(r), () => printOutcome(out, r, { all: o.all }));
+            process.exitCode = exitFor(r);
+            return;
+          }
           if (o.approve) {
             const r = await approveRun(ws, o.approve, adminActor(g()), bar.update);
             bar.stop();
