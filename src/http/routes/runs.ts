@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
 import type { Operation } from '../../domain/types.js';
-import { applyRun, approveRun, previewRun } from '../../engine/runs.js';
+import { applyRun, approveRun } from '../../engine/runs.js';
+import { applySavedPlan, savePlan, storedPlan, storePlan } from '../../engine/saved-plan.js';
 import { ADMIN, OPERATE, STAFF } from '../rbac.js';
 import {
   decodeCursor,
@@ -131,10 +132,13 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
       config: { rbac: OPERATE },
       schema: {
         tags: ['runs'],
-        summary: 'Exactly what apply would do now; changes nothing',
+        summary:
+          'Exactly what apply would do now; changes nothing. The plan_id applies exactly this plan (POST /api/v1/runs) until it expires',
         body: z.strictObject(scopeBody).nullish(),
         response: {
           200: z.object({
+            plan_id: z.string(),
+            plan_expires_at: z.string(),
             generated_at: z.string(),
             identities: z.number(),
             operations_total: z.number(),
@@ -151,8 +155,11 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
     },
     async (req) => {
       const ids = req.body?.identity_ids;
-      const plan = await previewRun(ws, ids ? { identityIds: ids } : {});
+      const { plan, saved } = await savePlan(ws, ids ? { identityIds: ids } : {});
+      const stored = await storePlan(ws, saved, req.principal!.actor);
       return {
+        plan_id: stored.id,
+        plan_expires_at: stored.expires_at,
         generated_at: plan.now.toISOString(),
         identities: plan.identities,
         operations_total: plan.ops.length,
@@ -180,20 +187,36 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
       config: { rbac: OPERATE },
       schema: {
         tags: ['runs'],
-        summary: 'Plan and apply now (held for approval if the safety gate trips)',
-        body: z.strictObject({ ...scopeBody, dry_run: z.boolean().default(false) }).nullish(),
+        summary:
+          'Plan and apply now, or exactly a saved plan (plan_id; 409 plan.stale if the state moved on); held for approval if the safety gate trips',
+        body: z
+          .strictObject({
+            ...scopeBody,
+            dry_run: z.boolean().default(false),
+            plan_id: z.string().min(1).max(100).optional(),
+          })
+          .nullish(),
         response: { 200: applied, ...errors },
       },
     },
     async (req) => {
       const ids = req.body?.identity_ids;
-      const out = await services.exclusive('run', () =>
-        applyRun(ws, {
-          actor: req.principal!.actor,
-          trigger: 'api:apply',
-          dryRun: req.body?.dry_run ?? false,
-          ...(ids && { identityIds: ids }),
-        }),
+      const planId = req.body?.plan_id;
+      if (planId && (ids || req.body?.dry_run))
+        throw new TenureError(
+          'run.saved_plan_options',
+          'a saved plan is applied as it is: plan_id does not combine with identity_ids or dry_run',
+        );
+      const actor = req.principal!.actor;
+      const out = await services.exclusive('run', async () =>
+        planId
+          ? applySavedPlan(ws, await storedPlan(ws, planId), { actor, trigger: 'api:apply' })
+          : applyRun(ws, {
+              actor,
+              trigger: 'api:apply',
+              dryRun: req.body?.dry_run ?? false,
+              ...(ids && { identityIds: ids }),
+            }),
       );
       return {
         run_id: out.run_id,
