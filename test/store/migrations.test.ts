@@ -15,6 +15,7 @@ const TABLES = [
   'operations',
   'quarantine',
   'runs',
+  'saved_plans',
   'snapshots',
   'tasks',
 ];
