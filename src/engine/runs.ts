@@ -36,6 +36,8 @@ export type ApplyOptions = RunScope & {
    * (a saved plan whose state moved on).
    */
   verify?: (plan: PreparedRun) => Promise<void>;
+  /** The saved plan this run applies: named in its run.started/run.held audit event. */
+  savedPlan?: { fingerprint: string; generated_at: string };
 };
 
 const lockRequest = (opts: ApplyOptions) => ({
@@ -149,6 +151,7 @@ async function applyLocked(
         operations: plan.ops.length,
         ...(held ? { reasons: plan.gate.reasons } : {}),
         ...(approval ?? {}),
+        ...(opts.savedPlan && { saved_plan: opts.savedPlan }),
       },
       ts,
     });

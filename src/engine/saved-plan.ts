@@ -103,12 +103,13 @@ const DETAIL_KEYS = 20;
 export async function applySavedPlan(
   ws: Workspace,
   saved: SavedPlan,
-  opts: Omit<ApplyOptions, 'identityIds' | 'dryRun' | 'verify'>,
+  opts: Omit<ApplyOptions, 'identityIds' | 'dryRun' | 'verify' | 'savedPlan'>,
 ): Promise<ApplyOutcome> {
   const scope = saved.inputs.identity_ids ? { identityIds: saved.inputs.identity_ids } : {};
   return applyRun(ws, {
     ...opts,
     ...scope,
+    savedPlan: { fingerprint: saved.fingerprint, generated_at: saved.generated_at },
     verify: async (plan) => {
       const drift = planDrift(saved, {
         inputs: await planInputs(ws, scope),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSource } from '../../src/engine/import-source.js';
 import { testDialects } from '../support/databases.js';
-import { DEMO_DIR } from '../support/workspace.js';
+import { auditEvents, DEMO_DIR } from '../support/workspace.js';
 import { makeTestApp, type TestApp } from './support.js';
 
 /** The demo config with a gate that holds any deprovisioning: the next snapshot's leavers trip it. */
@@ -90,6 +90,13 @@ describe.each(testDialects())('saved plans over HTTP (%s)', (dialect) => {
     expect(applied).toMatchObject({ status: 'held', operations: planned.operations_total });
     const held = await t.tw.ws.store.runs.operations(applied.run_id);
     expect(held.map((o) => o.op.key)).toEqual(planned.operations.map((o) => o.key));
+    const audit = await auditEvents(t.tw.ws);
+    const heldEvent = audit.find(
+      (e) => e.action === 'run.held' && e.target === `run:${applied.run_id}`,
+    );
+    expect(JSON.parse(String(heldEvent?.details))).toMatchObject({
+      saved_plan: { fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
 
     const approved = await post(`/api/v1/runs/${applied.run_id}/approve`, 'admin');
     expect(approved.statusCode, approved.body).toBe(200);
