@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
 import type { ImportSummary } from '../../engine/import-source.js';
 import { importSource } from '../../engine/import-source.js';
-import { type ApplyOutcome, applyRun, approveRun, fullRun } from '../../engine/runs.js';
+import type { PreparedRun } from '../../engine/prepare-run.js';
+import { type ApplyOutcome, applyRun, approveRun, fullRun, previewRun } from '../../engine/runs.js';
 import { applySavedPlan, parseSavedPlan, savePlan } from '../../engine/saved-plan.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -91,8 +92,14 @@ export function registerSync(program: Command, g: Globals): void {
     .option('--out <file>', 'also save the plan: "tenure apply <file>" applies exactly it')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
-        const { plan, saved } = await savePlan(ws, { identityIds: o.identity });
-        if (o.out) writeFileSync(resolve(o.out), `${JSON.stringify(saved, null, 2)}\n`);
+        const scope = { identityIds: o.identity };
+        // Sealing hashes every operation: only when the plan is saved.
+        let plan: PreparedRun;
+        if (o.out) {
+          const made = await savePlan(ws, scope);
+          plan = made.plan;
+          writeFileSync(resolve(o.out), `${JSON.stringify(made.saved, null, 2)}\n`);
+        } else plan = await previewRun(ws, scope);
         out.result(planJson(plan), () => {
           printPlan(out, plan, { all: o.all });
           if (o.out)
