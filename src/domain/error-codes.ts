@@ -109,6 +109,8 @@ export const ERROR_CODES = {
   'cli.missing_argument': { kind: 'invalid' },
   'cli.missing_command': { kind: 'invalid' },
   'cli.missing_option_value': { kind: 'invalid' },
+  'cli.plan_file': { kind: 'invalid' },
+  'cli.saved_plan_options': { kind: 'invalid' },
   'cli.tls_incomplete': { kind: 'invalid' },
   'cli.unknown_command': { kind: 'invalid' },
   'cli.unknown_option': { kind: 'invalid' },
@@ -147,6 +149,10 @@ export const ERROR_CODES = {
   // job, ldap, plan, policy, reconcile
   'job.invalid_payload': { kind: 'internal' },
   'ldap.bad_dn': { kind: 'invalid' },
+  'plan.invalid': { kind: 'invalid' },
+  'plan.not_found': { kind: 'not_found' },
+  'plan.stale': { kind: 'conflict' },
+  'plan.tampered': { kind: 'invalid' },
   'plan.unknown_application': { kind: 'misconfigured' },
   'policy.bad_template': { kind: 'invalid' },
   'policy.unknown_application': { kind: 'invalid' },
@@ -169,6 +175,7 @@ export const ERROR_CODES = {
   'run.in_progress': { kind: 'conflict' },
   'run.not_found': { kind: 'not_found' },
   'run.not_held': { kind: 'conflict' },
+  'run.saved_plan_options': { kind: 'invalid' },
   // serve, service
   'serve.port_in_use': { kind: 'invalid' },
   'service.unavailable': { kind: 'unavailable' },
