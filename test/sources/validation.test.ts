@@ -203,7 +203,6 @@ describe('record validation', () => {
       '*)(uid=*',
       "=cmd|' /C calc'!A0",
       "'; DROP TABLE identities; --",
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal Log4Shell-style payload
       '${jndi:ldap://x}',
       'CN=Admin,OU=Users',
     ];
