@@ -1,6 +1,6 @@
 /**
- * The raw limits the audit figures are compared with: what SQLite and SHA-256 alone do with the
- * same rows, with none of Tenure's code in the way. Measured in the same run as ours, because
+ * The raw limits the audit figures are compared with: the same work done by better-sqlite3 and
+ * node:crypto alone, with none of Tenure's code in the way. Measured in the same run as ours, because
  * this machine is shared: a ratio survives a noisy neighbour, an absolute figure does not.
  */
 import { hash } from 'node:crypto';
@@ -30,24 +30,67 @@ const open = (path: string, readonly = false) => {
   return db;
 };
 
+/** What a caller hands our append: the bench's events, flat `details` included. */
+export type RawEvent = {
+  action: string;
+  actor: string;
+  trigger: string;
+  target: string;
+  outcome: string;
+  details: Record<string, unknown>;
+};
+
 /**
- * Seconds to insert `batches` (rows as stored, hashes already computed) into the migrated but
- * empty database at `path`: one prepared INSERT of the same 10 columns, one transaction per
- * batch — the unit our append commits — and nothing else.
+ * Seconds to append `batches` to the chain in the migrated but empty database at `path` the
+ * plainest way, doing the work our append does: per batch — the unit our append commits — one
+ * BEGIN IMMEDIATE transaction that reads the head, serialises each row's flat `details` with
+ * sorted keys (JSON.stringify with a sorted key list), hashes it with node:crypto SHA-256 over
+ * the chain-hash formula of src/audit/chain-hash.ts (written out again here, so a drifting
+ * formula shows as a different head) and inserts it with one prepared INSERT of the same 10
+ * columns. Returns the head hash too, for the check that both sides stored the same chain.
  */
-export function rawInsertSeconds(path: string, batches: readonly AuditEventsTable[][]): number {
+export function rawAppendSeconds(
+  path: string,
+  batches: readonly (readonly RawEvent[])[],
+  ts: string,
+): { seconds: number; head: string } {
   const db = open(path);
   try {
+    const head = db
+      .prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')
+      .raw(true);
     const insert = db.prepare(
       `INSERT INTO audit_events (${COLUMNS.map((c) => `"${c}"`).join(', ')}) ` +
-        `VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
+        `VALUES (${COLUMNS.map(() => '?').join(', ')})`,
     );
-    const insertBatch = db.transaction((rows: readonly AuditEventsTable[]) => {
-      for (const r of rows) insert.run(r);
+    let last = '0'.repeat(64);
+    const appendBatch = db.transaction((events: readonly RawEvent[]) => {
+      const top = head.get() as [number, string] | undefined;
+      let seq = top?.[0] ?? 0;
+      let prev = top?.[1] ?? '0'.repeat(64);
+      for (const e of events) {
+        seq++;
+        const details = JSON.stringify(e.details, Object.keys(e.details).sort());
+        const text = JSON.stringify([
+          prev,
+          seq,
+          ts,
+          e.action,
+          e.actor,
+          e.trigger,
+          e.target,
+          e.outcome,
+          details,
+        ]);
+        const h = hash('sha256', text, 'hex');
+        insert.run(seq, ts, e.action, e.actor, e.trigger, e.target, e.outcome, details, prev, h);
+        prev = h;
+      }
+      last = prev;
     });
     const t = performance.now();
-    for (const batch of batches) insertBatch(batch);
-    return (performance.now() - t) / 1000;
+    for (const batch of batches) appendBatch.immediate(batch);
+    return { seconds: (performance.now() - t) / 1000, head: last };
   } finally {
     db.close();
   }
