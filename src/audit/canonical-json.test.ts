@@ -1,7 +1,7 @@
 /** canonicalJson: sorted keys at every level, JSON.stringify semantics otherwise. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, flatObjectJson, walkedJson } from './canonical-json.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every level and adds no whitespace', () => {
@@ -52,5 +52,60 @@ describe('canonicalJson', () => {
         expect(canonicalJson(JSON.parse(text))).toBe(text);
       }),
     );
+  });
+
+  describe('the flat-object fast path', () => {
+    const primitive = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.double(), // NaN, ±Infinity and -0 included
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+    );
+    const key = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.nat().map(String),
+      fc.constant('toJSON'),
+    );
+
+    it('writes every flat object exactly as the general walk does', () => {
+      fc.assert(
+        fc.property(fc.dictionary(key, primitive), fc.boolean(), (dict, nullProto) => {
+          const value = nullProto ? Object.assign(Object.create(null), dict) : dict;
+          expect(flatObjectJson(value)).toBe(walkedJson(value));
+          expect(canonicalJson(value)).toBe(walkedJson(value));
+        }),
+      );
+    });
+
+    it('declines anything else, which the walk then writes', () => {
+      fc.assert(
+        fc.property(
+          fc.anything({ withDate: true, withMap: true, withNullPrototype: true }),
+          (v) => {
+            const fast = flatObjectJson(v);
+            if (fast !== undefined) expect(fast).toBe(walkedJson(v));
+            expect(canonicalJson(v)).toBe(walkedJson(v));
+          },
+        ),
+      );
+      for (const v of [
+        { a: { b: 1 } },
+        { a: [1] },
+        { a: () => 1 },
+        { toJSON: () => 1 },
+        new Date(0),
+        [1],
+        'x',
+        1,
+        null,
+      ])
+        expect(flatObjectJson(v)).toBeUndefined();
+      expect(canonicalJson({ toJSON: () => ({ b: 2, a: 1 }) })).toBe('{"a":1,"b":2}');
+      expect(() => canonicalJson({ n: 1n })).toThrow(
+        expect.objectContaining({ code: 'audit.invalid_details' }),
+      );
+    });
   });
 });
