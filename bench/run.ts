@@ -155,7 +155,7 @@ try {
     row({
       name: `audit append (${n(audit.events)} events, batches of ${audit.append_batch})`,
       figure: perS(audit.append_per_s),
-      raw: `bare better-sqlite3 + SHA-256 append of the same events: ${perS(audit.raw_append_per_s)}`,
+      raw: `bare better-sqlite3 + SHA-256 append of the same events: ${perS(audit.raw_append_per_s)} (CPU-time ratio ${audit.append_cpu_ratio})`,
       ratio: appendRatio,
       target: '≥ 0.9 × raw',
       ok: appendRatio >= 0.9,
