@@ -12,13 +12,23 @@ export const canonicalJson = (value: unknown): string => flatObjectJson(value) ?
 /** The general walk: any value, any depth (toJSON, cycles and BigInt handled as documented). */
 export const walkedJson = (value: unknown): string => write(value, new Set()) ?? 'null';
 
+// The key order last seen, sorted, with each key's `"name":`: records of one kind share their
+// keys (audit details of one action, HR attributes), so the sort is usually skipped.
+let lastKeys: readonly string[] = [];
+let lastSorted: readonly string[] = [];
+let lastNames: readonly string[] = [];
+
+const sameKeys = (a: readonly string[], b: readonly string[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
 /**
  * The same text as `walkedJson` for the common case — a plain object whose values are all
- * strings, numbers, booleans, null or undefined — by one type check per value and then the
- * engine's own JSON.stringify with the sorted key list (the list would also filter nested
- * objects' keys, hence flat only). About a third faster than the walk on typical audit details.
- * Undefined for anything else (nesting, arrays, class instances, functions, BigInt), which the
- * walk then handles.
+ * strings, numbers, booleans, null or undefined — in one pass, without the walk's per-value
+ * toJSON checks, Set and arrays (~3x faster on audit details). Undefined for anything else
+ * (nesting, arrays, class instances, functions, BigInt), which the walk then handles.
  */
 export const flatObjectJson = (value: unknown): string | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -26,15 +36,25 @@ export const flatObjectJson = (value: unknown): string | undefined => {
   if (proto !== Object.prototype && proto !== null) return undefined;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  for (const key of keys) {
-    const v = record[key];
-    const type = typeof v;
-    if (type !== 'string' && type !== 'number' && type !== 'boolean' && type !== 'undefined') {
-      if (v !== null) return undefined;
-    }
+  if (!sameKeys(keys, lastKeys)) {
+    lastKeys = keys;
+    lastSorted = [...keys].sort();
+    lastNames = lastSorted.map((k) => `${JSON.stringify(k)}:`);
   }
-  if (keys.length > 1) keys.sort();
-  return JSON.stringify(record, keys);
+  let out = '{';
+  for (let i = 0; i < lastSorted.length; i++) {
+    const v = record[lastSorted[i]!];
+    let text: string;
+    if (typeof v === 'string') text = JSON.stringify(v);
+    else if (v === null) text = 'null';
+    else if (v === undefined)
+      continue; // left out, as JSON.stringify does
+    else if (typeof v === 'boolean') text = v ? 'true' : 'false';
+    else if (typeof v === 'number') text = Number.isFinite(v) ? String(v) : 'null';
+    else return undefined; // nested values, functions (toJSON too), BigInt: the walk
+    out += out.length === 1 ? lastNames[i]! + text : `,${lastNames[i]!}${text}`;
+  }
+  return `${out}}`;
 };
 
 const write = (input: unknown, ancestors: Set<object>): string | undefined => {

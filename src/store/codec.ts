@@ -4,53 +4,8 @@ import { canonicalJson } from '../audit/canonical-json.js';
 import { TenureError } from '../domain/errors.js';
 import type { Database, StoreDialect } from './schema.js';
 
-/**
- * Canonical JSON (sorted keys). A flat record, every value a string, null, boolean or number (HR
- * attributes: 100 k of them written per import), takes a shorter path to the same text.
- */
-export const toJson = (value: unknown): string => flatRecordJson(value) ?? canonicalJson(value);
-
-// The key order last seen, sorted, with each key's `"name":`: records of one kind share their keys.
-let lastKeys: readonly string[] = [];
-let lastSorted: readonly string[] = [];
-let lastNames: readonly string[] = [];
-
-const sameKeys = (a: readonly string[], b: readonly string[]): boolean => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
-
-/** canonicalJson's text of a plain object of primitives; undefined for anything else. */
-function flatRecordJson(value: unknown): string | undefined {
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    Object.getPrototypeOf(value) !== Object.prototype
-  )
-    return undefined;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  if (!sameKeys(keys, lastKeys)) {
-    lastKeys = keys;
-    lastSorted = [...keys].sort();
-    lastNames = lastSorted.map((k) => `${JSON.stringify(k)}:`);
-  }
-  let out = '{';
-  for (let i = 0; i < lastSorted.length; i++) {
-    const v = record[lastSorted[i]!];
-    let text: string;
-    if (typeof v === 'string') text = JSON.stringify(v);
-    else if (v === null) text = 'null';
-    // undefined is left out, as JSON.stringify does.
-    else if (v === undefined) continue;
-    else if (typeof v === 'boolean') text = v ? 'true' : 'false';
-    else if (typeof v === 'number') text = Number.isFinite(v) ? String(v) : 'null';
-    else return undefined; // nested values, functions, bigints: the general path
-    out += out.length === 1 ? lastNames[i]! + text : `,${lastNames[i]!}${text}`;
-  }
-  return `${out}}`;
-}
+/** Canonical JSON (sorted keys); flat records (HR attributes, audit details) take its fast path. */
+export const toJson = (value: unknown): string => canonicalJson(value);
 export const fromJson = <T>(text: string): T => JSON.parse(text) as T;
 export const toBool = (value: boolean): number => (value ? 1 : 0);
 export const fromBool = (value: number | boolean): boolean => value === 1 || value === true;

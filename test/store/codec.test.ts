@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/audit/canonical-json.js';
+import { walkedJson as canonicalJson } from '../../src/audit/canonical-json.js';
 import { toJson } from '../../src/store/codec.js';
 
 describe('toJson', () => {
