@@ -18,8 +18,18 @@ import { registerTasks } from './commands/tasks.js';
 import { registerUsers } from './commands/users.js';
 import type { GlobalOptions } from './context.js';
 import { EXIT } from './exit-codes.js';
+import { addExamples, type CommandExamples } from './help-examples.js';
 import { failure, fromCommander, reportFailure, wantsJson } from './report-error.js';
 import { TENURE_VERSION } from './version.js';
+
+const EXAMPLES: CommandExamples = {
+  tenure: [
+    'tenure demo tenure-demo',
+    'tenure -w tenure-demo plan --identity E1015',
+    'tenure -w tenure-demo --as alice tasks close 571 --evidence "HELP-1234: payroll account disabled"',
+  ],
+  'tenure init': ['tenure init my-workspace', 'tenure init . --force --json'],
+};
 
 /** Commander's usage error (and the help after it), held back so `main` prints it with its code. */
 export type UsageSink = { text: string | undefined };
@@ -78,6 +88,7 @@ export function buildProgram(usage: UsageSink = { text: undefined }): Command {
   registerUsers(program, g);
   registerAgents(program, g);
   registerAgent(program);
+  addExamples(program, EXAMPLES);
   return program;
 }
 

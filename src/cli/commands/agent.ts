@@ -5,6 +5,14 @@
 import type { Command } from 'commander';
 import { runAgent } from '../../agent/agent.js';
 import { reportFatal } from '../../agent/main.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
+
+const EXAMPLES: CommandExamples = {
+  'tenure agent': [
+    'tenure agent --config agent.yaml --enroll-token "$ENROLL_TOKEN"',
+    'tenure agent --config /etc/tenure/agent.yaml',
+  ],
+};
 
 export function registerAgent(program: Command): void {
   program
@@ -34,4 +42,5 @@ export function registerAgent(program: Command): void {
         process.exitCode = reportFatal(e);
       }
     });
+  addExamples(program, EXAMPLES);
 }

@@ -1,4 +1,5 @@
 /** agents token|list|revoke: enroll on-prem agents, see them, cut one off (docs/agent.md). */
+
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/scheduler-schema.js';
 import { TenureError } from '../../domain/errors.js';
@@ -7,7 +8,24 @@ import { listAgents, revokeAgent } from '../../engine/agent-registry.js';
 import { siteOf } from '../../engine/agent-routing.js';
 import { checkpoint } from '../../engine/checkpoint.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import { table } from '../output.js';
+
+const EXAMPLES: CommandExamples = {
+  'tenure agents': [
+    'tenure -w tenure-demo agents token --site paris',
+    'tenure -w tenure-demo agents list',
+  ],
+  'tenure agents token': [
+    'tenure -w tenure-demo agents token --site paris',
+    'tenure -w tenure-demo agents token --site paris --expires 10m --json',
+  ],
+  'tenure agents list': [
+    'tenure -w tenure-demo agents list',
+    'tenure -w tenure-demo agents list --json',
+  ],
+  'tenure agents revoke': ['tenure -w tenure-demo --as alice agents revoke agt_9c1e4b7a2d3f6058'],
+};
 
 export function registerAgents(program: Command, g: () => GlobalOptions): void {
   const agents = program
@@ -92,4 +110,5 @@ export function registerAgents(program: Command, g: () => GlobalOptions): void {
         );
       }),
     );
+  addExamples(program, EXAMPLES);
 }

@@ -1,9 +1,20 @@
 /** apps list|check: the configured applications, and whether Tenure can reach and use each one. */
+
 import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
 import { type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import { table } from '../output.js';
+
+const EXAMPLES: CommandExamples = {
+  'tenure apps': ['tenure -w tenure-demo apps list', 'tenure -w tenure-demo apps check directory'],
+  'tenure apps list': ['tenure -w tenure-demo apps list', 'tenure -w tenure-demo apps list --json'],
+  'tenure apps check': [
+    'tenure -w tenure-demo apps check directory',
+    'tenure -w tenure-demo apps check crm --json',
+  ],
+};
 
 export function registerApps(program: Command, g: () => GlobalOptions): void {
   const apps = program.command('apps').description('applications and their connectors');
@@ -70,4 +81,5 @@ export function registerApps(program: Command, g: () => GlobalOptions): void {
         if (!result.ok) process.exitCode = EXIT.partial;
       }),
     );
+  addExamples(program, EXAMPLES);
 }

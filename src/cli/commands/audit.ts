@@ -1,4 +1,5 @@
 /** audit verify|export: the evidence, checked and handed over. */
+
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,6 +12,7 @@ import { verifyWorkspaceAudit } from '../../engine/audit-verify.js';
 import { checkpoint } from '../../engine/checkpoint.js';
 import { type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 
 const isoOption = (name: string, value: string | undefined) => {
   if (value === undefined) return undefined;
@@ -18,6 +20,25 @@ const isoOption = (name: string, value: string | undefined) => {
   if (Number.isNaN(d.getTime()))
     throw new TenureError('cli.bad_timestamp', `--${name} "${value}" is not an ISO timestamp`);
   return d.toISOString();
+};
+
+const EXAMPLES: CommandExamples = {
+  'tenure audit': [
+    'tenure -w tenure-demo audit verify',
+    'tenure -w tenure-demo audit export --format jsonl --out audit.jsonl',
+  ],
+  'tenure audit verify': [
+    'tenure -w tenure-demo audit verify',
+    'tenure -w tenure-demo audit verify --public-key tenure-demo/.tenure/audit-signing.pub --json',
+  ],
+  'tenure audit export': [
+    'tenure -w tenure-demo audit export --format jsonl --out audit.jsonl',
+    'tenure -w tenure-demo audit export --format csv --since 2026-11-01T00:00:00Z --until 2026-12-01T00:00:00Z --out november.csv',
+  ],
+  'tenure audit verify-export': [
+    'tenure audit verify-export audit.jsonl --public-key tenure-demo/.tenure/audit-signing.pub',
+    'tenure audit verify-export audit.jsonl --public-key audit-signing.pub --json',
+  ],
 };
 
 export function registerAudit(program: Command, g: () => GlobalOptions): void {
@@ -121,4 +142,5 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
       else process.stdout.write(`EXPORT BROKEN at seq ${result.first_bad_seq}: ${result.reason}\n`);
       if (!result.ok) process.exitCode = EXIT.tampered;
     });
+  addExamples(program, EXAMPLES);
 }

@@ -1,4 +1,5 @@
 /** `tenure demo`: the whole JML story on the demo organisation, on SQLite, with a summary. */
+
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { verifyWorkspaceAudit } from '../../engine/audit-verify.js';
@@ -7,10 +8,15 @@ import { fullRun } from '../../engine/runs.js';
 import { closeTask } from '../../engine/tasks.js';
 import { openWorkspace, STATE_DIR } from '../../engine/workspace.js';
 import { adminActor, cliClock, type GlobalOptions } from '../context.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import { createOut, table } from '../output.js';
 import { countOps } from '../plan-view.js';
 import { claimDemoDir, DEMO_TODAY } from './demo-dir.js';
 import { initWorkspace } from './init.js';
+
+const EXAMPLES: CommandExamples = {
+  'tenure demo': ['tenure demo', 'tenure demo tenure-demo --json'],
+};
 
 export function registerDemo(program: Command, g: () => GlobalOptions): void {
   program
@@ -22,6 +28,7 @@ export function registerDemo(program: Command, g: () => GlobalOptions): void {
     .action(async (dirArg: string | undefined, o) => {
       await runDemo(dirArg, { json: Boolean(o.json), actor: adminActor(g()) });
     });
+  addExamples(program, EXAMPLES);
 }
 
 /**

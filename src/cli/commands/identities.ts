@@ -1,13 +1,36 @@
 /** identities list|show, and access --at: who is who, and who held what when. */
+
 import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
 import { type GlobalOptions, withWorkspace } from '../context.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import { table } from '../output.js';
+
+const EXAMPLES: CommandExamples = {
+  'tenure identities': [
+    'tenure -w tenure-demo identities list --status terminated',
+    'tenure -w tenure-demo identities show E1015',
+  ],
+  'tenure identities list': [
+    'tenure -w tenure-demo identities list',
+    'tenure -w tenure-demo identities list --status terminated',
+    'tenure -w tenure-demo identities list --missing --json',
+  ],
+  'tenure identities show': [
+    'tenure -w tenure-demo identities show E1015',
+    'tenure -w tenure-demo identities show E1015 --json',
+  ],
+  'tenure access': [
+    'tenure -w tenure-demo access --at 2026-11-01T09:00:00Z',
+    'tenure -w tenure-demo access --at 2026-11-26T10:00:00Z --identity E1015 --json',
+  ],
+};
 
 export function registerIdentities(program: Command, g: () => GlobalOptions): void {
   const ids = program.command('identities').description('people known from HR');
   ids
     .command('list')
+    .description('identities with status, department and title; filter by status or missing')
     .option('--status <status>', 'only pre-hire | active | leave | terminated')
     .option('--missing', 'only people missing from the latest full snapshot')
     .option('--json', 'machine-readable output')
@@ -37,6 +60,7 @@ export function registerIdentities(program: Command, g: () => GlobalOptions): vo
     );
   ids
     .command('show <id>')
+    .description('one identity: attributes, accounts with entitlements, effective-dated history')
     .option('--json', 'machine-readable output')
     .action(async (id: string, o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
@@ -110,4 +134,5 @@ export function registerIdentities(program: Command, g: () => GlobalOptions): vo
         });
       }),
     );
+  addExamples(program, EXAMPLES);
 }

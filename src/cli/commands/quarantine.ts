@@ -1,8 +1,10 @@
 /** quarantine list: HR rows rejected by the latest reads, critical (terminated) ones first. */
+
 import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
 import { listQuarantine } from '../../engine/quarantine.js';
 import { type GlobalOptions, withWorkspace } from '../context.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import { table } from '../output.js';
 import { CRITICAL_NOTE } from '../quarantine-view.js';
 
@@ -16,12 +18,22 @@ function snapshotId(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+const EXAMPLES: CommandExamples = {
+  'tenure quarantine': ['tenure -w tenure-demo quarantine list'],
+  'tenure quarantine list': [
+    'tenure -w tenure-demo quarantine list',
+    'tenure -w tenure-demo quarantine list --source hr --json',
+    'tenure -w tenure-demo quarantine list --snapshot 2',
+  ],
+};
+
 export function registerQuarantine(program: Command, g: () => GlobalOptions): void {
   const quarantine = program
     .command('quarantine')
     .description('HR rows rejected by the latest reads: those people are unchanged until fixed');
   quarantine
     .command('list')
+    .description('rejected rows: severity, source, snapshot, line, employee id, reason')
     .option('--source <id>', 'only this source')
     .option('--snapshot <id>', 'the rows of this snapshot (any age) instead of the latest reads')
     .option('--json', 'machine-readable output')
@@ -52,4 +64,5 @@ export function registerQuarantine(program: Command, g: () => GlobalOptions): vo
         });
       }),
     );
+  addExamples(program, EXAMPLES);
 }

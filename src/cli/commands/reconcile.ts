@@ -1,4 +1,5 @@
 /** reconcile, and report orphans|drift|missing|ambiguous|unmanaged from the stored reconciliations. */
+
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { TenureError } from '../../domain/errors.js';
@@ -8,6 +9,7 @@ import type { Workspace } from '../../engine/workspace.js';
 import type { ReconciliationRow, StoredFinding } from '../../store/reconcile-repo.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import { type Out, table } from '../output.js';
 
 const REPORTS: { name: string; kind: FindingKind; description: string }[] = [
@@ -52,6 +54,26 @@ export const REPORT_CSV_COLUMNS = [
   'new',
   'details',
 ] as const;
+
+const EXAMPLES: CommandExamples = {
+  'tenure reconcile': [
+    'tenure -w tenure-demo reconcile',
+    'tenure -w tenure-demo reconcile --app directory --json',
+  ],
+  'tenure report': [
+    'tenure -w tenure-demo report orphans',
+    'tenure -w tenure-demo report drift --app directory',
+  ],
+  ...Object.fromEntries(
+    REPORTS.map(({ name }) => [
+      `tenure report ${name}`,
+      [
+        `tenure -w tenure-demo report ${name}`,
+        `tenure -w tenure-demo report ${name} --app directory --csv > ${name}.csv`,
+      ],
+    ]),
+  ),
+};
 
 export function registerReconcile(program: Command, g: () => GlobalOptions): void {
   program
@@ -111,6 +133,7 @@ export function registerReconcile(program: Command, g: () => GlobalOptions): voi
         });
       });
   }
+  addExamples(program, EXAMPLES);
 }
 
 /** One bar per application and phase, on a TTY only (Out.progress decides). */

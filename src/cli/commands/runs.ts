@@ -1,13 +1,31 @@
 /** runs list|show: what ran, what is held, what each operation did. */
+
 import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
 import { type GlobalOptions, withWorkspace } from '../context.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import { table } from '../output.js';
+
+const EXAMPLES: CommandExamples = {
+  'tenure runs': [
+    'tenure -w tenure-demo runs list',
+    'tenure -w tenure-demo runs show run_20261126T100000_a71955e2',
+  ],
+  'tenure runs list': [
+    'tenure -w tenure-demo runs list',
+    'tenure -w tenure-demo runs list --limit 5 --json',
+  ],
+  'tenure runs show': [
+    'tenure -w tenure-demo runs show run_20261126T100000_a71955e2',
+    'tenure -w tenure-demo runs show run_20261126T100000_a71955e2 --json',
+  ],
+};
 
 export function registerRuns(program: Command, g: () => GlobalOptions): void {
   const runs = program.command('runs').description('sync runs and their operations');
   runs
     .command('list')
+    .description('recent sync runs, newest first: status, trigger, actor, outcome summary')
     .option('--limit <n>', 'how many, newest first', '20')
     .option('--json', 'machine-readable output')
     .action(async (o) =>
@@ -32,6 +50,7 @@ export function registerRuns(program: Command, g: () => GlobalOptions): void {
     );
   runs
     .command('show <run-id>')
+    .description("one run and each operation's outcome")
     .option('--json', 'machine-readable output')
     .action(async (id: string, o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
@@ -58,4 +77,5 @@ export function registerRuns(program: Command, g: () => GlobalOptions): void {
         });
       }),
     );
+  addExamples(program, EXAMPLES);
 }

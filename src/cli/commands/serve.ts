@@ -1,4 +1,5 @@
 /** `tenure serve`: the control plane (REST API) for a workspace, or for a fresh demo with `--demo`. */
+
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
@@ -11,6 +12,7 @@ import { createUser } from '../../http/auth/users.js';
 import { type HeldAddress, holdAddress } from '../../http/listen-address.js';
 import { startServer, stopOnSignals } from '../../http/server.js';
 import { adminActor, cliClock, type GlobalOptions, workspaceDir } from '../context.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import { runDemo } from './demo.js';
 import { checkDemoDir } from './demo-dir.js';
 import { TEMPLATE_DIR } from './init.js';
@@ -28,6 +30,14 @@ const parsePort = (text: string) => {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new TenureError('cli.bad_port', `--port "${text}" is not a port number (0-65535)`);
   return n;
+};
+
+const EXAMPLES: CommandExamples = {
+  'tenure serve': [
+    'tenure serve --demo tenure-demo',
+    'tenure -w tenure-demo serve --port 8080',
+    'tenure -w /srv/tenure serve --host 0.0.0.0 --port 8443 --tls-cert cert.pem --tls-key key.pem',
+  ],
 };
 
 export function registerServe(program: Command, g: () => GlobalOptions): void {
@@ -65,6 +75,7 @@ export function registerServe(program: Command, g: () => GlobalOptions): void {
         await held?.release(); // on the way out of a failed start; a no-op once released
       }
     });
+  addExamples(program, EXAMPLES);
 }
 
 /**

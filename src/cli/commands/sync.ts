@@ -10,6 +10,7 @@ import { type ApplyOutcome, applyRun, approveRun, fullRun, previewRun } from '..
 import { applySavedPlan, parseSavedPlan, savePlan } from '../../engine/saved-plan.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import type { Out } from '../output.js';
 import { renderFailures } from '../plan-format.js';
 import {
@@ -194,4 +195,26 @@ export function registerSync(program: Command, g: Globals): void {
         process.exitCode = withQuarantine(exitFor(r.apply), r.imports);
       }),
     );
+  addExamples(program, EXAMPLES);
 }
+
+const EXAMPLES: CommandExamples = {
+  'tenure import': [
+    'tenure -w tenure-demo import',
+    'tenure -w tenure-demo import --source hr --file tenure-demo/hr/employees-next.csv --json',
+  ],
+  'tenure plan': [
+    'tenure -w tenure-demo plan',
+    'tenure -w tenure-demo plan --identity E1015 --identity E1088',
+    'tenure -w tenure-demo plan --all --json',
+  ],
+  'tenure apply': [
+    'tenure -w tenure-demo apply --dry-run',
+    'tenure -w tenure-demo apply --identity E1015',
+    'tenure -w tenure-demo --as alice apply --approve run_20261126T100000_a71955e2',
+  ],
+  'tenure run': [
+    'tenure -w tenure-demo run',
+    'tenure -w tenure-demo run --file tenure-demo/hr/employees-next.csv --all --json',
+  ],
+};

@@ -1,4 +1,5 @@
 /** tasks list|close: manual work in applications nobody can connect to. */
+
 import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
 import { checkpoint } from '../../engine/checkpoint.js';
@@ -8,7 +9,24 @@ import { closeTask } from '../../engine/tasks.js';
 import type { TaskRow } from '../../store/types.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import { table } from '../output.js';
+
+const EXAMPLES: CommandExamples = {
+  'tenure tasks': [
+    'tenure -w tenure-demo tasks list',
+    'tenure -w tenure-demo tasks close 571 --evidence "HELP-1234: payroll account disabled"',
+  ],
+  'tenure tasks list': [
+    'tenure -w tenure-demo tasks list',
+    'tenure -w tenure-demo tasks list --all --json',
+  ],
+  'tenure tasks close': [
+    'tenure -w tenure-demo tasks close 571 --evidence "HELP-1234: payroll account disabled"',
+    'tenure -w tenure-demo tasks close 571 572 --evidence "HELP-1240" --json',
+    'tenure -w tenure-demo --as alice tasks close --all-for E1088 --evidence "leaver checklist done"',
+  ],
+};
 
 export function registerTasks(program: Command, g: () => GlobalOptions): void {
   const tasks = program
@@ -16,6 +34,9 @@ export function registerTasks(program: Command, g: () => GlobalOptions): void {
     .description('manual tasks (outcome pending_manual until closed)');
   tasks
     .command('list')
+    .description(
+      'open manual tasks (all with --all): holder, status, application, assignee, what to do',
+    )
     .option('--all', 'include closed tasks')
     .option('--json', 'machine-readable output')
     .action(async (o) =>
@@ -88,6 +109,7 @@ export function registerTasks(program: Command, g: () => GlobalOptions): void {
           process.exitCode = outcome.closed.length > 0 ? EXIT.partial : EXIT.invalid;
       }),
     );
+  addExamples(program, EXAMPLES);
 }
 
 const closedLine = (task: TaskRow) =>

@@ -1,4 +1,5 @@
 /** `tenure users …` and `tenure tokens …`: the first admin, and API tokens for automation. */
+
 import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
 import { isRole, ROLES, type Role } from '../../domain/roles.js';
@@ -10,6 +11,7 @@ import {
 } from '../../http/auth/tokens.js';
 import { createUser } from '../../http/auth/users.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
+import { addExamples, type CommandExamples } from '../help-examples.js';
 import { table } from '../output.js';
 
 const roleOption = (role: string | undefined, admin: boolean | undefined): Role => {
@@ -28,6 +30,35 @@ const readStdin = async () => {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
+};
+
+const EXAMPLES: CommandExamples = {
+  'tenure users': [
+    'tenure -w tenure-demo users create alice --admin',
+    'tenure -w tenure-demo users list',
+  ],
+  'tenure users create': [
+    'tenure -w tenure-demo users create alice --admin --email alice@example.com',
+    'tenure -w tenure-demo users create grace --role reviewer --identity E1015 --display-name "Grace Bernard"',
+    'tenure -w tenure-demo users create bob --role operator --password-stdin < bob-password.txt',
+  ],
+  'tenure users list': [
+    'tenure -w tenure-demo users list',
+    'tenure -w tenure-demo users list --json',
+  ],
+  'tenure tokens': [
+    'tenure -w tenure-demo tokens create --name ci-nightly --role operator',
+    'tenure -w tenure-demo tokens list',
+  ],
+  'tenure tokens create': [
+    'tenure -w tenure-demo tokens create --name ci-nightly --role operator',
+    'tenure -w tenure-demo tokens create --name evidence-export --role auditor --expires 90d --json',
+  ],
+  'tenure tokens list': [
+    'tenure -w tenure-demo tokens list',
+    'tenure -w tenure-demo tokens list --json',
+  ],
+  'tenure tokens revoke': ['tenure -w tenure-demo tokens revoke tok_3f9a1c0e5b7d2468'],
 };
 
 export function registerUsers(program: Command, g: () => GlobalOptions): void {
@@ -68,6 +99,7 @@ export function registerUsers(program: Command, g: () => GlobalOptions): void {
     );
   users
     .command('list')
+    .description('users: role, enabled or disabled, password or OIDC sign-in')
     .option('--json', 'machine-readable output')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
@@ -118,6 +150,7 @@ export function registerUsers(program: Command, g: () => GlobalOptions): void {
     );
   tokens
     .command('list')
+    .description('API tokens: name, role, expiry, state (active, expired, revoked)')
     .option('--json', 'machine-readable output')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
@@ -145,6 +178,7 @@ export function registerUsers(program: Command, g: () => GlobalOptions): void {
     );
   tokens
     .command('revoke <id>')
+    .description('revoke a token at once; requests using it are refused')
     .option('--json', 'machine-readable output')
     .action(async (id: string, o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
@@ -154,4 +188,5 @@ export function registerUsers(program: Command, g: () => GlobalOptions): void {
         );
       }),
     );
+  addExamples(program, EXAMPLES);
 }
