@@ -37,7 +37,7 @@ const EXAMPLES: CommandExamples = {
   ],
   'tenure audit verify-export': [
     'tenure audit verify-export audit.jsonl --public-key tenure-demo/.tenure/audit-signing.pub',
-    'tenure audit verify-export audit.jsonl --public-key audit-signing.pub --json',
+    'tenure audit verify-export audit.jsonl --public-key tenure-demo/.tenure/audit-signing.pub --json',
   ],
 };
 

@@ -201,7 +201,7 @@ export function registerSync(program: Command, g: Globals): void {
 const EXAMPLES: CommandExamples = {
   'tenure import': [
     'tenure -w tenure-demo import',
-    'tenure -w tenure-demo import --source hr --file tenure-demo/hr/employees-next.csv --json',
+    'tenure -w tenure-demo import --source hr --file hr/employees-next.csv --json',
   ],
   'tenure plan': [
     'tenure -w tenure-demo plan',
@@ -215,6 +215,6 @@ const EXAMPLES: CommandExamples = {
   ],
   'tenure run': [
     'tenure -w tenure-demo run',
-    'tenure -w tenure-demo run --file tenure-demo/hr/employees-next.csv --all --json',
+    'tenure -w tenure-demo run --file hr/employees-next.csv --all --json',
   ],
 };
