@@ -207,9 +207,10 @@ const EXAMPLES: CommandExamples = {
     'tenure -w tenure-demo plan',
     'tenure -w tenure-demo plan --identity E1015 --identity E1088',
     'tenure -w tenure-demo plan --all --json',
+    'tenure -w tenure-demo plan --out plan.json',
   ],
   'tenure apply': [
-    'tenure -w tenure-demo apply --dry-run',
+    'tenure -w tenure-demo apply plan.json',
     'tenure -w tenure-demo apply --identity E1015',
     'tenure -w tenure-demo --as alice apply --approve run_20261126T100000_a71955e2',
   ],
