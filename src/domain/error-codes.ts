@@ -70,6 +70,7 @@ export const ERROR_CODES = {
   // audit: the hash chain and its signing key
   'audit.bad_signing_key': { kind: 'misconfigured' },
   'audit.invalid_details': { kind: 'internal' },
+  'audit.export_unreadable': { kind: 'invalid' },
   'audit.no_public_key': { kind: 'invalid' },
   'audit.no_signing_key': { kind: 'misconfigured' },
   // auth: sign-in, sessions, API tokens, roles

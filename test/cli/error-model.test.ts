@@ -3,12 +3,14 @@
  * JSON error on stdout, commander's usage errors carry codes, and the CLI and the HTTP API give
  * the same condition the same code.
  */
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { statusFor } from '../../src/http/errors.js';
 import { makeTestApp, type TestApp } from '../http/support.js';
-import { cliFor, DEMO_NOW, initWorkspace, tempDir } from './run-cli.js';
+import { cliFor, DEMO_NOW, initWorkspace, REPO_DIR, tempDir } from './run-cli.js';
 
 const tmp = tempDir('errors');
 afterAll(tmp.cleanup);
@@ -22,6 +24,24 @@ describe.concurrent('CLI errors', () => {
     const r = await cli(['agents', 'revoke', 'nope']);
     expect(r.code, r.why).toBe(EXIT.invalid);
     expect(r.stderr).toBe('error [agent.not_found]: no agent "nope"\n');
+  });
+
+  it('verify-export with a missing or non-PEM key, or a missing export, is bad input, not a bug', async () => {
+    const readme = join(REPO_DIR, 'README.md');
+    const missingKey = await cli(['audit', 'verify-export', readme, '--public-key', 'missing.pub']);
+    expect(missingKey.code, missingKey.why).toBe(EXIT.invalid);
+    expect(missingKey.stderr).toMatch(
+      /^error \[audit\.no_public_key\]: --public-key missing\.pub: /,
+    );
+    const notPem = await cli(['audit', 'verify-export', readme, '--public-key', readme]);
+    expect(notPem.code, notPem.why).toBe(EXIT.invalid);
+    expect(notPem.stderr).toContain('not a PEM public key');
+    const key = join(tmp.dir, 'any.pub');
+    const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' });
+    writeFileSync(key, pem);
+    const noExport = await cli(['audit', 'verify-export', 'nope.jsonl', '--public-key', key]);
+    expect(noExport.code, noExport.why).toBe(EXIT.invalid);
+    expect(noExport.stderr).toMatch(/^error \[audit\.export_unreadable\]: nope\.jsonl/);
   });
 
   it('an unknown task is the same kind and exit as the other not-founds', async () => {

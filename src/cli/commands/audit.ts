@@ -1,6 +1,6 @@
 /** audit verify|export: the evidence, checked and handed over. */
 
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
@@ -127,7 +127,9 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
     )
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
-      const verifier = createExportVerifier(readFileSync(o.publicKey, 'utf8'));
+      const verifier = createExportVerifier(readPublicKey(o.publicKey));
+      if (!existsSync(file) || !statSync(file).isFile())
+        throw new TenureError('audit.export_unreadable', `${file}: no such export file`, { file });
       const lines = createInterface({
         input: createReadStream(file),
         crlfDelay: Number.POSITIVE_INFINITY,
@@ -143,4 +145,21 @@ export function registerAudit(program: Command, g: () => GlobalOptions): void {
       if (!result.ok) process.exitCode = EXIT.tampered;
     });
   addExamples(program, EXAMPLES);
+}
+
+/** The key an export is checked against: a missing or non-PEM file is bad input, named as such. */
+function readPublicKey(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new TenureError('audit.no_public_key', `--public-key ${path}: ${(e as Error).message}`, {
+      file: path,
+    });
+  }
+  if (!pem.includes('-----BEGIN PUBLIC KEY-----'))
+    throw new TenureError('audit.no_public_key', `--public-key ${path}: not a PEM public key`, {
+      file: path,
+    });
+  return pem;
 }
