@@ -66,7 +66,13 @@ export async function leaseJobs(
     const owner = leaseOwner(agent.id, leaseId);
     const ts = ws.clock().toISOString();
     const rows = await ws.store.jobs.lease(queue, owner, max, settings.lease_seconds * 1000, ts);
-    if (rows.length > 0) return { jobs: await handOut(ws, agent, rows, leaseId, owner), settings };
+    if (rows.length > 0) {
+      // A full batch means more may be queued: wake the site's other waiting agents now, so they
+      // share it instead of sleeping until their re-poll while this one drains the queue alone
+      // (work enqueued by another process — a CLI run, a replica — wakes no one in this one).
+      if (rows.length === max) siteSignals.notify(agent.site);
+      return { jobs: await handOut(ws, agent, rows, leaseId, owner), settings };
+    }
     const left = deadline - Date.now();
     if (left <= 0 || signal?.aborted) return { jobs: [], settings };
     await siteSignals.wait(agent.site, Math.min(left, REPOLL_MS), signal);
