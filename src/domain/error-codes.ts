@@ -178,6 +178,8 @@ export const ERROR_CODES = {
   'run.not_held': { kind: 'conflict' },
   'run.saved_plan_options': { kind: 'invalid' },
   // serve, service
+  'serve.address_unavailable': { kind: 'invalid' },
+  'serve.port_denied': { kind: 'invalid' },
   'serve.port_in_use': { kind: 'invalid' },
   'service.unavailable': { kind: 'unavailable' },
   // source: HR sources

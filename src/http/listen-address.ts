@@ -9,15 +9,37 @@ import { TenureError } from '../domain/errors.js';
 export const hostPort = (host: string, port: number) =>
   `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-/** EADDRINUSE as `serve.port_in_use` naming the address; any other error unchanged. */
-export const listenError = (e: unknown, host: string, port: number): unknown =>
-  (e as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE'
-    ? new TenureError(
+/**
+ * The listen errors an operator causes and can fix, as coded errors naming the address:
+ * EADDRINUSE `serve.port_in_use`, EACCES `serve.port_denied` (a port below 1024 without the
+ * privilege), EADDRNOTAVAIL `serve.address_unavailable` (--host is not an address of this
+ * machine). Any other error unchanged.
+ */
+export const listenError = (e: unknown, host: string, port: number): unknown => {
+  const at = hostPort(host, port);
+  switch ((e as NodeJS.ErrnoException | undefined)?.code) {
+    case 'EADDRINUSE':
+      return new TenureError(
         'serve.port_in_use',
-        `cannot listen on ${hostPort(host, port)}: the address is already in use (another tenure serve?); stop what holds it, or choose another port with --port or server.port in tenure.yaml`,
+        `cannot listen on ${at}: the address is already in use (another tenure serve?); stop what holds it, or choose another port with --port or server.port in tenure.yaml`,
         { host, port },
-      )
-    : e;
+      );
+    case 'EACCES':
+      return new TenureError(
+        'serve.port_denied',
+        `cannot listen on ${at}: permission denied (ports below 1024 need privileges); choose a port ≥ 1024 with --port or server.port, and put a reverse proxy or a port redirect in front`,
+        { host, port },
+      );
+    case 'EADDRNOTAVAIL':
+      return new TenureError(
+        'serve.address_unavailable',
+        `cannot listen on ${at}: ${host} is not an address of this machine; use one of its addresses (or 0.0.0.0) with --host or server.host`,
+        { host, port },
+      );
+    default:
+      return e;
+  }
+};
 
 export type HeldAddress = {
   /** The port held: the OS's pick when asked for port 0. */

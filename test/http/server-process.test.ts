@@ -336,4 +336,16 @@ describe('tenure serve on a port already taken', () => {
     refused(await tenure(['serve', '--demo', demo, '--port', String(port)]));
     expect(existsSync(demo)).toBe(false);
   });
+
+  it('a --host that is not an address of this machine: a coded exit 2, no stack trace', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a local interface, so EADDRNOTAVAIL.
+    const demo = join(tmp.dir, 'demo-elsewhere');
+    const r = await tenure(['serve', '--demo', demo, '--host', '192.0.2.1', '--port', '8123']);
+    expect(r.code, r.why).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error \[serve\.address_unavailable\]: cannot listen on 192\.0\.2\.1:8123: /,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(demo)).toBe(false);
+  });
 });
