@@ -5,20 +5,11 @@
  */
 import { hash } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { CSV_COLUMNS } from '../src/audit/export.js';
 import type { AuditEventsTable } from '../src/store/schema.js';
 
-const COLUMNS = [
-  'seq',
-  'ts',
-  'action',
-  'actor',
-  'trigger',
-  'target',
-  'outcome',
-  'details',
-  'prev_hash',
-  'hash',
-] as const satisfies readonly (keyof AuditEventsTable)[];
+/** The stored columns, in the order the export writes them (one list: src/audit/export.ts). */
+const COLUMNS = CSV_COLUMNS satisfies readonly (keyof AuditEventsTable)[];
 
 /** better-sqlite3 on `path` with the store's own pragmas (src/store/connect.ts). */
 const open = (path: string, readonly = false) => {

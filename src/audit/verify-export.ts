@@ -2,7 +2,7 @@
 import type { AuditCheckpoint, VerifyResult } from '../store/types.js';
 import { type ChainFailure, createChainWalker, type WalkedEvent } from './chain-walker.js';
 import { asCheckpoint } from './checkpoint-record.js';
-import { EXPORT_TYPE, EXPORT_VERSIONS } from './export.js';
+import { CSV_COLUMNS, EXPORT_TYPE, EXPORT_VERSIONS } from './export.js';
 import { publicKeysById } from './signing-key.js';
 
 type Header = {
@@ -12,17 +12,8 @@ type Header = {
   checkpoints: AuditCheckpoint[];
 };
 
-const STRING_FIELDS = [
-  'ts',
-  'action',
-  'actor',
-  'trigger',
-  'target',
-  'outcome',
-  'details',
-  'prev_hash',
-  'hash',
-];
+/** Every exported column but `seq` (a number) is a string. */
+const STRING_FIELDS = CSV_COLUMNS.filter((c) => c !== 'seq');
 
 const asEvent = (value: unknown): WalkedEvent | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
