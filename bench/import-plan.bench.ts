@@ -1,6 +1,7 @@
 /** Benchmark: full import + plan from the HR CSV (cold store, or steady state), one process per scenario. */
-import { importSource } from '../src/engine/import-source.js';
-import { prepareRun } from '../src/engine/prepare-run.js';
+
+import { prepareRun } from '../src/engine/runs/prepare-run.js';
+import { importSource } from '../src/engine/sync/import-source.js';
 import { openWorkspace } from '../src/engine/workspace.js';
 import { isMain, report, runChild } from './child.js';
 

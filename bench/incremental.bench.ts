@@ -2,8 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connector } from '../src/connectors/contract.js';
-import { importSource } from '../src/engine/import-source.js';
-import { applyRun } from '../src/engine/runs.js';
+import { applyRun } from '../src/engine/runs/runs.js';
+import { importSource } from '../src/engine/sync/import-source.js';
 import { openWorkspace, type Workspace } from '../src/engine/workspace.js';
 import { isMain, report, runChild } from './child.js';
 import { quantile } from './quantile.js';

@@ -4,7 +4,7 @@
  * over the populated actual state, then again with nothing changed. In a process of its own.
  * The LDAP read itself is the ldap scenario's `read()` figure.
  */
-import { reconcile } from '../src/engine/reconcile.js';
+import { reconcile } from '../src/engine/reconcile/reconcile.js';
 import { openWorkspace } from '../src/engine/workspace.js';
 import { isMain, report, runChild } from './child.js';
 

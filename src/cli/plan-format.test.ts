@@ -1,7 +1,7 @@
 /** Tests: the plan grouped by identity then application, signs, old → new values, summary, cut-off, failures. */
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../domain/types.js';
-import type { BeforeValues } from '../engine/explain-plan.js';
+import type { BeforeValues } from '../engine/runs/explain-plan.js';
 import {
   ansi,
   groupPlan,

@@ -1,7 +1,7 @@
 /** A plan as people read it: grouped by identity then application, `+`/`-`/`~` per change, summary counts. Pure. */
 import type { ChangeExplanation } from '../domain/change-reason.js';
 import type { DirectOperationKind, Operation } from '../domain/types.js';
-import type { BeforeValues } from '../engine/explain-plan.js';
+import type { BeforeValues } from '../engine/runs/explain-plan.js';
 
 /** ASCII signs, as `terraform plan` prints them: add access, take it away, change it in place. */
 export type Sign = '+' | '-' | '~';

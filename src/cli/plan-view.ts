@@ -1,7 +1,7 @@
 /** How a plan and a run result read in a terminal and in --json. */
 import type { Operation } from '../domain/types.js';
-import type { PreparedRun } from '../engine/prepare-run.js';
-import type { ApplyOutcome } from '../engine/runs.js';
+import type { PreparedRun } from '../engine/runs/prepare-run.js';
+import type { ApplyOutcome } from '../engine/runs/runs.js';
 import type { Out } from './output.js';
 import {
   ansi,

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '../../src/domain/types.js';
-import { importSource } from '../../src/engine/import-source.js';
-import { applyRun } from '../../src/engine/runs.js';
+import { applyRun } from '../../src/engine/runs/runs.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { testDialects } from '../support/databases.js';
 import { org, person, SMALL_YAML } from '../support/small-org.js';
 import { makeWorkspace, type TestWorkspace } from '../support/workspace.js';

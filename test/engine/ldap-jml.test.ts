@@ -2,9 +2,9 @@
 import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ldapStats } from '../../src/connectors/ldap/stats.js';
-import { prepareRun } from '../../src/engine/prepare-run.js';
-import { reconcile } from '../../src/engine/reconcile.js';
-import { applyRun, fullRun } from '../../src/engine/runs.js';
+import { reconcile } from '../../src/engine/reconcile/reconcile.js';
+import { prepareRun } from '../../src/engine/runs/prepare-run.js';
+import { applyRun, fullRun } from '../../src/engine/runs/runs.js';
 import { testDialects } from '../support/databases.js';
 import { entryAt, makeSubtree, type Subtree, settingsYaml, slapdEnv } from '../support/ldap.js';
 import { person } from '../support/small-org.js';

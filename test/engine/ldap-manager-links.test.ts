@@ -3,8 +3,8 @@
  * of 500) is linked, and a link that cannot be written is retried by the next plan.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareRun } from '../../src/engine/prepare-run.js';
-import { fullRun } from '../../src/engine/runs.js';
+import { prepareRun } from '../../src/engine/runs/prepare-run.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { entryAt, makeSubtree, type Subtree, settingsYaml, slapdEnv } from '../support/ldap.js';
 import { person } from '../support/small-org.js';
 import { makeWorkspace, type TestWorkspace } from '../support/workspace.js';

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ldapStats } from '../../src/connectors/ldap/stats.js';
 import type { HrRecord, Operation } from '../../src/domain/types.js';
-import { prepareRun } from '../../src/engine/prepare-run.js';
-import { reconcile } from '../../src/engine/reconcile.js';
-import { fullRun } from '../../src/engine/runs.js';
+import { reconcile } from '../../src/engine/reconcile/reconcile.js';
+import { prepareRun } from '../../src/engine/runs/prepare-run.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { testDialects } from '../support/databases.js';
 import {
   type DirectoryEnv,

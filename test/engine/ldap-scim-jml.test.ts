@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '../../src/domain/types.js';
-import { prepareRun } from '../../src/engine/prepare-run.js';
-import { reconcile } from '../../src/engine/reconcile.js';
-import { applyRun, fullRun } from '../../src/engine/runs.js';
+import { reconcile } from '../../src/engine/reconcile/reconcile.js';
+import { prepareRun } from '../../src/engine/runs/prepare-run.js';
+import { applyRun, fullRun } from '../../src/engine/runs/runs.js';
 import { testDialects } from '../support/databases.js';
 import { entryAt, makeSubtree, type Subtree, settingsYaml, slapdEnv } from '../support/ldap.js';
 import { type ScimServer, type ScimTenant, startScimServer } from '../support/scim-server.js';

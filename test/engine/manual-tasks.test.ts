@@ -1,10 +1,10 @@
 /** Manual applications: tasks are opened once, closed with evidence, and only then change actual state. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeTasks, openTaskIdsFor } from '../../src/engine/close-tasks.js';
-import { prepareRun } from '../../src/engine/prepare-run.js';
-import { applyRun, fullRun } from '../../src/engine/runs.js';
-import { withHolderNames } from '../../src/engine/task-holders.js';
-import { closeTask } from '../../src/engine/tasks.js';
+import { prepareRun } from '../../src/engine/runs/prepare-run.js';
+import { applyRun, fullRun } from '../../src/engine/runs/runs.js';
+import { closeTasks, openTaskIdsFor } from '../../src/engine/tasks/close-tasks.js';
+import { withHolderNames } from '../../src/engine/tasks/task-holders.js';
+import { closeTask } from '../../src/engine/tasks/tasks.js';
 import { testDialects } from '../support/databases.js';
 import { org, SMALL_YAML } from '../support/small-org.js';
 import { auditEvents, makeWorkspace, type TestWorkspace } from '../support/workspace.js';

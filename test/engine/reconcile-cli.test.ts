@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fullRun } from '../../src/engine/runs.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { cliFor, type WorkspaceCli } from '../cli/run-cli.js';
 import { testDialects } from '../support/databases.js';
 import { makeWorkspace, type TestWorkspace } from '../support/workspace.js';

@@ -2,9 +2,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAccountFile } from '../../src/connectors/csv-export/csv-file.js';
-import { prepareRun } from '../../src/engine/prepare-run.js';
-import { reconcile } from '../../src/engine/reconcile.js';
-import { applyRun, approveRun, fullRun } from '../../src/engine/runs.js';
+import { reconcile } from '../../src/engine/reconcile/reconcile.js';
+import { prepareRun } from '../../src/engine/runs/prepare-run.js';
+import { applyRun, approveRun, fullRun } from '../../src/engine/runs/runs.js';
 import { testDialects } from '../support/databases.js';
 import { org } from '../support/small-org.js';
 import { auditEvents, makeWorkspace, type TestWorkspace } from '../support/workspace.js';

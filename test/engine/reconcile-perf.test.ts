@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecord, Connector } from '../../src/connectors/contract.js';
-import { reconcile } from '../../src/engine/reconcile.js';
+import { reconcile } from '../../src/engine/reconcile/reconcile.js';
 import { testDialects } from '../support/databases.js';
 import { person } from '../support/small-org.js';
 import { makeWorkspace, type TestWorkspace } from '../support/workspace.js';

@@ -5,8 +5,8 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TenureError } from '../../src/domain/errors.js';
-import { withRunLock } from '../../src/engine/run-lock.js';
-import { fullRun } from '../../src/engine/runs.js';
+import { withRunLock } from '../../src/engine/runs/run-lock.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { createScheduler, type Scheduler } from '../../src/engine/scheduler/index.js';
 import { waitFor } from '../http/webhook-support.js';
 import { testDialects } from '../support/databases.js';

@@ -7,16 +7,16 @@ import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TenureError } from '../../src/domain/errors.js';
 import type { Operation } from '../../src/domain/types.js';
-import { executeOperations } from '../../src/engine/execute.js';
-import { importSource } from '../../src/engine/import-source.js';
-import { prepareRun } from '../../src/engine/prepare-run.js';
+import { executeOperations } from '../../src/engine/runs/execute.js';
+import { prepareRun } from '../../src/engine/runs/prepare-run.js';
 import {
   closeDeadRunsAtStart,
   deadHolder,
   RUN_LOCK,
   withRunLock,
-} from '../../src/engine/run-lock.js';
-import { applyRun, approveRun, fullRun, newRunId, previewRun } from '../../src/engine/runs.js';
+} from '../../src/engine/runs/run-lock.js';
+import { applyRun, approveRun, fullRun, newRunId, previewRun } from '../../src/engine/runs/runs.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { openWorkspace, type Workspace } from '../../src/engine/workspace.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { RunLockRow } from '../../src/store/run-lock-repo.js';

@@ -1,7 +1,7 @@
 /** The safety gate holds a mass termination until an admin approves it; both audited. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { importSource } from '../../src/engine/import-source.js';
-import { applyRun, approveRun, fullRun } from '../../src/engine/runs.js';
+import { applyRun, approveRun, fullRun } from '../../src/engine/runs/runs.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { testDialects } from '../support/databases.js';
 import { org, SMALL_YAML } from '../support/small-org.js';
 import { auditEvents, makeWorkspace, type TestWorkspace } from '../support/workspace.js';

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TenureError } from '../../src/domain/errors.js';
-import { fullRun } from '../../src/engine/runs.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { createScheduler, type Scheduler } from '../../src/engine/scheduler/index.js';
 import { createLeaderElection } from '../../src/engine/scheduler/leader.js';
 import { openWorkspace } from '../../src/engine/workspace.js';

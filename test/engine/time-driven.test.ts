@@ -1,9 +1,9 @@
 /** Time-driven lifecycle through the engine with an injected clock: scheduled leavers, pre-hires, leave. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { importSource } from '../../src/engine/import-source.js';
-import { prepareRun } from '../../src/engine/prepare-run.js';
-import { applyRun, fullRun } from '../../src/engine/runs.js';
-import { closeTask } from '../../src/engine/tasks.js';
+import { prepareRun } from '../../src/engine/runs/prepare-run.js';
+import { applyRun, fullRun } from '../../src/engine/runs/runs.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
+import { closeTask } from '../../src/engine/tasks/tasks.js';
 import { testDialects } from '../support/databases.js';
 import { org, person, SMALL_YAML } from '../support/small-org.js';
 import { auditEvents, makeWorkspace, type TestWorkspace } from '../support/workspace.js';

@@ -1,7 +1,7 @@
 /** Agent enrollment and request signatures: what is accepted, and every way a request is refused (and audited). */
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeAgent } from '../../src/engine/agent-registry.js';
+import { revokeAgent } from '../../src/engine/agents/registry.js';
 import { generateAgentKeyPair } from '../../src/protocol/agent-auth.js';
 import { AGENT_PATHS } from '../../src/protocol/agent-v1.js';
 import { testDialects } from '../support/databases.js';

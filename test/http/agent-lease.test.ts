@@ -2,8 +2,8 @@
 
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { siteSignals } from '../../src/engine/agent-signals.js';
-import { fullRun } from '../../src/engine/runs.js';
+import { siteSignals } from '../../src/engine/agents/signals.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { buildApp } from '../../src/http/app.js';
 import { signAgentRequest } from '../../src/protocol/agent-auth.js';
 import { AGENT_PATHS, type AgentJob } from '../../src/protocol/agent-v1.js';

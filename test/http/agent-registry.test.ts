@@ -1,7 +1,7 @@
 /** The agent registry and health: API and CLI views, revocation, /metrics, offline alerts, jobs out of attempts. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentWatch } from '../../src/engine/agent-watch.js';
-import { fullRun } from '../../src/engine/runs.js';
+import { createAgentWatch } from '../../src/engine/agents/watch.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { createApiToken } from '../../src/http/auth/tokens.js';
 import { AGENT_PATHS } from '../../src/protocol/agent-v1.js';
 import { tenure } from '../cli/run-cli.js';

@@ -1,7 +1,7 @@
 /** Routing to on-prem agents: a run on agent-routed applications queues per site, waits, and completes with the agents' results. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareRun } from '../../src/engine/prepare-run.js';
-import { applyRun, fullRun } from '../../src/engine/runs.js';
+import { prepareRun } from '../../src/engine/runs/prepare-run.js';
+import { applyRun, fullRun } from '../../src/engine/runs/runs.js';
 import { AGENT_PATHS, type AgentJob } from '../../src/protocol/agent-v1.js';
 import { testDialects } from '../support/databases.js';
 import { type AgentHarness, makeAgentHarness, type TestAgent } from './agent-support.js';

@@ -6,7 +6,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
-import { createEnrollmentToken } from '../../src/engine/agent-enroll.js';
+import { createEnrollmentToken } from '../../src/engine/agents/enroll.js';
 import { type BuiltApp, buildApp } from '../../src/http/app.js';
 import { generateAgentKeyPair, signAgentRequest } from '../../src/protocol/agent-auth.js';
 import { AGENT_PATHS } from '../../src/protocol/agent-v1.js';

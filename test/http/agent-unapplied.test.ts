@@ -5,8 +5,8 @@
  * without the field (an older agent) is recorded as before.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareRun } from '../../src/engine/prepare-run.js';
-import { fullRun } from '../../src/engine/runs.js';
+import { prepareRun } from '../../src/engine/runs/prepare-run.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { AGENT_PATHS, type AgentJob } from '../../src/protocol/agent-v1.js';
 import { testDialects } from '../support/databases.js';
 import { type AgentHarness, makeAgentHarness, PEOPLE, type TestAgent } from './agent-support.js';

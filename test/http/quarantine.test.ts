@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSource } from '../../src/engine/import-source.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { testDialects } from '../support/databases.js';
 import { makeTestApp, type TestApp } from './support.js';
 

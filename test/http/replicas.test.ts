@@ -11,7 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigningKey } from '../../src/audit/signing-key.js';
 import { HR_FIELDS } from '../../src/domain/types.js';
-import { fullRun } from '../../src/engine/runs.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { DEFAULT_INTERVALS } from '../../src/engine/scheduler/index.js';
 import { openWorkspace } from '../../src/engine/workspace.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';

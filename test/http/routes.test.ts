@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_KEY_FILE } from '../../src/audit/signing-key.js';
 import { verifyExport } from '../../src/audit/verify-export.js';
-import { importSource } from '../../src/engine/import-source.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { identitySchema, page } from '../../src/http/schemas.js';
 import { testDialects } from '../support/databases.js';
 import { DEMO_DIR } from '../support/workspace.js';

@@ -1,7 +1,7 @@
 /** The API and the run lock: while another replica runs, POST /runs and /approve are 409 problems naming it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSource } from '../../src/engine/import-source.js';
-import { withRunLock } from '../../src/engine/run-lock.js';
+import { withRunLock } from '../../src/engine/runs/run-lock.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { openWorkspace, type Workspace } from '../../src/engine/workspace.js';
 import { testDialects } from '../support/databases.js';
 import { makeTestApp, type TestApp } from './support.js';

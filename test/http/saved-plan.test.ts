@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSource } from '../../src/engine/import-source.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { testDialects } from '../support/databases.js';
 import { auditEvents, DEMO_DIR } from '../support/workspace.js';
 import { makeTestApp, type TestApp } from './support.js';

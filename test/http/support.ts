@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { ROLES, type Role } from '../../src/domain/roles.js';
-import { fullRun } from '../../src/engine/runs.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { type BuiltApp, buildApp } from '../../src/http/app.js';
 import { createApiToken } from '../../src/http/auth/tokens.js';
 import { createUser } from '../../src/http/auth/users.js';

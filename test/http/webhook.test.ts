@@ -5,7 +5,7 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fullRun } from '../../src/engine/runs.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import { createScheduler, type Scheduler } from '../../src/engine/scheduler/index.js';
 import { receiveSourceEvent } from '../../src/engine/webhook/receive.js';
 import { type BuiltApp, buildApp } from '../../src/http/app.js';

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSource } from '../../src/engine/import-source.js';
-import { applyRun } from '../../src/engine/runs.js';
+import { applyRun } from '../../src/engine/runs/runs.js';
 import { createScheduler, type Scheduler } from '../../src/engine/scheduler/index.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { type BuiltApp, buildApp } from '../../src/http/app.js';
 import { bambooSignature } from '../../src/sources/bamboohr/webhook.js';
 import { waitFor } from '../http/webhook-support.js';

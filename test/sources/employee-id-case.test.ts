@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hr } from '../../src/domain/test-fixtures.js';
 import type { HrRecord } from '../../src/domain/types.js';
-import { importSource } from '../../src/engine/import-source.js';
-import { applyRun, fullRun } from '../../src/engine/runs.js';
+import { applyRun, fullRun } from '../../src/engine/runs/runs.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { hrSystemYaml } from '../support/hr-workspace.js';
 import { makeWorkspace, type TestWorkspace } from '../support/workspace.js';
 

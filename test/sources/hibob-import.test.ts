@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSource } from '../../src/engine/import-source.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { type BuiltApp, buildApp } from '../../src/http/app.js';
 import { hibobSignature } from '../../src/sources/hibob/webhook.js';
 import { testDialects } from '../support/databases.js';

@@ -4,7 +4,7 @@
  * nothing; a signed change notice re-reads one worker and queues a run for them alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSource } from '../../src/engine/import-source.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import { type BuiltApp, buildApp } from '../../src/http/app.js';
 import { signatureHeader } from '../../src/sources/common/tenure-signature.js';
 import { testDialects } from '../support/databases.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSource } from '../../src/engine/import-source.js';
+import { importSource } from '../../src/engine/sync/import-source.js';
 import type { Workspace } from '../../src/engine/workspace.js';
 import { connect } from '../../src/store/connect.js';
 import { storeOn } from '../../src/store/create-store.js';

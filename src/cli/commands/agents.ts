@@ -3,10 +3,10 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/scheduler-schema.js';
 import { TenureError } from '../../domain/errors.js';
-import { createEnrollmentToken, MAX_TOKEN_MS, SITE_NAME } from '../../engine/agent-enroll.js';
-import { listAgents, revokeAgent } from '../../engine/agent-registry.js';
-import { siteOf } from '../../engine/agent-routing.js';
-import { checkpoint } from '../../engine/checkpoint.js';
+import { createEnrollmentToken, MAX_TOKEN_MS, SITE_NAME } from '../../engine/agents/enroll.js';
+import { listAgents, revokeAgent } from '../../engine/agents/registry.js';
+import { siteOf } from '../../engine/agents/routing.js';
+import { checkpoint } from '../../engine/audit/checkpoint.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { addExamples, type CommandExamples } from '../help-examples.js';
 import { table } from '../output.js';

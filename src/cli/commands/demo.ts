@@ -2,10 +2,10 @@
 
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { verifyWorkspaceAudit } from '../../engine/audit-verify.js';
-import { checkpoint } from '../../engine/checkpoint.js';
-import { fullRun } from '../../engine/runs.js';
-import { closeTask } from '../../engine/tasks.js';
+import { checkpoint } from '../../engine/audit/checkpoint.js';
+import { verifyWorkspaceAudit } from '../../engine/audit/verify.js';
+import { fullRun } from '../../engine/runs/runs.js';
+import { closeTask } from '../../engine/tasks/tasks.js';
 import { openWorkspace, STATE_DIR } from '../../engine/workspace.js';
 import { adminActor, cliClock, type GlobalOptions } from '../context.js';
 import { addExamples, type CommandExamples } from '../help-examples.js';

@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
-import { listQuarantine } from '../../engine/quarantine.js';
+import { listQuarantine } from '../../engine/sync/quarantine.js';
 import { type GlobalOptions, withWorkspace } from '../context.js';
 import { addExamples, type CommandExamples } from '../help-examples.js';
 import { table } from '../output.js';

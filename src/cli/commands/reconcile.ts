@@ -4,7 +4,11 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { TenureError } from '../../domain/errors.js';
 import type { FindingKind } from '../../domain/reconcile.js';
-import { type ReconcileProgress, type ReconcileResult, reconcile } from '../../engine/reconcile.js';
+import {
+  type ReconcileProgress,
+  type ReconcileResult,
+  reconcile,
+} from '../../engine/reconcile/reconcile.js';
 import type { Workspace } from '../../engine/workspace.js';
 import type { ReconciliationRow, StoredFinding } from '../../store/reconcile-repo.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';

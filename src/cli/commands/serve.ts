@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../../config/load-config.js';
 import { TenureError } from '../../domain/errors.js';
-import { closeDeadRunsAtStart } from '../../engine/run-lock.js';
+import { closeDeadRunsAtStart } from '../../engine/runs/run-lock.js';
 import { createScheduler } from '../../engine/scheduler/index.js';
 import { CONFIG_FILE, openWorkspace, type Workspace } from '../../engine/workspace.js';
 import { createUser } from '../../http/auth/users.js';

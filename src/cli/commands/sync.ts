@@ -3,11 +3,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
-import type { ImportSummary } from '../../engine/import-source.js';
-import { importSource } from '../../engine/import-source.js';
-import type { PreparedRun } from '../../engine/prepare-run.js';
-import { type ApplyOutcome, applyRun, approveRun, fullRun, previewRun } from '../../engine/runs.js';
-import { applySavedPlan, parseSavedPlan, savePlan } from '../../engine/saved-plan.js';
+import type { PreparedRun } from '../../engine/runs/prepare-run.js';
+import {
+  type ApplyOutcome,
+  applyRun,
+  approveRun,
+  fullRun,
+  previewRun,
+} from '../../engine/runs/runs.js';
+import { applySavedPlan, parseSavedPlan, savePlan } from '../../engine/runs/saved-plan.js';
+import type { ImportSummary } from '../../engine/sync/import-source.js';
+import { importSource } from '../../engine/sync/import-source.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { addExamples, type CommandExamples } from '../help-examples.js';

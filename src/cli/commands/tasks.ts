@@ -2,10 +2,10 @@
 
 import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
-import { checkpoint } from '../../engine/checkpoint.js';
-import { closeTasks, openTaskIdsFor } from '../../engine/close-tasks.js';
-import { withHolderNames } from '../../engine/task-holders.js';
-import { closeTask } from '../../engine/tasks.js';
+import { checkpoint } from '../../engine/audit/checkpoint.js';
+import { closeTasks, openTaskIdsFor } from '../../engine/tasks/close-tasks.js';
+import { withHolderNames } from '../../engine/tasks/task-holders.js';
+import { closeTask } from '../../engine/tasks/tasks.js';
 import type { TaskRow } from '../../store/types.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';

@@ -1,9 +1,9 @@
 /** What each queued job does, through the engine's own verbs (fullRun, applyRun, reconcile): no logic of its own. */
 import { TenureError } from '../../domain/errors.js';
 import type { JobRow } from '../../store/jobs-types.js';
-import type { PreparedRun } from '../prepare-run.js';
-import { reconcile } from '../reconcile.js';
-import { type ApplyOutcome, applyRun, fullRun } from '../runs.js';
+import { reconcile } from '../reconcile/reconcile.js';
+import type { PreparedRun } from '../runs/prepare-run.js';
+import { type ApplyOutcome, applyRun, fullRun } from '../runs/runs.js';
 import type { Workspace } from '../workspace.js';
 import { type JobKind, runIdentityPayload } from './job-kinds.js';
 

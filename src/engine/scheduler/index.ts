@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { parseDuration, type ScheduleName } from '../../config/scheduler-schema.js';
 import type { Clock } from '../../domain/types.js';
 import type { JobRow } from '../../store/jobs-types.js';
-import { createAgentWatch } from '../agent-watch.js';
+import { createAgentWatch } from '../agents/watch.js';
 import { createQueue, type Queue, RUNS_QUEUE } from '../queue/index.js';
 import type { Logger, Workspace } from '../workspace.js';
 import { JOB_HANDLERS, type JobHandler, type JobHooks, type JobOutcome } from './handlers.js';

@@ -8,11 +8,11 @@ import { verifySignature } from '../../sources/common/tenure-signature.js';
 import { TOLERANCE_SECONDS } from '../../sources/common/webhook.js';
 import { refusalEvent } from '../../store/audit-refusals.js';
 import type { AuditInput } from '../../store/types.js';
-import { lifecycleAudit } from '../audit-events.js';
-import { recordChange } from '../import-source.js';
+import { lifecycleAudit } from '../audit/events.js';
 import { RUNS_QUEUE } from '../queue/index.js';
 import { MAX_ATTEMPTS, PRIORITY, type RunIdentityPayload } from '../scheduler/job-kinds.js';
 import { lifecycleSettings } from '../settings.js';
+import { recordChange } from '../sync/import-source.js';
 import type { Workspace } from '../workspace.js';
 import { type EventBody, eventRecord, parseEventBody } from './event-body.js';
 

@@ -8,9 +8,9 @@ import type { SourceConfig } from '../../config/schema.js';
 import { isTenureError, TenureError } from '../../domain/errors.js';
 import type { PeopleResult, Source } from '../../sources/contract.js';
 import { RUNS_QUEUE } from '../queue/index.js';
-import { saveRead } from '../save-import.js';
 import { MAX_ATTEMPTS, PRIORITY, type RunIdentityPayload } from '../scheduler/job-kinds.js';
-import { openSource } from '../sources.js';
+import { saveRead } from '../sync/save-import.js';
+import { openSource } from '../sync/sources.js';
 import type { Workspace } from '../workspace.js';
 import { auditRefusal, type SourceEvent } from './receive.js';
 

@@ -7,11 +7,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { type ErrorCode, isTenureError, TenureError } from '../../domain/errors.js';
-import { auditAgentRefusal, authenticateAgent } from '../../engine/agent-auth.js';
-import { enrollAgent } from '../../engine/agent-enroll.js';
-import { heartbeat, leaseJobs, releaseJobs } from '../../engine/agent-lease.js';
-import { applyAgentResults } from '../../engine/agent-results.js';
-import { agentSettings } from '../../engine/agent-settings.js';
+import { auditAgentRefusal, authenticateAgent } from '../../engine/agents/auth.js';
+import { enrollAgent } from '../../engine/agents/enroll.js';
+import { heartbeat, leaseJobs, releaseJobs } from '../../engine/agents/lease.js';
+import { applyAgentResults } from '../../engine/agents/results.js';
+import { agentSettings } from '../../engine/agents/settings.js';
 import {
   AGENT_PATHS,
   enrollRequestSchema,

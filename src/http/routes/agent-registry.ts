@@ -1,6 +1,6 @@
 /** The agent registry for operators: enrolled agents, per-site health, revocation (docs/agent.md). */
 import { z } from 'zod';
-import { agentsHealth, listAgents, revokeAgent } from '../../engine/agent-registry.js';
+import { agentsHealth, listAgents, revokeAgent } from '../../engine/agents/registry.js';
 import { ADMIN, STAFF } from '../rbac.js';
 import { errors } from '../schemas.js';
 import type { RouteModule } from '../types.js';

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { exportAudit } from '../../audit/export.js';
 import { PUBLIC_KEY_FILE } from '../../audit/signing-key.js';
 import { TenureError } from '../../domain/errors.js';
-import { verifyWorkspaceAudit } from '../../engine/audit-verify.js';
-import { checkpoint } from '../../engine/checkpoint.js';
+import { checkpoint } from '../../engine/audit/checkpoint.js';
+import { verifyWorkspaceAudit } from '../../engine/audit/verify.js';
 import { EVIDENCE } from '../rbac.js';
 import {
   auditEventSchema,

@@ -1,7 +1,7 @@
 /** Operations endpoints: liveness, readiness, Prometheus metrics, the OpenAPI document, an index. */
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
-import { agentsHealth } from '../../engine/agent-registry.js';
+import { agentsHealth } from '../../engine/agents/registry.js';
 import { errors } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 

@@ -1,6 +1,6 @@
 /** HR rows in quarantine: what the latest reads rejected, critical (terminated) rows first. */
 import { z } from 'zod';
-import { listQuarantine } from '../../engine/quarantine.js';
+import { listQuarantine } from '../../engine/sync/quarantine.js';
 import { STAFF } from '../rbac.js';
 import { errors } from '../schemas.js';
 import type { RouteModule } from '../types.js';

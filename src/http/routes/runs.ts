@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
 import type { Operation } from '../../domain/types.js';
-import { applyRun, approveRun } from '../../engine/runs.js';
-import { applySavedPlan, savePlan, storedPlan, storePlan } from '../../engine/saved-plan.js';
+import { applyRun, approveRun } from '../../engine/runs/runs.js';
+import { applySavedPlan, savePlan, storedPlan, storePlan } from '../../engine/runs/saved-plan.js';
 import { ADMIN, OPERATE, STAFF } from '../rbac.js';
 import {
   decodeCursor,

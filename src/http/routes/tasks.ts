@@ -1,10 +1,10 @@
 /** Manual tasks: read them, and close one with evidence through the engine (then sign the trail). */
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
-import { checkpoint } from '../../engine/checkpoint.js';
-import { closeTasks, openTaskIdsFor } from '../../engine/close-tasks.js';
-import { withHolderNames } from '../../engine/task-holders.js';
-import { closeTask } from '../../engine/tasks.js';
+import { checkpoint } from '../../engine/audit/checkpoint.js';
+import { closeTasks, openTaskIdsFor } from '../../engine/tasks/close-tasks.js';
+import { withHolderNames } from '../../engine/tasks/task-holders.js';
+import { closeTask } from '../../engine/tasks/tasks.js';
 import { OPERATE, STAFF } from '../rbac.js';
 import { decodeCursor, errors, page, pageQuery, taskSchema, toPage } from '../schemas.js';
 import type { RouteModule } from '../types.js';
