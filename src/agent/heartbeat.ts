@@ -6,10 +6,10 @@
  */
 import type { AgentSettings } from '../protocol/agent-v1.js';
 import type { ControlPlaneClient } from './client.js';
+import type { Held } from './held.js';
 import type { AgentLog } from './log.js';
 import { sleep } from './sleep.js';
 import { AGENT_VERSION } from './version.js';
-import type { Held } from './worker.js';
 
 type State = {
   settings: AgentSettings;

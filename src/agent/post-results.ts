@@ -7,9 +7,9 @@ import type { OperationResult } from '../domain/types.js';
 import type { AgentSettings, ResultRequest } from '../protocol/agent-v1.js';
 import type { createBackoff } from './backoff.js';
 import { type ControlPlaneClient, ControlPlaneError } from './client.js';
+import type { Held } from './held.js';
 import type { AgentLog } from './log.js';
 import type { createSignal } from './sleep.js';
-import type { Held } from './worker.js';
 
 type Pending = {
   job_id: number;

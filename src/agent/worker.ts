@@ -10,18 +10,11 @@ import type { AgentJob, AgentSettings } from '../protocol/agent-v1.js';
 import { type BackoffPolicy, createBackoff } from './backoff.js';
 import { type ControlPlaneClient, ControlPlaneError } from './client.js';
 import { startHeartbeats } from './heartbeat.js';
+import type { Held } from './held.js';
 import type { AgentLog } from './log.js';
 import { createPostQueue } from './post-results.js';
 import { type JobDone, runJobs } from './runner.js';
 import { createSignal, sleep } from './sleep.js';
-
-export type Held = {
-  job: AgentJob;
-  lease_id: string;
-  /** Agent clock: when our lease runs out (leased or extended + lease_seconds). */
-  expires: number;
-  state: 'queued' | 'running' | 'reporting';
-};
 
 export type WorkerDeps = {
   client: ControlPlaneClient;

@@ -5,14 +5,12 @@
  */
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { TenureError } from '../domain/errors.js';
-import { ROLES, type Role } from '../domain/roles.js';
+import { ROLES } from '../domain/roles.js';
 import { createAuthenticator, deniedAudit } from './auth/authenticate.js';
 import { safeEqual } from './auth/secrets.js';
 import { CSRF_HEADER } from './auth/sessions.js';
+import type { RbacRule } from './rbac-rule.js';
 import type { AppDeps, Principal } from './types.js';
-
-export type RbacGrant = Role | 'self';
-export type RbacRule = 'public' | readonly RbacGrant[];
 
 /** Shorthands for the common rules. */
 export const EVERYONE: RbacRule = ROLES;

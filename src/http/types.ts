@@ -11,7 +11,7 @@ import type { HashGate } from './auth/hash-gate.js';
 import type { OidcClient } from './auth/oidc.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { Metrics } from './metrics.js';
-import type { RbacRule } from './rbac.js';
+import type { RbacRule } from './rbac-rule.js';
 
 export type TenureApp = FastifyInstance<
   RawServerDefault,

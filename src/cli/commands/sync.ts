@@ -12,8 +12,8 @@ import {
   previewRun,
 } from '../../engine/runs/runs.js';
 import { applySavedPlan, parseSavedPlan, savePlan } from '../../engine/runs/saved-plan.js';
-import type { ImportSummary } from '../../engine/sync/import-source.js';
 import { importSource } from '../../engine/sync/import-source.js';
+import type { ImportSummary } from '../../engine/sync/save-import.js';
 import { adminActor, type GlobalOptions, withWorkspace } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { addExamples, type CommandExamples } from '../help-examples.js';

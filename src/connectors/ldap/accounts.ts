@@ -26,7 +26,7 @@ import {
 import type { LdapCtx } from './context.js';
 import { isCode, LdapOpError, RC } from './errors.js';
 import { eqFilter, escapeFilterValue } from './escape.js';
-import { flavourOf } from './flavour.js';
+import { flavourOf } from './flavour-of.js';
 import { type Found, loginKey, lookupAccounts, one } from './lookup.js';
 import { type Entry, first } from './pool.js';
 

@@ -1,8 +1,6 @@
-/** How a flavour creates accounts and switches them on and off; chosen once per connector. */
+/** How a flavour creates accounts and switches them on and off; chosen once per connector (flavour-of.ts). */
 import type { Attribute } from 'ldapts';
-import { adFlavour } from './ad.js';
 import type { LdapCtx } from './context.js';
-import { openldapFlavour } from './openldap.js';
 import type { Entry } from './pool.js';
 
 export type Flavour = {
@@ -12,6 +10,3 @@ export type Flavour = {
   /** Brings the account to `enabled`; returns whether anything was written. */
   setEnabled(ctx: LdapCtx, entry: Entry, enabled: boolean): Promise<boolean>;
 };
-
-export const flavourOf = (ctx: LdapCtx): Flavour =>
-  ctx.profile.flavour === 'ad' ? adFlavour : openldapFlavour;

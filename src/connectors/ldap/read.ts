@@ -9,7 +9,7 @@ import { containerOf, isStateNote } from './containers.js';
 import type { LdapCtx } from './context.js';
 import { ATTRIBUTE_NAME } from './escape.js';
 import { fileTimeToEndDate } from './filetime.js';
-import { flavourOf } from './flavour.js';
+import { flavourOf } from './flavour-of.js';
 import { entitlementOf } from './groups.js';
 import { accountAttributes, connectorAttributes } from './lookup.js';
 import { type Entry, first } from './pool.js';

@@ -7,7 +7,7 @@ import { reread } from './accounts.js';
 import { readState, stateChange } from './containers.js';
 import type { LdapCtx } from './context.js';
 import { escapeFilterValue } from './escape.js';
-import { flavourOf } from './flavour.js';
+import { flavourOf } from './flavour-of.js';
 import { accountAttributes } from './lookup.js';
 import type { Entry } from './pool.js';
 

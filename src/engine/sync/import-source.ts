@@ -1,37 +1,11 @@
 /** Import one HR read (a file, an HR system's API, or its changes since the last read): validate, quarantine bad records, detect lifecycle events, save identities. */
 
 import { TenureError } from '../../domain/errors.js';
-import { detectLifecycle, type LifecycleSettings } from '../../domain/lifecycle.js';
-import type { HrRecord, Identity, LifecycleEvent } from '../../domain/types.js';
 import type { Source } from '../../sources/contract.js';
 import { checkSnapshotDrop } from '../../sources/file/index.js';
-import type { RejectionSeverity } from '../../sources/file/types.js';
 import type { Workspace } from '../workspace.js';
-import { saveRead } from './save-import.js';
+import { type ImportSummary, saveRead } from './save-import.js';
 import { findSourceConfig, openSource } from './sources.js';
-
-export type ImportSummary = {
-  source: string;
-  /** Where it was read: the file's path, or the HR system's URL. */
-  file: string;
-  snapshot_id: number;
-  rows: number;
-  accepted: number;
-  rejected: {
-    row: number;
-    employee_id: string | null;
-    reason: string;
-    /** `critical`: the row says terminated, so that person keeps their access until it is fixed. */
-    severity: RejectionSeverity;
-    code?: string;
-  }[];
-  warnings: { row: number; employee_id: string; message: string }[];
-  unchanged: number;
-  events: Record<string, number>;
-  changes: { identity: string; events: LifecycleEvent[] }[];
-  /** `--changed`: the watermark read from (null: none yet, so everyone was read) and the one kept. */
-  delta?: { since: string | null; watermark: string; changed: number; not_found: string[] };
-};
 
 export type ImportOptions = {
   sourceId?: string;
@@ -163,37 +137,3 @@ async function importChanged(
     },
   });
 }
-
-/**
- * One HR record against what Tenure knows: the new identity, its lifecycle events, and whether
- * nothing at all changed. Shared by snapshot imports and HR webhooks (src/engine/webhook).
- */
-export function recordChange(
-  prev: Identity | undefined,
-  record: HrRecord,
-  now: Date,
-  settings: LifecycleSettings,
-  sourceId: string,
-): { identity: Identity; events: LifecycleEvent[]; unchanged: boolean } {
-  const { identity, events } = detectLifecycle(prev, record, now, settings, sourceId);
-  const unchanged = events.length === 0 && prev !== undefined && sameRecord(prev, identity);
-  return { identity, events, unchanged };
-}
-
-const sameRecord = (a: Identity, b: Identity) =>
-  a.status === b.status &&
-  a.missing_from_source === b.missing_from_source &&
-  sameAttributes(a.attributes, b.attributes);
-
-/**
- * Key order does not matter: stored attributes come back from canonical (sorted-key) JSON while a
- * parsed record has HR field order, so comparing JSON text called every stored person changed.
- */
-const sameAttributes = (a: HrRecord, b: HrRecord): boolean => {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const k of keys) {
-    if (!Object.hasOwn(b, k) || a[k as keyof HrRecord] !== b[k as keyof HrRecord]) return false;
-  }
-  return true;
-};

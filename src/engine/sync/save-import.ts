@@ -8,12 +8,35 @@ import { foldId, respellIds } from '../../domain/identity-keys.js';
 import { markMissing } from '../../domain/lifecycle.js';
 import type { Identity, LifecycleEvent } from '../../domain/types.js';
 import type { HrReadResult } from '../../sources/contract.js';
+import type { RejectionSeverity } from '../../sources/file/types.js';
 import type { AuditInput, IdentityChange, Store } from '../../store/types.js';
 import { lifecycleAudit } from '../audit/events.js';
 import { lifecycleSettings } from '../settings.js';
 import type { Workspace } from '../workspace.js';
-import type { ImportSummary } from './import-source.js';
-import { recordChange } from './import-source.js';
+import { recordChange } from './record-change.js';
+
+export type ImportSummary = {
+  source: string;
+  /** Where it was read: the file's path, or the HR system's URL. */
+  file: string;
+  snapshot_id: number;
+  rows: number;
+  accepted: number;
+  rejected: {
+    row: number;
+    employee_id: string | null;
+    reason: string;
+    /** `critical`: the row says terminated, so that person keeps their access until it is fixed. */
+    severity: RejectionSeverity;
+    code?: string;
+  }[];
+  warnings: { row: number; employee_id: string; message: string }[];
+  unchanged: number;
+  events: Record<string, number>;
+  changes: { identity: string; events: LifecycleEvent[] }[];
+  /** `--changed`: the watermark read from (null: none yet, so everyone was read) and the one kept. */
+  delta?: { since: string | null; watermark: string; changed: number; not_found: string[] };
+};
 
 /** Up to this many rows, a partial read loads the identities it names one by one. */
 const PARTIAL_LOOKUP_LIMIT = 1_000;

@@ -12,7 +12,7 @@ import { lifecycleAudit } from '../audit/events.js';
 import { RUNS_QUEUE } from '../queue/index.js';
 import { MAX_ATTEMPTS, PRIORITY, type RunIdentityPayload } from '../scheduler/job-kinds.js';
 import { lifecycleSettings } from '../settings.js';
-import { recordChange } from '../sync/import-source.js';
+import { recordChange } from '../sync/record-change.js';
 import type { Workspace } from '../workspace.js';
 import { type EventBody, eventRecord, parseEventBody } from './event-body.js';
 

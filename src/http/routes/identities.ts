@@ -4,7 +4,7 @@ import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
 import type { IdentitiesTable } from '../../store/schema.js';
-import type { RbacRule } from '../rbac.js';
+import type { RbacRule } from '../rbac-rule.js';
 import {
   accessRowSchema,
   accountSchema,

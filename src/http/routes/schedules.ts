@@ -1,6 +1,6 @@
 /** What the scheduler is doing, as it reports it (src/engine/scheduler); `enabled: false` without one. */
 import { z } from 'zod';
-import type { RbacRule } from '../rbac.js';
+import type { RbacRule } from '../rbac-rule.js';
 import { errors } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 

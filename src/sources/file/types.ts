@@ -1,6 +1,11 @@
 /** Result and option types of the HR file source (CSV/JSON snapshots). */
-import type { HrRecord } from '../../domain/types.js';
-import type { ValueMapping } from './value-mapping.js';
+import type { EmploymentType, HrRecord, HrStatus } from '../../domain/types.js';
+
+/** `values:` of a file source: the export's own words for a status or an employment type ⟶ Tenure's (value-mapping.ts). */
+export type ValueMapping = {
+  status?: Record<string, HrStatus>;
+  employment_type?: Record<string, EmploymentType>;
+};
 
 export type HrFileFormat = 'csv' | 'json';
 

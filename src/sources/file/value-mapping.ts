@@ -3,13 +3,8 @@
  * (`Terminated - Voluntary`, `Full-Time`) mapped onto Tenure's, the way `columns:` maps headers.
  * Keys compare trimmed and ignoring case; a value with no entry is validated as written.
  */
-import { type EmploymentType, HR_FIELDS, type HrStatus } from '../../domain/types.js';
-import type { RawRow } from './types.js';
-
-export type ValueMapping = {
-  status?: Record<string, HrStatus>;
-  employment_type?: Record<string, EmploymentType>;
-};
+import { HR_FIELDS } from '../../domain/types.js';
+import type { RawRow, ValueMapping } from './types.js';
 
 const fold = (v: string): string => v.trim().toLowerCase();
 
