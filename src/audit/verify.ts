@@ -1,9 +1,10 @@
 /** `tenure audit verify`: re-walks the stored chain, its signed checkpoints and their anchors. */
 import type { KeyObject } from 'node:crypto';
-import type { AuditCheckpoint, SignatureCheck, Store, VerifyResult } from '../store/types.js';
+import type { AuditCheckpoint, Store } from '../store/types.js';
 import { checkpointHash } from './chain-hash.js';
 import { type ChainFailure, createChainWalker } from './chain-walker.js';
 import { checkpointSignatureOk, publicKeysById } from './signing-key.js';
+import type { SignatureCheck, VerifyResult } from './verify-result.js';
 
 /** Rows per query: enough to amortise the round trip, small enough that pages die young (GC). */
 const BATCH = 2_000;

@@ -1,11 +1,39 @@
 /** Actual accounts with their current entitlements, and who held what at any moment. */
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { TenureError } from '../domain/errors.js';
-import type { ActualAccount } from '../domain/types.js';
+import type { ActualAccount, Operation, OperationResult } from '../domain/types.js';
 import { applyAction, withoutUnapplied } from './apply-operation.js';
 import { chunks, fromBool, fromJson, inTransaction, toTimestamp } from './codec.js';
 import type { AccountsTable, Database, StoreDialect } from './schema.js';
-import type { Store } from './types.js';
+import type { Timestamp } from './timestamp.js';
+
+/** One entry in the held-access history: an account being enabled, or an entitlement held. */
+export type AccessRow = {
+  app_id: string;
+  account_id: string;
+  identity_id: string | null;
+  /** null = the account itself (enabled) */
+  entitlement_id: string | null;
+  valid_from: Timestamp;
+  valid_to: Timestamp | null;
+};
+
+/** Actual state: accounts, their entitlements, and the held-access history. */
+export type AccountsRepo = {
+  /** Current accounts with their current entitlements. */
+  all(appId?: string): Promise<ActualAccount[]>;
+  forIdentity(identityId: string): Promise<ActualAccount[]>;
+  /** Accounts linked to any of these identities (a plan reads them a batch at a time). */
+  forIdentities(identityIds: readonly string[]): Promise<ActualAccount[]>;
+  /** Accounts linked to no identity. */
+  orphans(): Promise<ActualAccount[]>;
+  /** Enabled accounts per application, for these applications (absent: none enabled). */
+  enabledCounts(appIds: readonly string[]): Promise<Map<string, number>>;
+  /** Records the effect of one successful (or manually completed) operation on actual state. */
+  applyOperation(op: Operation, result: OperationResult, at: Timestamp): Promise<void>;
+  /** Who held what at `at`, optionally for one identity. */
+  accessAt(at: Timestamp, identityId?: string): Promise<AccessRow[]>;
+};
 
 /** Ids per `in (…)` list: far below SQLite's and PostgreSQL's bound-parameter limits. */
 const ID_CHUNK = 500;
@@ -68,10 +96,7 @@ const toAccount = (
   entitlements,
 });
 
-export const createAccountsRepo = (
-  db: Kysely<Database>,
-  dialect: StoreDialect,
-): Store['accounts'] => ({
+export const createAccountsRepo = (db: Kysely<Database>, dialect: StoreDialect): AccountsRepo => ({
   all: (appId) => load(db, dialect, appId === undefined ? {} : { appId }),
   forIdentity: (identityId) => load(db, dialect, { identityIds: [identityId] }),
 

@@ -6,22 +6,11 @@
  * the chain is.
  */
 import type { Kysely } from 'kysely';
+import type { AuditInput, RefusalInput } from './audit-types.js';
 import { toTimestamp } from './codec.js';
 import type { Database } from './schema.js';
-import type { AuditInput } from './types.js';
 
 export const REFUSAL_INTERVAL_SECONDS = 60;
-
-/** A refusal as the caller knows it; actor is always `system`, outcome `failure`. */
-export type RefusalInput = {
-  action: string;
-  trigger: string;
-  target: string;
-  /** The refusal's error code: part of the bucket key. */
-  reason: string;
-  details: Record<string, unknown>;
-  ts: string;
-};
 
 type Append = (trx: Kysely<Database>, inputs: AuditInput[]) => Promise<unknown>;
 

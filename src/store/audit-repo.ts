@@ -4,9 +4,9 @@ import { canonicalJson } from '../audit/canonical-json.js';
 import { checkpointHash, GENESIS_HASH, hashEvent } from '../audit/chain-hash.js';
 import type { Clock } from '../domain/types.js';
 import { flushClosedRefusals, recordRefusal } from './audit-refusals.js';
+import type { AuditCheckpoint, AuditEvent, AuditInput, AuditRepo } from './audit-types.js';
 import { insertChunks, inTransaction, toTimestamp } from './codec.js';
 import type { Database, StoreDialect } from './schema.js';
-import type { AuditCheckpoint, AuditEvent, AuditInput, Store } from './types.js';
 
 /** Any fixed number: the PostgreSQL advisory lock that serialises audit appenders. */
 const AUDIT_LOCK_KEY = 7_465_617_564; // "tenure audit"
@@ -56,7 +56,7 @@ export const createAuditRepo = (
   db: Kysely<Database>,
   dialect: StoreDialect,
   clock: Clock,
-): Store['audit'] => {
+): AuditRepo => {
   // SQLite: BEGIN IMMEDIATE already holds the write lock. PostgreSQL: two appenders reading
   // the same head would fork the chain (one then fails on the seq key); queue them instead.
   // Checkpoint writers take the same lock, so the checkpoint chain cannot fork either.

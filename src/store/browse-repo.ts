@@ -1,9 +1,9 @@
 /** Keyset-paged reads for the HTTP API and the figures /metrics exposes: no full-table loads. */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ActualAccount, Grant, HrRecord, Identity, IdentityStatus } from '../domain/types.js';
+import type { AuditEvent } from './audit-types.js';
 import { fromBool, fromJson, toTimestamp } from './codec.js';
 import type { AccountsTable, Database, IdentitiesTable } from './schema.js';
-import type { AuditEvent } from './types.js';
 
 export type IdentityPageQuery = {
   after?: string;
@@ -35,11 +35,14 @@ export type StoreCounts = {
   oldest_open_task_at: string | null;
 };
 
+/** An identity with its attributes still the stored canonical JSON text: no database row type leaves the store. */
+export type IdentityText = Omit<Identity, 'attributes'> & { attributes: string };
+
 export type BrowseRepo = {
   ping(): Promise<void>;
   identities(q: IdentityPageQuery): Promise<Identity[]>;
-  /** The same page as stored: `attributes` is the canonical JSON text, not parsed (the API splices it). */
-  identityRows(q: IdentityPageQuery): Promise<Selectable<IdentitiesTable>[]>;
+  /** The same page with `attributes` as stored, canonical JSON text, not parsed (the API splices it). */
+  identityRows(q: IdentityPageQuery): Promise<IdentityText[]>;
   /** Case-insensitive email match; the identity a signed-in person is. */
   identityByEmail(email: string): Promise<Identity | undefined>;
   accounts(q: AccountPageQuery): Promise<ActualAccount[]>;
@@ -52,6 +55,15 @@ const toIdentity = (r: Selectable<IdentitiesTable>): Identity => ({
   id: r.id,
   source_id: r.source_id,
   attributes: fromJson<HrRecord>(r.attributes),
+  status: r.status as IdentityStatus,
+  missing_from_source: fromBool(r.missing_from_source),
+  updated_at: r.updated_at,
+});
+
+const toIdentityText = (r: Selectable<IdentitiesTable>): IdentityText => ({
+  id: r.id,
+  source_id: r.source_id,
+  attributes: r.attributes,
   status: r.status as IdentityStatus,
   missing_from_source: fromBool(r.missing_from_source),
   updated_at: r.updated_at,
@@ -90,7 +102,7 @@ export const createBrowseRepo = (db: Kysely<Database>): BrowseRepo => ({
     return (await identityRows(db, q)).map(toIdentity);
   },
 
-  identityRows: (q) => identityRows(db, q),
+  identityRows: async (q) => (await identityRows(db, q)).map(toIdentityText),
 
   async identityByEmail(email) {
     // Attributes are canonical JSON ("email":"…" with no spaces): LIKE narrows, JS confirms.

@@ -4,9 +4,15 @@ import type { Kysely } from 'kysely';
 import type { Grant } from '../domain/types.js';
 import { toTimestamp } from './codec.js';
 import type { Database } from './schema.js';
-import type { Store } from './types.js';
+import type { Timestamp } from './timestamp.js';
 
-export const createGrantsRepo = (db: Kysely<Database>): Store['grants'] => ({
+/** Grants: identity ⟶ entitlement with a reason. */
+export type GrantsRepo = {
+  all(): Promise<Grant[]>;
+  add(grant: Omit<Grant, 'id'>, by: string, at: Timestamp): Promise<Grant>;
+};
+
+export const createGrantsRepo = (db: Kysely<Database>): GrantsRepo => ({
   async all() {
     return db
       .selectFrom('grants')

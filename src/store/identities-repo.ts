@@ -13,7 +13,35 @@ import {
   toTimestamp,
 } from './codec.js';
 import type { Database, IdentitiesTable, IdentityHistoryTable, StoreDialect } from './schema.js';
-import type { IdentityChange, IdentityHistoryRow, Store } from './types.js';
+import type { Timestamp } from './timestamp.js';
+
+export type IdentityChange = {
+  identity: Identity;
+  /** Lifecycle event kinds for the history row, e.g. ['mover'] or ['joiner']. */
+  events: string[];
+};
+
+export type IdentityHistoryRow = {
+  identity_id: string;
+  valid_from: Timestamp;
+  valid_to: Timestamp | null;
+  status: IdentityStatus;
+  attributes: HrRecord;
+  events: string[];
+};
+
+/** The identities store: current identities and their effective-dated history. */
+export type IdentitiesRepo = {
+  all(): Promise<Identity[]>;
+  get(id: string): Promise<Identity | undefined>;
+  /** The identity whose id equals `id` ignoring case (identity keys compare as targets do). */
+  getIgnoringCase(id: string): Promise<Identity | undefined>;
+  /** Upserts identities and closes/opens their effective-dated history rows at `at`. */
+  save(changes: IdentityChange[], at: Timestamp): Promise<void>;
+  history(id: string): Promise<IdentityHistoryRow[]>;
+  /** Identities as they were at `at`, from history. */
+  asOf(at: Timestamp): Promise<Identity[]>;
+};
 
 const toIdentity = (r: Selectable<IdentitiesTable>): Identity => ({
   id: r.id,
@@ -49,7 +77,7 @@ const changed = (
 export const createIdentitiesRepo = (
   db: Kysely<Database>,
   dialect: StoreDialect,
-): Store['identities'] => ({
+): IdentitiesRepo => ({
   async all() {
     const rows = await db.selectFrom('identities').selectAll().orderBy('id').execute();
     return rows.map(toIdentity);

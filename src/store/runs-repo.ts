@@ -4,7 +4,65 @@ import { TenureError } from '../domain/errors.js';
 import type { Operation } from '../domain/types.js';
 import { chunks, fromBool, fromJson, inTransaction, toBool, toJson, toTimestamp } from './codec.js';
 import type { Database, RunsTable } from './schema.js';
-import type { OperationStatus, RunRow, RunStatus, Store } from './types.js';
+import type { Timestamp } from './timestamp.js';
+
+/** `interrupted`: its process died mid-apply; the next run closed it and re-planned what was left. */
+export type RunStatus = 'planned' | 'held' | 'applying' | 'done' | 'failed' | 'interrupted';
+
+export type RunRow = {
+  id: string;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+  status: RunStatus;
+  /** What started it: `cli:apply`, `hr:<source>:snapshot`, `schedule`, ... */
+  trigger: string;
+  actor: string;
+  dry_run: boolean;
+  held_reason: string | null;
+  approved_by: string | null;
+  summary: Record<string, unknown>;
+};
+
+/** `cancelled`: never attempted, its run was interrupted (a later plan does it if still wanted). */
+export type OperationStatus =
+  | 'queued'
+  | 'success'
+  | 'failure'
+  | 'pending_manual'
+  | 'skipped'
+  | 'cancelled';
+
+export type OperationRow = {
+  run_id: string;
+  seq: number;
+  op: Operation;
+  status: OperationStatus;
+  message: string | null;
+  finished_at: Timestamp | null;
+};
+
+/** Runs and their operations with each one's outcome. */
+export type RunsRepo = {
+  create(run: RunRow, ops: Operation[]): Promise<void>;
+  get(id: string): Promise<RunRow | undefined>;
+  list(limit?: number): Promise<RunRow[]>;
+  update(id: string, patch: Partial<Omit<RunRow, 'id'>>): Promise<void>;
+  operations(runId: string): Promise<OperationRow[]>;
+  setOperationStatus(
+    runId: string,
+    key: string,
+    status: OperationStatus,
+    message: string | null,
+    at: Timestamp,
+  ): Promise<void>;
+  /** Marks the run's still-queued operations cancelled, except the keys in `keep`; returns how many. */
+  cancelQueued(
+    runId: string,
+    message: string,
+    at: Timestamp,
+    keep: ReadonlySet<string>,
+  ): Promise<number>;
+};
 
 const toRun = (r: Selectable<RunsTable>): RunRow => ({
   ...r,
@@ -45,7 +103,7 @@ const assertUniqueKeys = (runId: string, ops: Operation[]) => {
   }
 };
 
-export const createRunsRepo = (db: Kysely<Database>): Store['runs'] => ({
+export const createRunsRepo = (db: Kysely<Database>): RunsRepo => ({
   async create(run, ops) {
     assertUniqueKeys(run.id, ops);
     await inTransaction(db, async (trx) => {

@@ -2,9 +2,50 @@
 import type { Kysely } from 'kysely';
 import { chunks, inTransaction, toTimestamp } from './codec.js';
 import type { Database } from './schema.js';
-import type { QuarantineRow, SnapshotRow, Store } from './types.js';
+import type { Timestamp } from './timestamp.js';
 
-export const createSnapshotsRepo = (db: Kysely<Database>): Store['snapshots'] => ({
+export type SnapshotRow = {
+  id: number;
+  source_id: string;
+  taken_at: Timestamp;
+  row_count: number;
+  accepted: number;
+  rejected: number;
+  sha256: string;
+  /** delta: a partial read (tenure import --changed, a vendor webhook): never a drop baseline. */
+  status: 'imported' | 'halted' | 'delta';
+};
+
+export type QuarantineRow = {
+  snapshot_id: number;
+  source_id: string;
+  row_number: number;
+  employee_id: string | null;
+  reason: string;
+  raw: string;
+  /** `critical`: the row says terminated, so that person's access is kept until it is fixed. */
+  severity: 'critical' | 'error';
+  /** A stable code when one names the problem (`hr.malformed_csv`, …), else null. */
+  code: string | null;
+};
+
+/** A quarantined row with when its snapshot was taken. */
+export type QuarantineEntry = QuarantineRow & { taken_at: Timestamp };
+
+/** HR reads: one snapshot row per read and the records it quarantined. */
+export type SnapshotsRepo = {
+  last(sourceId: string, status?: SnapshotRow['status']): Promise<SnapshotRow | undefined>;
+  record(row: Omit<SnapshotRow, 'id'>): Promise<number>;
+  quarantine(rows: QuarantineRow[]): Promise<void>;
+  quarantined(snapshotId: number): Promise<QuarantineRow[]>;
+  /**
+   * Rows still in quarantine: for each source, those of its latest full import and of every
+   * delta read after it (or of one snapshot when `snapshotId` is given).
+   */
+  openQuarantine(filter?: { sourceId?: string; snapshotId?: number }): Promise<QuarantineEntry[]>;
+};
+
+export const createSnapshotsRepo = (db: Kysely<Database>): SnapshotsRepo => ({
   async last(sourceId, status) {
     let q = db.selectFrom('snapshots').selectAll().where('source_id', '=', sourceId);
     if (status) q = q.where('status', '=', status);

@@ -4,7 +4,37 @@ import { TenureError } from '../domain/errors.js';
 import type { Operation } from '../domain/types.js';
 import { fromJson, toJson, toTimestamp } from './codec.js';
 import type { Database, TasksTable } from './schema.js';
-import type { Store, TaskRow } from './types.js';
+import type { Timestamp } from './timestamp.js';
+
+export type TaskRow = {
+  id: number;
+  run_id: string;
+  op: Operation;
+  app_id: string;
+  identity_id: string | null;
+  summary: string;
+  /** Who does the work: the app's manual `assignee`, else its `owner`; null when neither is set. */
+  assignee: string | null;
+  /** The app's standing manual `instructions` when the task was planned; null when none. */
+  instructions: string | null;
+  /** cancelled: the operation stopped being wanted before anyone did it (e.g. the joiner left). */
+  status: 'open' | 'closed' | 'cancelled';
+  created_at: Timestamp;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  evidence: string | null;
+};
+
+/** Manual tasks: opened once per operation key, closed with evidence or cancelled. */
+export type TasksRepo = {
+  /** Creates an open task unless one with the same op key is already open; returns it either way. */
+  open(runId: string, op: Operation, at: Timestamp): Promise<TaskRow>;
+  list(status?: TaskRow['status']): Promise<TaskRow[]>;
+  get(id: number): Promise<TaskRow | undefined>;
+  close(id: number, by: string, evidence: string, at: Timestamp): Promise<TaskRow>;
+  /** Withdraws an open task; `reason` is kept in the evidence column. */
+  cancel(id: number, by: string, reason: string, at: Timestamp): Promise<TaskRow>;
+};
 
 const toTask = (r: Selectable<TasksTable>): TaskRow => {
   const op = fromJson<Operation>(r.op);
@@ -26,7 +56,7 @@ const toTask = (r: Selectable<TasksTable>): TaskRow => {
   };
 };
 
-export const createTasksRepo = (db: Kysely<Database>): Store['tasks'] => {
+export const createTasksRepo = (db: Kysely<Database>): TasksRepo => {
   const get = async (id: number) => {
     const row = await db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toTask(row);

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PUBLIC_KEY_FILE } from '../../audit/signing-key.js';
 import { verifyAudit } from '../../audit/verify.js';
+import type { VerifyResult } from '../../audit/verify-result.js';
 import { TenureError } from '../../domain/errors.js';
-import type { VerifyResult } from '../../store/types.js';
 import type { Workspace } from '../workspace.js';
 import { readAnchors } from './anchors.js';
 

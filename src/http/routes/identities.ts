@@ -1,9 +1,8 @@
 /** Identities: keyset-paged list, detail with accounts and grants, effective-dated history, access at a moment. */
 
-import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
-import type { IdentitiesTable } from '../../store/schema.js';
+import type { IdentityText } from '../../store/browse-repo.js';
 import type { RbacRule } from '../rbac-rule.js';
 import {
   accessRowSchema,
@@ -22,7 +21,7 @@ import {
 } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
-const identityJson = (r: Selectable<IdentitiesTable>) =>
+const identityJson = (r: IdentityText) =>
   `{"id":${JSON.stringify(r.id)},"source_id":${JSON.stringify(r.source_id)},"attributes":${r.attributes},"status":${JSON.stringify(r.status)},"missing_from_source":${r.missing_from_source ? 'true' : 'false'},"updated_at":${JSON.stringify(r.updated_at)}}`;
 
 const READ: RbacRule = ['admin', 'operator', 'auditor'];
