@@ -42,7 +42,11 @@ const inputs = Object.keys(result.metafile.inputs);
 const serverOnly = new RegExp(
   `(^|/)node_modules/(${SERVER_ONLY.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})`,
 );
-const bad = inputs.filter((i) => serverOnly.test(i));
+/** The agent's own layers (scripts/check-deps.mjs): any other src/ module is server code. */
+const AGENT_LAYERS = /^src\/(agent|protocol|connectors|domain)\//;
+const bad = inputs.filter(
+  (i) => serverOnly.test(i) || (i.startsWith('src/') && !AGENT_LAYERS.test(i)),
+);
 if (bad.length > 0) {
   console.error(`dist/agent.js pulls in server code:\n  ${bad.join('\n  ')}`);
   process.exit(1);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { ldapConnector } from '../connectors/ldap/ldap-connector.js';
 import { TenureError } from '../domain/errors.js';
+import { secretEnvName } from '../domain/secret-ref.js';
 import type { AgentSettings } from '../protocol/agent-v1.js';
 import { createClient } from './client.js';
 import { type AgentConfig, loadAgentConfig } from './config.js';
@@ -33,7 +34,7 @@ export type RunAgentOptions = {
 };
 
 export function resolveSecret(ref: string, env: NodeJS.ProcessEnv): string {
-  const name = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(ref)?.[1];
+  const name = secretEnvName(ref);
   if (!name) throw new TenureError('agent.secret_ref', `"${ref}" is not a \${env:NAME} reference`);
   const value = env[name];
   if (!value)

@@ -14,8 +14,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { AuditCheckpoint } from '../store/types.js';
 import { headRecord, parseHeadRecord } from './checkpoint-record.js';
+import type { AuditCheckpoint } from './types.js';
 import type { Anchor } from './verify.js';
 
 export const HEAD_FILE = 'audit-head.json';

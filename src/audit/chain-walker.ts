@@ -4,9 +4,9 @@
  * and export.
  */
 import type { KeyObject } from 'node:crypto';
-import type { AuditCheckpoint } from '../store/types.js';
 import { checkpointHash, GENESIS_HASH, type HashedFields, hashEvent } from './chain-hash.js';
 import { checkpointSignatureOk } from './signing-key.js';
+import type { AuditCheckpoint } from './types.js';
 
 export type ChainFailure = { seq: number; reason: string };
 export type WalkedEvent = HashedFields & { hash: string };

@@ -1,6 +1,7 @@
 /** The JSON record of one signed checkpoint, as kept outside the database (head file, witness). */
-import type { AuditCheckpoint } from '../store/types.js';
+
 import { checkpointHash } from './chain-hash.js';
+import type { AuditCheckpoint } from './types.js';
 
 export const HEAD_RECORD_TYPE = 'tenure.audit.head';
 

@@ -28,8 +28,9 @@
  * unaltered (no spreadsheet-formula escaping), so the CSV can still be re-hashed.
  */
 import type { Writable } from 'node:stream';
-import type { AuditCheckpoint, AuditEvent, Store, Timestamp } from '../store/types.js';
+import type { Timestamp } from '../domain/timestamp.js';
 import { keyIdOf, publicKeysById } from './signing-key.js';
+import type { AuditCheckpoint, AuditEvent, AuditStore } from './types.js';
 
 export type ExportOptions = {
   format: 'jsonl' | 'csv';
@@ -95,7 +96,7 @@ const writeTo = (out: Writable, text: string): Promise<void> | undefined =>
       });
 
 /** Streams the events in the window to `out` (which it does not end); returns how many. */
-export const exportAudit = async (store: Store, opts: ExportOptions): Promise<number> => {
+export const exportAudit = async (store: AuditStore, opts: ExportOptions): Promise<number> => {
   const checkpoints = await store.audit.checkpoints();
   const window = await store.audit.seqRange({
     ...(opts.since !== undefined && { since: opts.since }),

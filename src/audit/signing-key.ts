@@ -11,8 +11,8 @@ import {
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TenureError } from '../domain/errors.js';
-import type { AuditCheckpoint, Store } from '../store/types.js';
 import { checkpointMessage, checkpointMessageV1, checkpointMessageV2 } from './chain-hash.js';
+import type { AuditCheckpoint, AuditStore } from './types.js';
 
 export const PRIVATE_KEY_FILE = 'audit-signing.key';
 export const PUBLIC_KEY_FILE = 'audit-signing.pub';
@@ -137,7 +137,7 @@ export const checkpointSignatureOk = (cp: AuditCheckpoint, key: KeyObject): bool
  * undefined on an empty chain, or when the head is already checkpointed.
  */
 export const writeCheckpoint = async (
-  store: Store,
+  store: AuditStore,
   key: SigningKey,
   opts: { at?: string } = {},
 ): Promise<AuditCheckpoint | undefined> => {

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../store/types.js';
 import { checkpointHash, GENESIS_HASH, hashEvent } from './chain-hash.js';
 import { EXPORT_TYPE } from './export.js';
 import {
@@ -13,6 +12,7 @@ import {
   signCheckpoint,
   signCheckpointV1,
 } from './signing-key.js';
+import type { AuditEvent } from './types.js';
 import { verifyExport } from './verify-export.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-key-'));

@@ -1,9 +1,10 @@
 /** Offline check of a JSONL audit export (see export.ts for the format): no database needed. */
-import type { AuditCheckpoint } from '../store/types.js';
+
 import { type ChainFailure, createChainWalker, type WalkedEvent } from './chain-walker.js';
 import { asCheckpoint } from './checkpoint-record.js';
 import { CSV_COLUMNS, EXPORT_TYPE, EXPORT_VERSIONS } from './export.js';
 import { publicKeysById } from './signing-key.js';
+import type { AuditCheckpoint } from './types.js';
 import type { VerifyResult } from './verify-result.js';
 
 type Header = {

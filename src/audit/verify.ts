@@ -1,9 +1,9 @@
 /** `tenure audit verify`: re-walks the stored chain, its signed checkpoints and their anchors. */
 import type { KeyObject } from 'node:crypto';
-import type { AuditCheckpoint, Store } from '../store/types.js';
 import { checkpointHash } from './chain-hash.js';
 import { type ChainFailure, createChainWalker } from './chain-walker.js';
 import { checkpointSignatureOk, publicKeysById } from './signing-key.js';
+import type { AuditCheckpoint, AuditStore } from './types.js';
 import type { SignatureCheck, VerifyResult } from './verify-result.js';
 
 /** Rows per query: enough to amortise the round trip, small enough that pages die young (GC). */
@@ -36,7 +36,7 @@ export type VerifyOptions = {
  * remaining last one is not detectable from the database alone: configure a witness.
  */
 export const verifyAudit = async (
-  store: Store,
+  store: AuditStore,
   options: VerifyOptions | string | readonly string[] = {},
 ): Promise<VerifyResult> => {
   // A bare key (or key list) is the short form callers used before anchors existed.

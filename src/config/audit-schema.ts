@@ -1,11 +1,8 @@
 /** tenure.yaml `audit:` — where each signed checkpoint is also recorded outside the database. */
 import { z } from 'zod';
+import { secretRef } from '../domain/secret-ref.js';
 
 // As in server-schema.ts: a local copy, since schema.ts imports this file.
-const secretRef = z
-  .string()
-  .regex(/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/, 'secrets must be written as ${env:NAME}');
-
 export const witnessSchema = z.strictObject({
   /**
    * An append-only file (ideally on another host's mount, e.g. a WORM share): one JSON line per

@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import { connectorKinds, findConnector } from '../connectors/registry.js';
 import { TenureError } from '../domain/errors.js';
 import { templateFields } from '../domain/policy.js';
+import { SECRET_REF } from '../domain/secret-ref.js';
 import { formatIssues, formatPath } from './format-issues.js';
 import { configSchema, type TenureConfig } from './schema.js';
 
@@ -14,7 +15,6 @@ export type LoadedConfig = TenureConfig & {
 };
 
 const SECRET_KEY = /(password|passwd|secret|token|api[_-]?key|credential)/i;
-const ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 export function loadConfig(file: string): LoadedConfig {
   const path = resolve(file);
@@ -151,7 +151,7 @@ function literalSecrets(value: unknown, at: string): string[] {
   if (value && typeof value === 'object') {
     return Object.entries(value).flatMap(([k, v]) => {
       const path = Array.isArray(value) ? `${at}[${k}]` : `${at}.${k}`;
-      if (typeof v === 'string' && SECRET_KEY.test(k) && !ENV_REF.test(v)) {
+      if (typeof v === 'string' && SECRET_KEY.test(k) && !SECRET_REF.test(v)) {
         return [`${path}: secrets must be written as \${env:NAME}, not inline`];
       }
       return literalSecrets(v, path);
@@ -162,7 +162,7 @@ function literalSecrets(value: unknown, at: string): string[] {
 
 /** Resolves a `${env:NAME}` reference at the moment of use; the value is never logged. */
 export function resolveSecret(ref: string, env: NodeJS.ProcessEnv = process.env): string {
-  const m = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(ref);
+  const m = SECRET_REF.exec(ref);
   if (!m) throw new TenureError('config.secret_ref', `"${ref}" is not a \${env:NAME} reference`);
   const value = env[m[1]!];
   if (value === undefined || value === '') {

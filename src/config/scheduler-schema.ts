@@ -1,4 +1,4 @@
-/** tenure.yaml `schedules:` (what `tenure serve` runs periodically) and `sources[].webhook`. */
+/** tenure.yaml `schedules:`: what `tenure serve` runs periodically. */
 import { z } from 'zod';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
@@ -38,13 +38,5 @@ export const schedulesSchema = z
   })
   .prefault({});
 
-export const webhookSchema = z.strictObject({
-  /** HMAC-SHA256 key shared with the HR system; only as `${env:NAME}`. */
-  secret: z
-    .string()
-    .regex(/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/, 'secrets must be written as ${env:NAME}'),
-});
-
 export type SchedulesConfig = z.infer<typeof schedulesSchema>;
 export type ScheduleName = keyof SchedulesConfig;
-export type WebhookConfig = z.infer<typeof webhookSchema>;

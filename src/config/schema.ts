@@ -1,14 +1,16 @@
 /** tenure.yaml, as a zod schema: the single definition of what a workspace config may say. */
 import { z } from 'zod';
+import type { Application, CorrelationRule } from '../domain/application.js';
 import { ATTRIBUTE_NAMES } from '../domain/attributes.js';
+import type { Condition, Policy } from '../domain/policy.js';
 import { compileTemplate } from '../domain/template.js';
-import { EMPLOYMENT_TYPES, HR_STATUSES } from '../domain/types.js';
 import { bamboohrConfigSchema } from '../sources/bamboohr/config.js';
+import { fileSourceSchema } from '../sources/file/config.js';
 import { hibobConfigSchema } from '../sources/hibob/config.js';
 import { workdayConfigSchema } from '../sources/workday/config.js';
 import { agentsSchema } from './agents-schema.js';
 import { auditSchema } from './audit-schema.js';
-import { schedulesSchema, webhookSchema } from './scheduler-schema.js';
+import { schedulesSchema } from './scheduler-schema.js';
 import { authSchema, serverSchema } from './server-schema.js';
 
 const id = z
@@ -17,19 +19,6 @@ const id = z
     /^[a-z][a-z0-9_-]{0,62}$/,
     'must be lowercase letters, digits, "-" or "_", starting with a letter',
   );
-
-/** Secrets are only ever `${env:NAME}` references, resolved at use and never logged. */
-export const secretRef = z
-  .string()
-  .regex(/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/, 'secrets must be written as ${env:NAME}');
-
-export type Condition =
-  | { equals: Record<string, string> }
-  | { in: Record<string, string[]> }
-  | { regex: Record<string, string> }
-  | { and: Condition[] }
-  | { or: Condition[] }
-  | { not: Condition };
 
 const validRegex = z.string().refine((s) => {
   try {
@@ -50,26 +39,6 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ not: conditionSchema }),
   ]),
 );
-
-export const fileSourceSchema = z.strictObject({
-  id,
-  type: z.enum(['file']),
-  path: z.string().min(1),
-  format: z.enum(['csv', 'json']).optional(),
-  /** Tenure field -> column name in the export, for exports that don't use Tenure's header. */
-  columns: z.record(z.string(), z.string()).optional(),
-  /** The export's own words for a status or an employment type ⟶ Tenure's (docs/hr-sources.md). */
-  values: z
-    .strictObject({
-      status: z.record(z.string().min(1), z.enum(HR_STATUSES)).optional(),
-      employment_type: z.record(z.string().min(1), z.enum(EMPLOYMENT_TYPES)).optional(),
-    })
-    .optional(),
-  /** Full snapshots flag people who vanish; partial ones don't. */
-  snapshot: z.enum(['full', 'partial']).default('full'),
-  /** Signed change events: POST /api/v1/sources/{id}/events (docs/scheduler.md). */
-  webhook: webhookSchema.optional(),
-});
 
 /**
  * One `sources[]` entry, by `type`: an HR file, or an HR system's API whose settings its source
@@ -259,8 +228,17 @@ export const configSchema = z.strictObject({
 
 export type TenureConfig = z.infer<typeof configSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
-export type FileSourceConfig = z.infer<typeof fileSourceSchema>;
-export type ApplicationConfig = z.infer<typeof applicationSchema>;
-export type PolicyConfig = z.infer<typeof policySchema>;
 export type EntitlementConfig = z.infer<typeof entitlementSchema>;
-export type CorrelationRule = z.infer<typeof correlationRuleSchema>;
+
+/** The domain owns these types (domain/application.ts, domain/policy.ts); the schemas map onto them. */
+export type ApplicationConfig = Application;
+export type PolicyConfig = Policy;
+export type { Condition, CorrelationRule };
+
+/** Compile-time: the schema's output is exactly the domain's type, so neither can drift alone. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const mapsOnto = <_T extends true>() => undefined;
+mapsOnto<Same<z.infer<typeof applicationSchema>, Application>>();
+mapsOnto<Same<z.infer<typeof policySchema>, Policy>>();
+mapsOnto<Same<z.infer<typeof correlationRuleSchema>, CorrelationRule>>();
+mapsOnto<Same<z.infer<typeof conditionSchema>, Condition>>();

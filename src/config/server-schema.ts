@@ -1,10 +1,7 @@
 /** tenure.yaml `server:` and `auth:` sections: how `tenure serve` listens and how people sign in. */
 import { z } from 'zod';
 import { ROLES } from '../domain/roles.js';
-
-const secretRef = z
-  .string()
-  .regex(/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/, 'secrets must be written as ${env:NAME}');
+import { secretRef } from '../domain/secret-ref.js';
 
 export const serverSchema = z.strictObject({
   /** Loopback by default: exposing the control plane is a decision, not an accident. */

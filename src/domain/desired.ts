@@ -1,15 +1,16 @@
 /** Desired state: what accounts and entitlements each identity should have, from policies and grants. */
-import type { ApplicationConfig, PolicyConfig } from '../config/schema.js';
+import type { Application } from './application.js';
 import { identityAttributes } from './attributes.js';
 import { TenureError } from './errors.js';
 import { effectiveStatus, provisionFrom } from './lifecycle.js';
+import type { Policy } from './policy.js';
 import { checkCondition, compileCondition, type Predicate } from './policy.js';
 import { type CompiledTemplate, compileTemplate } from './template.js';
 import type { DesiredAccount, Grant, Identity, IdentityStatus } from './types.js';
 
 export type PlanningContext = {
-  applications: ApplicationConfig[];
-  policies: PolicyConfig[];
+  applications: Application[];
+  policies: Policy[];
   leave: 'keep' | 'disable';
   prehireDays: number;
   timeZone: string;
@@ -164,7 +165,7 @@ export function desiredState(
 }
 
 /** The attribute names any policy sets on accounts of `appId`, each once, in policy order. */
-export function managedAttributes(policies: readonly PolicyConfig[], appId: string): string[] {
+export function managedAttributes(policies: readonly Policy[], appId: string): string[] {
   const names = new Set<string>();
   for (const p of policies)
     for (const a of p.accounts)

@@ -4,7 +4,7 @@
  * no account there — not in HR, or no policy gives them one — the link can never be written:
  * wanting it anyway made every plan propose the same `account.update` and audit it as a change.
  */
-import type { ApplicationConfig } from '../config/schema.js';
+import type { Application } from './application.js';
 import type { DesiredAccount } from './types.js';
 
 /** Whether `managerId` has (or is about to get) an account in application `appId`. */
@@ -14,7 +14,7 @@ export type LinksManagers = (appId: string) => boolean;
 
 /** Connectors whose `manager` is a link (elsewhere it is a value like any other, e.g. a CSV column). */
 const LINKING = new Set(['ldap']);
-export const linksManagers = (app: Pick<ApplicationConfig, 'connector'> | undefined): boolean =>
+export const linksManagers = (app: Pick<Application, 'connector'> | undefined): boolean =>
   app !== undefined && LINKING.has(app.connector);
 
 /** The employee ids named as managers by links, each once. */

@@ -1,5 +1,5 @@
 /** Turns an operation on a `manual` application into a task a person can carry out. */
-import type { ApplicationConfig } from '../config/schema.js';
+import type { Application } from './application.js';
 import type { DirectOperationKind, Operation } from './types.js';
 
 const VERB: Record<DirectOperationKind, string> = {
@@ -19,7 +19,7 @@ const VERB: Record<DirectOperationKind, string> = {
  */
 export function taskSummary(
   op: Operation,
-  app: ApplicationConfig,
+  app: Application,
   changed: string[] = [],
   why: readonly string[] = op.lifecycle.length > 0 ? op.lifecycle : op.reasons,
 ): string {
@@ -60,7 +60,7 @@ const text = (v: unknown): string | undefined =>
  * `owner`, else nobody in particular) and `settings.instructions` (else none). Configured values
  * win; the connector's guard has already checked their types when the config was loaded.
  */
-export function taskRouting(app: ApplicationConfig): { assignee?: string; instructions?: string } {
+export function taskRouting(app: Application): { assignee?: string; instructions?: string } {
   const assignee = text(app.settings.assignee) ?? text(app.owner);
   const instructions = text(app.settings.instructions);
   return {
@@ -70,11 +70,7 @@ export function taskRouting(app: ApplicationConfig): { assignee?: string; instru
 }
 
 /** Same operation as a `manual.task` carrying its action, summary and routing; other fields are kept. */
-export function toManualTask(
-  op: Operation,
-  app: ApplicationConfig,
-  changed: string[] = [],
-): Operation {
+export function toManualTask(op: Operation, app: Application, changed: string[] = []): Operation {
   const action = op.kind as DirectOperationKind;
   const summary = taskSummary(op, app, changed);
   return { ...op, kind: 'manual.task', task: { action, summary, ...taskRouting(app) } };

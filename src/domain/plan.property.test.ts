@@ -1,10 +1,11 @@
 /** Property tests: planning converges to the desired state, is idempotent, and strips movers. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ApplicationConfig, Condition, PolicyConfig } from '../config/schema.js';
+import type { Application } from './application.js';
 import { desiredState, type PlanningContext } from './desired.js';
 import { effectiveStatus } from './lifecycle.js';
 import { applyPlan, planAll } from './plan.js';
+import type { Condition, Policy } from './policy.js';
 import { app, appMap, hr, policy, settings } from './test-fixtures.js';
 import type { ActualAccount, DesiredAccount, Grant, Identity } from './types.js';
 
@@ -37,7 +38,7 @@ const condition: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => 
   ),
 })).c;
 
-const appsArb: fc.Arbitrary<ApplicationConfig[]> = fc.tuple(
+const appsArb: fc.Arbitrary<Application[]> = fc.tuple(
   ...APP_IDS.map((id) =>
     fc
       .record({
@@ -49,7 +50,7 @@ const appsArb: fc.Arbitrary<ApplicationConfig[]> = fc.tuple(
   ),
 );
 
-const policiesArb: fc.Arbitrary<PolicyConfig[]> = fc
+const policiesArb: fc.Arbitrary<Policy[]> = fc
   .array(
     fc.record({
       when: fc.option(condition, { nil: undefined }),
@@ -171,7 +172,7 @@ function expectRealised(
   desired: Map<string, DesiredAccount[]>,
   before: ActualAccount[],
   after: ActualAccount[],
-  apps: Map<string, ApplicationConfig>,
+  apps: Map<string, Application>,
 ): void {
   for (const [id, accounts] of desired) {
     for (const appId of APP_IDS) {

@@ -1,5 +1,5 @@
 /** The diff of desired and actual accounts into ordered, idempotent operations (joiner, mover, leaver alike). */
-import type { ApplicationConfig } from '../config/schema.js';
+import type { Application } from './application.js';
 import { changedAttributes } from './attribute-diff.js';
 import { TenureError } from './errors.js';
 import { sameLdapContainer, sameLdapValue } from './ldap-values.js';
@@ -10,7 +10,7 @@ import type { ActualAccount, DesiredAccount, DirectOperationKind, Operation } fr
 export { applyPlan } from './apply-plan.js';
 export { opKey } from './op-key.js';
 
-export type AppMap = ReadonlyMap<string, ApplicationConfig>;
+export type AppMap = ReadonlyMap<string, Application>;
 
 /** Within one application: create → move → update → enable → grant → revoke → disable → delete. */
 const PHASE: Record<string, number> = {
@@ -37,7 +37,7 @@ type Extra = Pick<Operation, 'attributes' | 'container' | 'enabled'>;
 
 /** The ops of one application for one identity, collected before they are sorted and keyed. */
 type AppOps = {
-  app: ApplicationConfig;
+  app: Application;
   identityId: string;
   lifecycle: string[];
   ops: Operation[];
@@ -98,12 +98,7 @@ function finish(b: AppOps, out: Operation[], sort: boolean): void {
   }
 }
 
-function deprovision(
-  acc: ActualAccount,
-  app: ApplicationConfig,
-  reasons: string[],
-  b: AppOps,
-): void {
+function deprovision(acc: ActualAccount, app: Application, reasons: string[], b: AppOps): void {
   const held =
     acc.entitlements.length > 1 ? [...new Set(acc.entitlements)].sort(byString) : acc.entitlements;
   for (const e of held) addEntitlement(b, 'entitlement.revoke', acc.account_id, e, reasons);

@@ -1,6 +1,6 @@
 /** Tests: conditions, templates and hostile attribute values. */
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../config/schema.js';
+import type { Condition } from './policy.js';
 import {
   checkCondition,
   displayName,

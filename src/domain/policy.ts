@@ -1,11 +1,32 @@
-/** Birthright policy conditions (equals/in/regex/and/or/not), compiled once; templates re-exported. */
-import type { Condition } from '../config/schema.js';
+/** Birthright policies and their conditions (equals/in/regex/and/or/not), compiled once; templates re-exported. */
 import { ATTRIBUTE_NAMES, type Attributes } from './attributes.js';
 import { TenureError } from './errors.js';
 
 export type { AttributeName, Attributes } from './attributes.js';
 export { ATTRIBUTE_NAMES, displayName, identityAttributes } from './attributes.js';
 export { compileTemplate, renderTemplate, templateFields } from './template.js';
+
+/** A birthright condition over identity attributes. */
+export type Condition =
+  | { equals: Record<string, string> }
+  | { in: Record<string, string[]> }
+  | { regex: Record<string, string> }
+  | { and: Condition[] }
+  | { or: Condition[] }
+  | { not: Condition };
+
+/** A birthright policy: when its condition holds, these accounts (and entitlements) are desired. */
+export type Policy = {
+  id: string;
+  description?: string;
+  when?: Condition;
+  accounts: {
+    application: string;
+    attributes: Record<string, string>;
+    container?: string;
+    entitlements: string[];
+  }[];
+};
 
 export type Predicate = (attrs: Readonly<Attributes>) => boolean;
 

@@ -1,5 +1,5 @@
 /** Correlation: which identity an account read from a target belongs to, by the application's ordered rules. */
-import type { ApplicationConfig, CorrelationRule } from '../config/schema.js';
+import type { Application, CorrelationRule } from './application.js';
 import { identityAttributes } from './attributes.js';
 import { compileTemplate } from './template.js';
 import type { Identity } from './types.js';
@@ -49,7 +49,7 @@ const attributeOf = (a: ReadAccount, name: string): string | undefined => {
 
 function compileRule(
   rule: CorrelationRule,
-  app: ApplicationConfig,
+  app: Application,
   identities: readonly Identity[],
   attrs: ReadonlyMap<string, Record<string, string | null>>,
 ): CompiledRule {
@@ -94,7 +94,7 @@ function compileRule(
  * an earlier reconciliation linked it) is kept, when that identity still exists.
  */
 export function compileCorrelation(
-  app: ApplicationConfig,
+  app: Application,
   identities: readonly Identity[],
   previousLinks: ReadonlyMap<string, string | null> = new Map(),
 ): (account: ReadAccount) => Correlation {

@@ -1,6 +1,6 @@
 /** Pure reconciliation: correlation rules, classification into findings, orphan disables. */
 import { describe, expect, it } from 'vitest';
-import type { CorrelationRule } from '../config/schema.js';
+import type { CorrelationRule } from './application.js';
 import { desiredState } from './desired.js';
 import { classifyApp, desiredByApp, findingKey, type ReadAccount } from './reconcile.js';
 import { compileCorrelation } from './reconcile-correlate.js';

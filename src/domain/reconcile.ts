@@ -1,5 +1,5 @@
 /** Reconciliation findings: what a target really holds, compared with who should hold what. Pure. */
-import type { ApplicationConfig } from '../config/schema.js';
+import type { Application } from './application.js';
 import { compilePolicies, type PlanningContext } from './desired.js';
 import { compileCorrelation, type ReadAccount } from './reconcile-correlate.js';
 import type { ActualAccount, DesiredAccount, Grant, Identity, IdentityStatus } from './types.js';
@@ -40,7 +40,7 @@ export type AppClassification = {
 };
 
 export type ClassifyInput = {
-  app: ApplicationConfig;
+  app: Application;
   records: readonly ReadAccount[];
   /** Every identity with its status at the reconciliation moment. */
   identities: readonly Identity[];

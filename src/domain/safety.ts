@@ -1,5 +1,5 @@
 /** Safety gate: hold a plan that would disable or delete too large a share of an application's accounts. */
-import type { ApplicationConfig } from '../config/schema.js';
+import type { Application } from './application.js';
 import type { ActualAccount, Operation } from './types.js';
 
 export type SafetySettings = { max_deprovision_share: number; min_deprovision_count: number };
@@ -46,7 +46,7 @@ export function deprovisionedApps(ops: readonly Operation[]): string[] {
 export function safetyGate(
   ops: readonly Operation[],
   actual: readonly ActualAccount[] | ReadonlyMap<string, number>,
-  apps: ReadonlyMap<string, ApplicationConfig>,
+  apps: ReadonlyMap<string, Application>,
   s: SafetySettings,
   preApproved: ReadonlySet<string> = new Set(),
 ): SafetyVerdict {

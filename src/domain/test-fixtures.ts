@@ -1,6 +1,7 @@
 /** Builders for domain tests: HR records, identities, applications and policies with sane defaults. */
-import type { ApplicationConfig, PolicyConfig } from '../config/schema.js';
+import type { Application } from './application.js';
 import type { LifecycleSettings } from './lifecycle.js';
+import type { Policy } from './policy.js';
 import type { HrRecord, Identity, IdentityStatus } from './types.js';
 
 export const settings: LifecycleSettings = {
@@ -46,7 +47,7 @@ export function identity(
   };
 }
 
-export function app(id: string, over: Partial<ApplicationConfig> = {}): ApplicationConfig {
+export function app(id: string, over: Partial<Application> = {}): Application {
   return {
     id,
     connector: 'scim',
@@ -62,14 +63,14 @@ export function app(id: string, over: Partial<ApplicationConfig> = {}): Applicat
 
 export function policy(
   id: string,
-  when: PolicyConfig['when'],
+  when: Policy['when'],
   accounts: {
     application: string;
     entitlements?: string[];
     attributes?: Record<string, string>;
     container?: string;
   }[],
-): PolicyConfig {
+): Policy {
   return {
     id,
     when,
@@ -82,5 +83,5 @@ export function policy(
   };
 }
 
-export const appMap = (apps: ApplicationConfig[]): Map<string, ApplicationConfig> =>
+export const appMap = (apps: Application[]): Map<string, Application> =>
   new Map(apps.map((a) => [a.id, a]));

@@ -1,7 +1,7 @@
 /** The HR file source (CSV/JSON export) behind the source contract, unchanged: `type: file`. */
 import { resolve } from 'node:path';
-import { type FileSourceConfig, fileSourceSchema } from '../config/schema.js';
 import type { SourceFactory } from './contract.js';
+import { type FileSourceConfig, fileSourceSchema } from './file/config.js';
 import { readHrFile } from './file/index.js';
 
 export const fileSource: SourceFactory<FileSourceConfig> = {

@@ -1,11 +1,11 @@
 /** Actual accounts with their current entitlements, and who held what at any moment. */
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { TenureError } from '../domain/errors.js';
+import type { Timestamp } from '../domain/timestamp.js';
 import type { ActualAccount, Operation, OperationResult } from '../domain/types.js';
 import { applyAction, withoutUnapplied } from './apply-operation.js';
 import { chunks, fromBool, fromJson, inTransaction, toTimestamp } from './codec.js';
 import type { AccountsTable, Database, StoreDialect } from './schema.js';
-import type { Timestamp } from './timestamp.js';
 
 /** One entry in the held-access history: an account being enabled, or an entitlement held. */
 export type AccessRow = {

@@ -6,7 +6,7 @@
  * the chain is.
  */
 import type { Kysely } from 'kysely';
-import type { AuditInput, RefusalInput } from './audit-types.js';
+import type { AuditInput, RefusalInput } from '../audit/types.js';
 import { toTimestamp } from './codec.js';
 import type { Database } from './schema.js';
 

@@ -2,9 +2,10 @@
 import { type Kysely, sql } from 'kysely';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { checkpointHash, GENESIS_HASH, hashEvent } from '../audit/chain-hash.js';
+import type { AuditCheckpoint, AuditEvent, AuditInput } from '../audit/types.js';
 import type { Clock } from '../domain/types.js';
 import { flushClosedRefusals, recordRefusal } from './audit-refusals.js';
-import type { AuditCheckpoint, AuditEvent, AuditInput, AuditRepo } from './audit-types.js';
+import type { AuditRepo } from './audit-types.js';
 import { insertChunks, inTransaction, toTimestamp } from './codec.js';
 import type { Database, StoreDialect } from './schema.js';
 

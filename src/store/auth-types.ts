@@ -1,6 +1,6 @@
 /** The Store's sign-in contract: users, sessions, API tokens, login failures. */
 import type { Role } from '../domain/roles.js';
-import type { Timestamp } from './timestamp.js';
+import type { Timestamp } from '../domain/timestamp.js';
 
 export type UserRow = {
   id: string;

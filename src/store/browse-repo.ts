@@ -1,7 +1,7 @@
 /** Keyset-paged reads for the HTTP API and the figures /metrics exposes: no full-table loads. */
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { AuditEvent } from '../audit/types.js';
 import type { ActualAccount, Grant, HrRecord, Identity, IdentityStatus } from '../domain/types.js';
-import type { AuditEvent } from './audit-types.js';
 import { fromBool, fromJson, toTimestamp } from './codec.js';
 import type { AccountsTable, Database, IdentitiesTable } from './schema.js';
 

@@ -1,10 +1,10 @@
 /** Non-birthright grants (request, exception, manual), with who added them and when. */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Timestamp } from '../domain/timestamp.js';
 import type { Grant } from '../domain/types.js';
 import { toTimestamp } from './codec.js';
 import type { Database } from './schema.js';
-import type { Timestamp } from './timestamp.js';
 
 /** Grants: identity ⟶ entitlement with a reason. */
 export type GrantsRepo = {

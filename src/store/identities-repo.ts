@@ -1,6 +1,7 @@
 /** Identities and their effective-dated history (one open row per identity, closed on change). */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { TenureError } from '../domain/errors.js';
+import type { Timestamp } from '../domain/timestamp.js';
 import type { HrRecord, Identity, IdentityStatus } from '../domain/types.js';
 import {
   chunks,
@@ -13,7 +14,6 @@ import {
   toTimestamp,
 } from './codec.js';
 import type { Database, IdentitiesTable, IdentityHistoryTable, StoreDialect } from './schema.js';
-import type { Timestamp } from './timestamp.js';
 
 export type IdentityChange = {
   identity: Identity;

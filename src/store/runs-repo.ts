@@ -1,10 +1,10 @@
 /** Sync runs and their operations (ordered by seq, addressed by idempotency key). */
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { TenureError } from '../domain/errors.js';
+import type { Timestamp } from '../domain/timestamp.js';
 import type { Operation } from '../domain/types.js';
 import { chunks, fromBool, fromJson, inTransaction, toBool, toJson, toTimestamp } from './codec.js';
 import type { Database, RunsTable } from './schema.js';
-import type { Timestamp } from './timestamp.js';
 
 /** `interrupted`: its process died mid-apply; the next run closed it and re-planned what was left. */
 export type RunStatus = 'planned' | 'held' | 'applying' | 'done' | 'failed' | 'interrupted';

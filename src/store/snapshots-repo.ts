@@ -1,8 +1,8 @@
 /** HR snapshot bookkeeping and the rows quarantined from each snapshot. */
 import type { Kysely } from 'kysely';
+import type { Timestamp } from '../domain/timestamp.js';
 import { chunks, inTransaction, toTimestamp } from './codec.js';
 import type { Database } from './schema.js';
-import type { Timestamp } from './timestamp.js';
 
 export type SnapshotRow = {
   id: number;

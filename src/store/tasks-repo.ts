@@ -1,10 +1,10 @@
 /** Manual tasks: work an operator does by hand in an application, closed with evidence. */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { TenureError } from '../domain/errors.js';
+import type { Timestamp } from '../domain/timestamp.js';
 import type { Operation } from '../domain/types.js';
 import { fromJson, toJson, toTimestamp } from './codec.js';
 import type { Database, TasksTable } from './schema.js';
-import type { Timestamp } from './timestamp.js';
 
 export type TaskRow = {
   id: number;

@@ -20,13 +20,13 @@ import type { SnapshotsRepo } from './snapshots-repo.js';
 import type { SourceStateRepo } from './source-state-repo.js';
 import type { TasksRepo } from './tasks-repo.js';
 
+export type { AuditCheckpoint, AuditEvent, AuditInput, RefusalInput } from '../audit/types.js';
+export type { Timestamp } from '../domain/timestamp.js';
 export type { AccessRow } from './accounts-repo.js';
-export type { AuditCheckpoint, AuditEvent, AuditInput, RefusalInput } from './audit-types.js';
 export type { IdentityChange, IdentityHistoryRow } from './identities-repo.js';
 export type { OperationRow, OperationStatus, RunRow, RunStatus } from './runs-repo.js';
 export type { QuarantineEntry, QuarantineRow, SnapshotRow } from './snapshots-repo.js';
 export type { TaskRow } from './tasks-repo.js';
-export type { Timestamp } from './timestamp.js';
 
 export type Store = {
   readonly dialect: 'sqlite' | 'postgres';

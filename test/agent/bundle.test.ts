@@ -58,6 +58,23 @@ describe('the agent bundle', () => {
       expect(text.includes(s), s).toBe(false);
   });
 
+  it('carries only the agent, its protocol, the connectors and the domain: no tenure.yaml or HR-system schema', () => {
+    const meta = JSON.parse(readFileSync(join(out, 'agent.meta.json'), 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
+    const layers = new Set(
+      Object.keys(meta.inputs)
+        .filter((i) => i.startsWith('src/'))
+        .map((i) => i.split('/')[1]),
+    );
+    expect([...layers].sort()).toEqual(['agent', 'connectors', 'domain', 'protocol']);
+    // connectors/ldap/settings.ts once imported secretRef from config/schema.ts, which brought
+    // tenure.yaml's schema and the BambooHR, HiBob and Workday source schemas along.
+    const text = readFileSync(join(out, 'agent.js'), 'utf8');
+    for (const s of ['unknown source type', 'max_deprovision_share', 'bamboohr', 'workday'])
+      expect(text.includes(s), s).toBe(false);
+  });
+
   it('runs on its own: --version, and a bad config is refused naming the path (exit 2)', () => {
     const v = spawnSync(process.execPath, [join(alone, 'agent.js'), '--version'], {
       cwd: alone,

@@ -1,7 +1,7 @@
 /** The ldap connector's settings (tenure.yaml `applications[].settings`), validated by zod. */
 import { z } from 'zod';
-import { secretRef } from '../../config/schema.js';
 import { parseDn } from '../../domain/dn.js';
+import { secretRef } from '../../domain/secret-ref.js';
 import { ATTRIBUTE_NAME } from './escape.js';
 
 const dn = (what: string) =>

@@ -1,6 +1,6 @@
 /** The scim connector's settings (tenure.yaml `applications[].settings`), validated by zod. */
 import { z } from 'zod';
-import { secretRef } from '../../config/schema.js';
+import { secretRef } from '../../domain/secret-ref.js';
 import { isReserved, parsePath } from './paths.js';
 
 export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -1,8 +1,8 @@
 /** tenure.yaml `sources[]` with `type: bamboohr`: where, which credential, which fields, which states. */
 import { z } from 'zod';
+import { secretRef } from '../../domain/secret-ref.js';
 import {
   apiUrl,
-  envSecret,
   fieldsSchema,
   httpSchema,
   sourceIdSchema,
@@ -58,7 +58,7 @@ export const bamboohrConfigSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, 'the part before .bamboohr.com, e.g. "acme"'),
   /** BambooHR API key (sent as the Basic user name). */
-  api_key: envSecret,
+  api_key: secretRef,
   /** Default https://<company_domain>.bamboohr.com; a proxy or a test server otherwise. */
   base_url: apiUrl.optional(),
   /** Tenure input -> BambooHR field name, for what differs from the defaults. */

@@ -1,8 +1,14 @@
 /** zod pieces every vendor source's settings share: ids, secrets, field overrides, states, HTTP limits. */
 import { z } from 'zod';
-import { webhookSchema } from '../../config/scheduler-schema.js';
+import { secretRef } from '../../domain/secret-ref.js';
 
-export { webhookSchema };
+/** `sources[].webhook`: signed change events from the HR system (docs/scheduler.md). */
+export const webhookSchema = z.strictObject({
+  /** HMAC-SHA256 key shared with the HR system; only as `${env:NAME}`. */
+  secret: secretRef,
+});
+
+export type WebhookConfig = z.infer<typeof webhookSchema>;
 
 export const sourceIdSchema = z
   .string()
@@ -10,11 +16,6 @@ export const sourceIdSchema = z
     /^[a-z][a-z0-9_-]{0,62}$/,
     'must be lowercase letters, digits, "-" or "_", starting with a letter',
   );
-
-/** Credentials are only ever `${env:NAME}` references, resolved at use and never logged. */
-export const envSecret = z
-  .string()
-  .regex(/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/, 'secrets must be written as ${env:NAME}');
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

@@ -1,8 +1,8 @@
 /** tenure.yaml `sources[]` with `type: hibob`: service user, field paths, lifecycle states. */
 import { z } from 'zod';
+import { secretRef } from '../../domain/secret-ref.js';
 import {
   apiUrl,
-  envSecret,
   fieldsSchema,
   httpSchema,
   sourceIdSchema,
@@ -59,7 +59,7 @@ export const hibobConfigSchema = z.strictObject({
   service_user: z.strictObject({
     /** Its id: not a secret, named in error messages. */
     id: z.string().min(1).max(200),
-    token: envSecret,
+    token: secretRef,
   }),
   /** Default https://api.hibob.com/v1 (sandbox: https://api.sandbox.hibob.com/v1). */
   base_url: apiUrl.optional(),

@@ -1,8 +1,8 @@
 /** tenure.yaml `sources[]` with `type: workday`: the RaaS report, the ISU, the report's field paths. */
 import { z } from 'zod';
+import { secretRef } from '../../domain/secret-ref.js';
 import {
   apiUrl,
-  envSecret,
   fieldsSchema,
   httpSchema,
   sourceIdSchema,
@@ -63,7 +63,7 @@ export const workdayConfigSchema = z.strictObject({
   report_url: apiUrl,
   /** The integration system user (ISU): Basic auth. */
   username: z.string().min(1).max(200),
-  password: envSecret,
+  password: secretRef,
   /** Fixed prompt values sent with every read (query parameters). */
   prompts: z.record(promptName, z.string()).default({}),
   /** A prompt that limits the report to one Worker_ID: webhooks then re-read one worker, not all. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../config/load-config.js';
+import { parseConfig } from './load-config.js';
 
 const yaml = (settings: string) => `
 organisation: { name: X, time_zone: UTC }
