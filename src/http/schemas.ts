@@ -26,6 +26,13 @@ export const problemSchema = z
 /** Added to every route's responses: the problem+json shape of its 4xx and 5xx answers. */
 export const errors = { '4xx': problemSchema, '5xx': problemSchema } as const;
 
+/** A redirect answer (no body) to `where`: the success response of a browser sign-in step. */
+export const redirect = (where: string) =>
+  z.null().meta({
+    description: `Redirect to ${where}`,
+    headers: { location: { type: 'string', description: 'where the browser goes next' } },
+  });
+
 export const hrRecordSchema = z.object({
   employee_id: z.string(),
   first_name: z.string(),

@@ -13,6 +13,7 @@ export const accountsRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: STAFF },
       schema: {
         tags: ['accounts'],
+        operationId: 'listAccounts',
         summary: 'Accounts ordered by application then account id, keyset-paged',
         querystring: z.strictObject({
           ...pageQuery,

@@ -119,6 +119,7 @@ export const agentProtocolRoutes: RouteModule = async (app, deps) => {
     const api = scope;
     const route = <R extends z.ZodType>(
       path: string,
+      operationId: string,
       summary: string,
       response: R,
       handler: (req: FastifyRequest, reply: FastifyReply) => Promise<z.infer<R>>,
@@ -129,6 +130,7 @@ export const agentProtocolRoutes: RouteModule = async (app, deps) => {
           config: { rbac: 'public' },
           schema: {
             tags: ['agents'],
+            operationId,
             summary,
             description:
               'On-prem agent protocol (docs/agent.md). Signed: `Authorization: Agent <EdDSA JWT>` bound to method, path and body digest.',
@@ -148,6 +150,7 @@ export const agentProtocolRoutes: RouteModule = async (app, deps) => {
 
     route(
       AGENT_PATHS.enroll,
+      'enrollAgent',
       'Enroll an agent with a one-time token and its Ed25519 public key',
       enrollResponseSchema,
       async (req) => enrollAgent(ws, parse(req, enrollRequestSchema)),
@@ -155,6 +158,7 @@ export const agentProtocolRoutes: RouteModule = async (app, deps) => {
 
     route(
       AGENT_PATHS.lease,
+      'leaseAgentJobs',
       "Long-poll (≤ 30 s) for up to K jobs of the agent's site",
       leaseResponseSchema,
       async (req, reply) => {
@@ -175,6 +179,7 @@ export const agentProtocolRoutes: RouteModule = async (app, deps) => {
 
     route(
       AGENT_PATHS.result,
+      'postAgentResult',
       "One job's outcomes (idempotent per job and lease)",
       resultResponseSchema,
       async (req) => {
@@ -186,6 +191,7 @@ export const agentProtocolRoutes: RouteModule = async (app, deps) => {
 
     route(
       AGENT_PATHS.results,
+      'postAgentResults',
       "Several jobs' outcomes in one transaction",
       resultsResponseSchema,
       async (req) => {
@@ -201,6 +207,7 @@ export const agentProtocolRoutes: RouteModule = async (app, deps) => {
 
     route(
       AGENT_PATHS.heartbeat,
+      'agentHeartbeat',
       'Agent status; extends the leases it still holds',
       heartbeatResponseSchema,
       async (req) => {
@@ -211,6 +218,7 @@ export const agentProtocolRoutes: RouteModule = async (app, deps) => {
 
     route(
       AGENT_PATHS.release,
+      'releaseAgentJobs',
       'Give leased jobs back untouched (agent shutting down)',
       releaseResponseSchema,
       async (req) => {

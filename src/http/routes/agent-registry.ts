@@ -51,6 +51,7 @@ export const agentRegistryRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: STAFF },
       schema: {
         tags: ['agents'],
+        operationId: 'listAgents',
         summary: 'Enrolled on-prem agents, online or offline',
         response: { 200: z.object({ items: z.array(agentSchema) }), ...errors },
       },
@@ -64,6 +65,7 @@ export const agentRegistryRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: STAFF },
       schema: {
         tags: ['agents'],
+        operationId: 'getAgentsHealth',
         summary: 'Per site: queue depth, oldest waiting job, agents online',
         response: { 200: healthSchema, ...errors },
       },
@@ -77,6 +79,7 @@ export const agentRegistryRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: ADMIN },
       schema: {
         tags: ['agents'],
+        operationId: 'revokeAgent',
         summary: 'Revoke an agent at once: its requests are refused (audited agent.revoked)',
         params: z.object({ id: z.string().max(100) }),
         response: { 200: agentSchema, ...errors },

@@ -56,6 +56,7 @@ export const applicationsRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: EVERYONE },
       schema: {
         tags: ['applications'],
+        operationId: 'listApplications',
         summary: 'Applications with their entitlements (connector settings are not exposed)',
         response: { 200: z.object({ items: z.array(applicationSchema) }), ...errors },
       },
@@ -69,6 +70,7 @@ export const applicationsRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: EVERYONE },
       schema: {
         tags: ['applications'],
+        operationId: 'getApplication',
         summary: 'One application',
         params: idParams,
         response: { 200: applicationSchema, ...errors },
@@ -87,6 +89,7 @@ export const applicationsRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: EVERYONE },
       schema: {
         tags: ['applications'],
+        operationId: 'listEntitlements',
         summary: 'Entitlements of every application, or of one (`app`)',
         querystring: z.strictObject({
           app: z.string().optional(),

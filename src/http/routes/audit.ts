@@ -60,6 +60,7 @@ export const auditRoutes: RouteModule = async (app, { ws, clock, services }) => 
       config: { rbac: EVIDENCE },
       schema: {
         tags: ['audit'],
+        operationId: 'listAuditEvents',
         summary: 'Audit events in seq order, filtered by time window, action, actor or target',
         querystring: z.strictObject({
           ...pageQuery,
@@ -94,6 +95,7 @@ export const auditRoutes: RouteModule = async (app, { ws, clock, services }) => 
       config: { rbac: EVIDENCE },
       schema: {
         tags: ['audit'],
+        operationId: 'exportAudit',
         summary: 'Stream the trail as JSONL (verifiable offline) or CSV; audited audit.exported',
         description:
           'The JSONL format is described in docs/audit.md; verify it with `tenure audit verify-export`.',
@@ -103,7 +105,18 @@ export const auditRoutes: RouteModule = async (app, { ws, clock, services }) => 
           until: isoTimestamp.optional(),
           filename: z.string().max(255).optional().describe('download name, e.g. q4.jsonl'),
         }),
-        response: { ...errors },
+        response: {
+          200: {
+            description: 'The trail, streamed as an attachment (Content-Disposition)',
+            content: {
+              'application/x-ndjson': {
+                schema: z.string().describe('one JSON object a line: docs/audit.md'),
+              },
+              'text/csv': { schema: z.string().describe('a header row, then one event a row') },
+            },
+          },
+          ...errors,
+        },
       },
     },
     async (req, reply) => {
@@ -133,7 +146,7 @@ export const auditRoutes: RouteModule = async (app, { ws, clock, services }) => 
       reply
         .type(format === 'jsonl' ? 'application/x-ndjson' : 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}"`)
-        // A stream, not a JSON value: the response schemas only describe the error answers.
+        // A stream, not a JSON value: Fastify sends it as it is (no serializer).
         .send(body as never);
       exportAudit(ws.store, { format, since, until, out: body, publicKeyPem: publicKey() })
         .then(async (count) => {
@@ -164,6 +177,7 @@ export const auditRoutes: RouteModule = async (app, { ws, clock, services }) => 
       config: { rbac: EVIDENCE },
       schema: {
         tags: ['audit'],
+        operationId: 'verifyAudit',
         summary:
           'Re-walk the hash chain, the chained signed checkpoints and their anchors outside the database',
         response: { 200: verifySchema, ...errors },

@@ -14,13 +14,14 @@ import {
 } from '../auth/sessions.js';
 import { userActor } from '../auth/users.js';
 import { EVERYONE } from '../rbac.js';
-import { errors, userSchema } from '../schemas.js';
+import { errors, redirect, userSchema } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
 const loginBody = z.strictObject({
   username: z.string().min(1).max(128),
   password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
 });
+const callbackParam = z.string().max(4096);
 const sessionResponse = z.object({
   user: userSchema,
   csrf_token: z.string().describe('send it as X-CSRF-Token on every write made with the cookie'),
@@ -61,6 +62,7 @@ export const authRoutes: RouteModule = async (app, deps) => {
       config: { rbac: 'public' },
       schema: {
         tags: ['auth'],
+        operationId: 'listAuthProviders',
         summary: 'How one can sign in here',
         security: [],
         response: { 200: z.object({ password: z.boolean(), oidc: z.boolean() }), ...errors },
@@ -75,6 +77,7 @@ export const authRoutes: RouteModule = async (app, deps) => {
       config: { rbac: 'public' },
       schema: {
         tags: ['auth'],
+        operationId: 'login',
         summary: 'Sign in with username and password; sets the session cookie',
         description:
           'Throttled per account and per client IP (each attempt counts before the password is checked); a few password checks run at once, beyond that 503 auth.busy with Retry-After. Every success and failure is audited.',
@@ -159,6 +162,7 @@ export const authRoutes: RouteModule = async (app, deps) => {
       config: { rbac: EVERYONE },
       schema: {
         tags: ['auth'],
+        operationId: 'logout',
         summary: 'End the current session (cookie sign-in only)',
         body: z.strictObject({}).nullish(),
         response: { 200: z.object({ signed_out: z.boolean() }), ...errors },
@@ -181,9 +185,10 @@ export const authRoutes: RouteModule = async (app, deps) => {
       config: { rbac: 'public' },
       schema: {
         tags: ['auth'],
+        operationId: 'startOidcLogin',
         summary: 'Start OIDC sign-in: redirects to the identity provider',
         security: [],
-        response: { ...errors },
+        response: { 302: redirect("the identity provider's authorization endpoint"), ...errors },
       },
     },
     async (req, reply) => {
@@ -207,10 +212,21 @@ export const authRoutes: RouteModule = async (app, deps) => {
       config: { rbac: 'public' },
       schema: {
         tags: ['auth'],
+        operationId: 'finishOidcLogin',
         summary: 'Finish OIDC sign-in (the identity provider redirects here)',
         security: [],
-        querystring: z.record(z.string(), z.string().max(4096)),
-        response: { ...errors },
+        // The provider's answer (RFC 6749 §4.1.2, OIDC Core §3.1.2.5): named parameters, and any
+        // other it adds (session_state, …) kept for openid-client, each bounded.
+        querystring: z
+          .object({
+            code: callbackParam.optional().describe('the authorization code'),
+            state: callbackParam.optional(),
+            iss: callbackParam.optional().describe('the issuer (RFC 9207)'),
+            error: callbackParam.optional().describe('why the provider refused'),
+            error_description: callbackParam.optional(),
+          })
+          .catchall(callbackParam),
+        response: { 302: redirect('the console (/), signed in'), ...errors },
       },
     },
     async (req, reply) => {

@@ -11,6 +11,7 @@ export const grantsRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: STAFF },
       schema: {
         tags: ['grants'],
+        operationId: 'listGrants',
         summary: 'Grants that are not birthright, optionally for one identity',
         querystring: z.strictObject({ ...pageQuery, identity: z.string().optional() }),
         response: { 200: page(grantSchema), ...errors },

@@ -41,6 +41,7 @@ export const identitiesRoutes: RouteModule = async (app, { ws, clock }) => {
       config: { rbac: READ },
       schema: {
         tags: ['identities'],
+        operationId: 'listIdentities',
         summary: 'Identities, ordered by id, keyset-paged',
         querystring: z.strictObject({
           ...pageQuery,
@@ -76,6 +77,7 @@ export const identitiesRoutes: RouteModule = async (app, { ws, clock }) => {
       config: { rbac: READ_OR_SELF },
       schema: {
         tags: ['identities'],
+        operationId: 'getIdentity',
         summary:
           'One identity with its accounts (and their entitlements) and non-birthright grants',
         params: idParams,
@@ -106,6 +108,7 @@ export const identitiesRoutes: RouteModule = async (app, { ws, clock }) => {
       config: { rbac: READ_OR_SELF },
       schema: {
         tags: ['identities'],
+        operationId: 'getIdentityHistory',
         summary: 'Effective-dated history: every status and attribute change, with its events',
         params: idParams,
         response: { 200: z.object({ items: z.array(historyRowSchema) }), ...errors },
@@ -123,6 +126,7 @@ export const identitiesRoutes: RouteModule = async (app, { ws, clock }) => {
       config: { rbac: READ_OR_SELF },
       schema: {
         tags: ['identities'],
+        operationId: 'getIdentityAccess',
         summary: 'What the identity held at a moment (default: now), from access history',
         params: idParams,
         querystring: z.strictObject({ at: isoTimestamp.optional() }),

@@ -11,6 +11,7 @@ export const meRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: EVERYONE },
       schema: {
         tags: ['me'],
+        operationId: 'getMe',
         summary: 'Who is calling: role, audit actor, linked identity, session',
         response: {
           200: z.object({
@@ -46,6 +47,7 @@ export const meRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: EVERYONE },
       schema: {
         tags: ['me'],
+        operationId: 'getMyAccess',
         summary: "The caller's own identity, accounts and grants",
         response: {
           200: z.object({

@@ -43,6 +43,7 @@ export const opsRoutes: RouteModule = async (app, deps) => {
       config: { rbac: 'public' },
       schema: {
         tags: ['operations'],
+        operationId: 'getLiveness',
         summary: 'Liveness: the process answers',
         security: [],
         response: { 200: z.object({ status: z.literal('ok') }), ...errors },
@@ -57,6 +58,7 @@ export const opsRoutes: RouteModule = async (app, deps) => {
       config: { rbac: 'public' },
       schema: {
         tags: ['operations'],
+        operationId: 'getReadiness',
         summary: 'Readiness: the store answers and the process is not shutting down',
         security: [],
         response: { 200: z.object({ status: z.literal('ready') }), ...errors },
@@ -80,8 +82,16 @@ export const opsRoutes: RouteModule = async (app, deps) => {
       config: { rbac: 'public' },
       schema: {
         tags: ['operations'],
+        operationId: 'getMetrics',
         summary: 'Prometheus metrics (text exposition format)',
         security: [],
+        response: {
+          200: {
+            description: 'Prometheus text exposition format 0.0.4',
+            content: { 'text/plain': { schema: z.string() } },
+          },
+          ...errors,
+        },
       },
     },
     async (_req, reply) => {

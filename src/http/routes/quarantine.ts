@@ -28,6 +28,7 @@ export const quarantineRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: STAFF },
       schema: {
         tags: ['sources'],
+        operationId: 'listQuarantine',
         summary:
           "Rows rejected by each source's latest full read and the deltas after it (or by one snapshot), critical first",
         querystring: z.strictObject({

@@ -67,6 +67,7 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
       config: { rbac: STAFF },
       schema: {
         tags: ['runs'],
+        operationId: 'listRuns',
         summary: 'Runs, newest first',
         querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
         response: { 200: z.object({ items: z.array(runSchema) }), ...errors },
@@ -81,6 +82,7 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
       config: { rbac: STAFF },
       schema: {
         tags: ['runs'],
+        operationId: 'getRun',
         summary: 'One run and its operation counts by status',
         params: idParams,
         response: {
@@ -105,6 +107,7 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
       config: { rbac: STAFF },
       schema: {
         tags: ['runs'],
+        operationId: 'listRunOperations',
         summary: "A run's operations in execution order, with outcome and message",
         params: idParams,
         querystring: z.strictObject({
@@ -132,6 +135,7 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
       config: { rbac: OPERATE },
       schema: {
         tags: ['runs'],
+        operationId: 'planRun',
         summary:
           'Exactly what apply would do now; changes nothing. The plan_id applies exactly this plan (POST /api/v1/runs) until it expires',
         body: z.strictObject(scopeBody).nullish(),
@@ -187,6 +191,7 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
       config: { rbac: OPERATE },
       schema: {
         tags: ['runs'],
+        operationId: 'applyRun',
         summary:
           'Plan and apply now, or exactly a saved plan (plan_id; 409 plan.stale if the state moved on); held for approval if the safety gate trips',
         body: z
@@ -234,6 +239,7 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
       config: { rbac: ADMIN },
       schema: {
         tags: ['runs'],
+        operationId: 'approveRun',
         summary: 'Release a run held by the safety gate (admin only; audited run.approved)',
         params: idParams,
         body: z.strictObject({}).nullish(),

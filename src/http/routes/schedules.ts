@@ -13,6 +13,7 @@ export const schedulesRoutes: RouteModule = async (app, { scheduler }) => {
       config: { rbac: READ },
       schema: {
         tags: ['operations'],
+        operationId: 'listSchedules',
         summary: 'Scheduler status (schedules, leader, next runs)',
         response: {
           200: z.object({ enabled: z.boolean(), status: z.unknown() }),

@@ -78,6 +78,7 @@ export const sourceEventsRoutes: RouteModule = async (app, deps) => {
         config: { rbac: 'public' },
         schema: {
           tags: ['sources'],
+          operationId: 'receiveSourceEvent',
           summary: 'HR change event for one person (HMAC-signed webhook): runs for that person',
           description: `Signed with the source's webhook secret: header \`${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">\`, within ±300 s. Body: {"employee_id", "event_id"?, "record"?: {HR fields}}. See docs/api.md#webhooks. Sources of type bamboohr and hibob take their vendor's own webhook instead (X-BambooHR-Signature, Bob-Signature) and re-read the people named: docs/hr-sources.md.`,
           security: [],

@@ -41,6 +41,7 @@ export const tasksRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: STAFF },
       schema: {
         tags: ['tasks'],
+        operationId: 'listTasks',
         summary: 'Manual tasks by id (default: open ones)',
         querystring: z.strictObject({
           ...pageQuery,
@@ -67,6 +68,7 @@ export const tasksRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: STAFF },
       schema: {
         tags: ['tasks'],
+        operationId: 'getTask',
         summary: 'One manual task',
         params: taskParams,
         response: { 200: taskSchema, ...errors },
@@ -86,6 +88,7 @@ export const tasksRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: OPERATE },
       schema: {
         tags: ['tasks'],
+        operationId: 'closeTask',
         summary: 'Record that the work was done, with evidence; then Tenure applies its effect',
         params: taskParams,
         body: z.strictObject({ evidence }),
@@ -105,6 +108,7 @@ export const tasksRoutes: RouteModule = async (app, { ws }) => {
       config: { rbac: OPERATE },
       schema: {
         tags: ['tasks'],
+        operationId: 'closeTasks',
         summary:
           'Close several tasks (ids, or every open task of an identity) with the same evidence; ids that cannot be closed are listed in "failed"',
         body: closeManyBody,

@@ -37,6 +37,7 @@ export const tokensRoutes: RouteModule = async (app, { ws, clock }) => {
       config: { rbac: EVIDENCE },
       schema: {
         tags: ['tokens'],
+        operationId: 'listTokens',
         summary: 'API tokens (never their secret)',
         response: { 200: z.object({ items: z.array(apiTokenSchema) }), ...errors },
       },
@@ -50,6 +51,7 @@ export const tokensRoutes: RouteModule = async (app, { ws, clock }) => {
       config: { rbac: ADMIN },
       schema: {
         tags: ['tokens'],
+        operationId: 'createToken',
         summary: 'Create a token for automation; `token` is shown in this response only',
         description:
           'Made with a token: the new token may not outrank nor outlive the one creating it (403 token.outranks_parent, 400 token.outlives_parent).',
@@ -89,6 +91,7 @@ export const tokensRoutes: RouteModule = async (app, { ws, clock }) => {
       config: { rbac: ADMIN },
       schema: {
         tags: ['tokens'],
+        operationId: 'revokeToken',
         summary: 'Revoke a token at once (audited auth.token_revoked)',
         params: idParams,
         response: { 200: apiTokenSchema, ...errors },

@@ -33,6 +33,7 @@ export const usersRoutes: RouteModule = async (app, { ws, clock }) => {
       config: { rbac: EVIDENCE },
       schema: {
         tags: ['users'],
+        operationId: 'listUsers',
         summary: 'Users and their roles',
         response: { 200: z.object({ items: z.array(userSchema) }), ...errors },
       },
@@ -46,6 +47,7 @@ export const usersRoutes: RouteModule = async (app, { ws, clock }) => {
       config: { rbac: ADMIN },
       schema: {
         tags: ['users'],
+        operationId: 'createUser',
         summary: 'Create a local user; without a password one is generated and returned once',
         description:
           "With an API token, only a role strictly below the token's own (403 user.outranks_token). Weak passwords are 400 user.weak_password.",
@@ -77,6 +79,7 @@ export const usersRoutes: RouteModule = async (app, { ws, clock }) => {
       config: { rbac: ADMIN },
       schema: {
         tags: ['users'],
+        operationId: 'updateUser',
         summary:
           "Change role, disable, rename, link an identity or set the password (ends the user's sessions on role change, disable or password change)",
         description:
