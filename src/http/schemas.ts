@@ -209,6 +209,11 @@ export const apiTokenSchema = z
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), next: z.string().nullable() });
 
+/** The identities list: a page and how many identities its filters select in all. */
+export const identityPageSchema = page(identitySchema).extend({
+  total: z.number().int().describe('identities the filters select, all pages'),
+});
+
 export const pageQuery = {
   cursor: z.string().max(1024).optional().describe('the `next` value of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -1,16 +1,21 @@
 /** Keyset-paged reads for the HTTP API and the figures /metrics exposes: no full-table loads. */
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type { AuditEvent } from '../audit/types.js';
 import type { ActualAccount, Grant, HrRecord, Identity, IdentityStatus } from '../domain/types.js';
 import { fromBool, fromJson, toTimestamp } from './codec.js';
+import { matchesWords, searchWords } from './identity-search.js';
 import type { AccountsTable, Database, IdentitiesTable } from './schema.js';
 
-export type IdentityPageQuery = {
-  after?: string;
-  limit: number;
+/** Which identities: every filter given must hold. */
+export type IdentityFilter = {
   status?: IdentityStatus;
   missing?: boolean;
+  /** Exact department, as HR spells it. */
+  department?: string;
+  /** Words; each a prefix (ignoring case and accents) of the id, a name or the email. */
+  q?: string;
 };
+export type IdentityPageQuery = IdentityFilter & { after?: string; limit: number };
 export type AccountPageQuery = {
   after?: { app_id: string; account_id: string };
   limit: number;
@@ -43,6 +48,8 @@ export type BrowseRepo = {
   identities(q: IdentityPageQuery): Promise<Identity[]>;
   /** The same page with `attributes` as stored, canonical JSON text, not parsed (the API splices it). */
   identityRows(q: IdentityPageQuery): Promise<IdentityText[]>;
+  /** How many identities the filter selects (every page of it). */
+  countIdentities(f: IdentityFilter): Promise<number>;
   /** Case-insensitive email match; the identity a signed-in person is. */
   identityByEmail(email: string): Promise<Identity | undefined>;
   accounts(q: AccountPageQuery): Promise<ActualAccount[]>;
@@ -79,14 +86,22 @@ const toAccount = (r: Selectable<AccountsTable>, entitlements: string[]): Actual
   entitlements,
 });
 
-const identityRows = (
-  db: Kysely<Database>,
-  { after, limit, status, missing }: IdentityPageQuery,
-) => {
-  let q = db.selectFrom('identities').selectAll();
+const filtered = <Q extends SelectQueryBuilder<Database, 'identities', object>>(
+  query: Q,
+  { status, missing, department, q }: IdentityFilter,
+): Q => {
+  let out = query;
+  if (status !== undefined) out = out.where('status', '=', status) as Q;
+  if (missing !== undefined) out = out.where('missing_from_source', '=', missing ? 1 : 0) as Q;
+  if (department !== undefined) out = out.where('department', '=', department) as Q;
+  const words = q === undefined ? [] : searchWords(q);
+  if (words.length > 0) out = out.where((eb) => matchesWords(eb, words)) as Q;
+  return out;
+};
+
+const identityRows = (db: Kysely<Database>, { after, limit, ...f }: IdentityPageQuery) => {
+  let q = filtered(db.selectFrom('identities').selectAll(), f);
   if (after !== undefined) q = q.where('id', '>', after);
-  if (status !== undefined) q = q.where('status', '=', status);
-  if (missing !== undefined) q = q.where('missing_from_source', '=', missing ? 1 : 0);
   return q.orderBy('id').limit(limit).execute();
 };
 
@@ -103,6 +118,14 @@ export const createBrowseRepo = (db: Kysely<Database>): BrowseRepo => ({
   },
 
   identityRows: async (q) => (await identityRows(db, q)).map(toIdentityText),
+
+  async countIdentities(f) {
+    const row = await filtered(
+      db.selectFrom('identities').select((eb) => eb.fn.countAll<number | string>().as('n')),
+      f,
+    ).executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
 
   async identityByEmail(email) {
     // Attributes are canonical JSON ("email":"…" with no spaces): LIKE narrows, JS confirms.

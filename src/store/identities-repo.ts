@@ -13,6 +13,7 @@ import {
   toJson,
   toTimestamp,
 } from './codec.js';
+import { searchColumns } from './identity-search.js';
 import type { Database, IdentitiesTable, IdentityHistoryTable, StoreDialect } from './schema.js';
 
 export type IdentityChange = {
@@ -202,6 +203,7 @@ const saveBatch = async (
     attributes: json.get(c)!,
     missing_from_source: toBool(c.identity.missing_from_source),
     updated_at: c.identity.updated_at,
+    ...searchColumns(c.identity.id, c.identity.attributes),
   }));
   await insertChunks(trx, dialect, 'identities', identities, BATCH, (rows) =>
     trx
@@ -214,6 +216,12 @@ const saveBatch = async (
           attributes: eb.ref('excluded.attributes'),
           missing_from_source: eb.ref('excluded.missing_from_source'),
           updated_at: eb.ref('excluded.updated_at'),
+          fold_id: eb.ref('excluded.fold_id'),
+          fold_first: eb.ref('excluded.fold_first'),
+          fold_last: eb.ref('excluded.fold_last'),
+          fold_preferred: eb.ref('excluded.fold_preferred'),
+          fold_email: eb.ref('excluded.fold_email'),
+          department: eb.ref('excluded.department'),
         })),
       ),
   );

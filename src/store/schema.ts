@@ -14,6 +14,13 @@ export type IdentitiesTable = {
   attributes: JsonText;
   missing_from_source: Bool;
   updated_at: string;
+  /** Search keys derived from id and attributes (identity-search.ts), written with them. */
+  fold_id: string;
+  fold_first: string;
+  fold_last: string;
+  fold_preferred: string;
+  fold_email: string;
+  department: string;
 };
 
 export type IdentityHistoryTable = {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_KEY_FILE } from '../../src/audit/signing-key.js';
 import { verifyExport } from '../../src/audit/verify-export.js';
 import { importSource } from '../../src/engine/sync/import-source.js';
-import { identitySchema, page } from '../../src/http/schemas.js';
+import { identityPageSchema } from '../../src/http/schemas.js';
 import { testDialects } from '../support/databases.js';
 import { DEMO_DIR } from '../support/workspace.js';
 import { makeTestApp, OWN_IDENTITY, type TestApp } from './support.js';
@@ -62,13 +62,47 @@ describe.each(testDialects())('API routes (%s)', (dialect) => {
     expect(ids).toEqual([...ids].sort());
     // The list is written without the serializer (raw JSON): it must still match its schema.
     const raw = await get<unknown>('/api/v1/identities?limit=3');
-    expect(page(identitySchema).strict().parse(raw)).toEqual(raw);
+    expect(identityPageSchema.strict().parse(raw)).toEqual(raw);
     const active = await get<Page<{ status: string }>>(
       '/api/v1/identities?status=active&limit=500',
     );
     expect(active.items.length).toBeGreaterThan(200);
     expect(active.items.every((i) => i.status === 'active')).toBe(true);
     expect((await get<Page<unknown>>('/api/v1/identities?missing=true')).items).toEqual([]);
+
+    expect(await get('/api/v1/identities?limit=1')).toMatchObject({ total: 300 });
+
+    // Search as the console does: a name prefix, a department, both; the total counts all pages.
+    type Found = Page<{ id: string; attributes: Record<string, string> }> & { total: number };
+    const own = (
+      await get<{ identity: Found['items'][number] }>(`/api/v1/identities/${OWN_IDENTITY}`)
+    ).identity;
+    const last = own.attributes.last_name!;
+    const byName = await get<Found>(
+      `/api/v1/identities?q=${encodeURIComponent(last.slice(0, 3).toUpperCase())}`,
+    );
+    expect(byName.items.map((i) => i.id)).toContain(OWN_IDENTITY);
+    expect(byName.total).toBe(byName.items.length);
+    const dept = own.attributes.department!;
+    const inDept = await all<Found['items'][number]>(
+      `/api/v1/identities?department=${encodeURIComponent(dept)}&limit=7`,
+    );
+    expect(inDept.items.every((i) => i.attributes.department === dept)).toBe(true);
+    const deptPage = await get<Found>(
+      `/api/v1/identities?department=${encodeURIComponent(dept)}&limit=7`,
+    );
+    expect(deptPage.total).toBe(inDept.items.length);
+    expect(deptPage.items).toHaveLength(Math.min(7, deptPage.total));
+    const both = await get<Found>(
+      `/api/v1/identities?department=${encodeURIComponent(dept)}&q=${encodeURIComponent(`${own.attributes.first_name} ${last}`)}`,
+    );
+    expect(both.items.map((i) => i.id)).toContain(OWN_IDENTITY);
+    expect(both.items.every((i) => i.attributes.department === dept)).toBe(true);
+    expect(await get(`/api/v1/identities?q=${OWN_IDENTITY.toLowerCase()}`)).toMatchObject({
+      total: 1,
+      items: [{ id: OWN_IDENTITY }],
+    });
+    expect(await get('/api/v1/identities?q=zzzzzz')).toEqual({ items: [], next: null, total: 0 });
 
     const detail = await get<{
       identity: { id: string };

@@ -1,4 +1,4 @@
-/** Identities: keyset-paged list, detail with accounts and grants, effective-dated history, access at a moment. */
+/** Identities: searchable keyset-paged list with a total, detail with accounts and grants, effective-dated history, access at a moment. */
 
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
@@ -11,11 +11,11 @@ import {
   errors,
   grantSchema,
   historyRowSchema,
+  identityPageSchema,
   identitySchema,
   identityStatusSchema,
   idParams,
   isoTimestamp,
-  page,
   pageQuery,
   toPage,
 } from '../schemas.js';
@@ -42,31 +42,43 @@ export const identitiesRoutes: RouteModule = async (app, { ws, clock }) => {
       schema: {
         tags: ['identities'],
         operationId: 'listIdentities',
-        summary: 'Identities, ordered by id, keyset-paged',
+        summary: 'Identities, ordered by id, keyset-paged; searched and filtered, with a total',
+        description:
+          '`q`: words, each a prefix (ignoring case and accents) of the id, first, last or preferred name, or the email; every word must match. `department`: exactly as HR spells it. `total` counts every identity the filters select, on every page.',
         querystring: z.strictObject({
           ...pageQuery,
+          q: z.string().max(200).optional().describe('search: name, email or id prefixes'),
+          department: z.string().min(1).max(200).optional().describe('exact department'),
           status: identityStatusSchema.optional(),
           missing: z.enum(['true', 'false']).optional().describe('flagged missing_from_source'),
         }),
-        response: { 200: page(identitySchema), ...errors },
+        response: { 200: identityPageSchema, ...errors },
       },
     },
     async (req, reply) => {
-      const { limit, cursor, status, missing } = req.query;
+      const { limit, cursor, status, missing, q, department } = req.query;
       const after = decodeCursor(cursor, z.string());
-      const rows = await ws.store.browse.identityRows({
-        limit: limit + 1,
-        ...(after !== undefined && { after }),
+      const filter = {
         ...(status !== undefined && { status }),
         ...(missing !== undefined && { missing: missing === 'true' }),
-      });
+        ...(department !== undefined && { department }),
+        ...(q !== undefined && { q }),
+      };
+      const [rows, total] = await Promise.all([
+        ws.store.browse.identityRows({
+          limit: limit + 1,
+          ...(after !== undefined && { after }),
+          ...filter,
+        }),
+        ws.store.browse.countIdentities(filter),
+      ]);
       const { items, next } = toPage(rows, limit, (i) => i.id);
       // The hottest read: attributes go out as stored (canonical JSON written from validated
       // records) instead of parse → validate → stringify; tests check the result against the schema.
       return reply
         .type('application/json; charset=utf-8')
         .send(
-          `{"items":[${items.map(identityJson).join(',')}],"next":${JSON.stringify(next)}}` as never,
+          `{"items":[${items.map(identityJson).join(',')}],"next":${JSON.stringify(next)},"total":${total}}` as never,
         );
     },
   );

@@ -16,6 +16,7 @@ import { usernameCaseMigration } from './20261202_0400_username_ci.js';
 import { runLockMigration } from './20261202_0600_run_lock.js';
 import { auditAnchorsMigration } from './20261202_0800_audit_anchors.js';
 import { savedPlansMigration } from './20261202_0900_saved_plans.js';
+import { identitySearchMigration } from './20261203_0001_identity_search.js';
 
 /** Forward-only: append new entries with a later timestamped name; never edit a released one. */
 export const migrationProvider = (dialect: StoreDialect): MigrationProvider => ({
@@ -36,6 +37,7 @@ export const migrationProvider = (dialect: StoreDialect): MigrationProvider => (
       '20261202_0600_run_lock': runLockMigration(),
       '20261202_0800_audit_anchors': auditAnchorsMigration(dialect),
       '20261202_0900_saved_plans': savedPlansMigration(),
+      '20261203_0001_identity_search': identitySearchMigration(dialect),
     };
   },
 });
