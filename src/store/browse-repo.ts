@@ -3,7 +3,7 @@ import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kyse
 import type { AuditEvent } from '../audit/types.js';
 import type { ActualAccount, Grant, HrRecord, Identity, IdentityStatus } from '../domain/types.js';
 import { fromBool, fromJson, toTimestamp } from './codec.js';
-import { matchesWords, searchWords } from './identity-search.js';
+import { countMatching, matchesWords, searchWords } from './identity-search.js';
 import type { AccountsTable, Database, IdentitiesTable } from './schema.js';
 
 /** Which identities: every filter given must hold. */
@@ -87,6 +87,7 @@ const toAccount = (r: Selectable<AccountsTable>, entitlements: string[]): Actual
 });
 
 const filtered = <Q extends SelectQueryBuilder<Database, 'identities', object>>(
+  db: Kysely<Database>,
   query: Q,
   { status, missing, department, q }: IdentityFilter,
 ): Q => {
@@ -95,12 +96,12 @@ const filtered = <Q extends SelectQueryBuilder<Database, 'identities', object>>(
   if (missing !== undefined) out = out.where('missing_from_source', '=', missing ? 1 : 0) as Q;
   if (department !== undefined) out = out.where('department', '=', department) as Q;
   const words = q === undefined ? [] : searchWords(q);
-  if (words.length > 0) out = out.where((eb) => matchesWords(eb, words)) as Q;
+  if (words.length > 0) out = out.where((eb) => matchesWords(db, eb, words)) as Q;
   return out;
 };
 
 const identityRows = (db: Kysely<Database>, { after, limit, ...f }: IdentityPageQuery) => {
-  let q = filtered(db.selectFrom('identities').selectAll(), f);
+  let q = filtered(db, db.selectFrom('identities').selectAll(), f);
   if (after !== undefined) q = q.where('id', '>', after);
   return q.orderBy('id').limit(limit).execute();
 };
@@ -120,7 +121,12 @@ export const createBrowseRepo = (db: Kysely<Database>): BrowseRepo => ({
   identityRows: async (q) => (await identityRows(db, q)).map(toIdentityText),
 
   async countIdentities(f) {
+    const words = f.q === undefined ? [] : searchWords(f.q);
+    const only = f.status === undefined && f.missing === undefined && f.department === undefined;
+    // A search alone is counted from the indexes: its id sets, intersected, never the rows.
+    if (only && words.length > 0) return countMatching(db, words);
     const row = await filtered(
+      db,
       db.selectFrom('identities').select((eb) => eb.fn.countAll<number | string>().as('n')),
       f,
     ).executeTakeFirstOrThrow();

@@ -17,7 +17,7 @@
  *   console search box needs prefix matches on a few fields, which plain indexes answer in
  *   milliseconds at 100,000 identities (bench/identity-search.bench.ts).
  */
-import type { ExpressionBuilder } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { HrRecord } from '../domain/types.js';
 import type { Database } from './schema.js';
 
@@ -25,7 +25,7 @@ import type { Database } from './schema.js';
 export const foldForSearch = (s: string): string =>
   s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
-/** The columns a name/email/id prefix is looked up in (each has an index of its own). */
+/** The columns a name/email/id prefix is looked up in (each has a (column, id) index). */
 export const SEARCH_COLUMNS = [
   'fold_id',
   'fold_first',
@@ -34,7 +34,8 @@ export const SEARCH_COLUMNS = [
   'fold_email',
 ] as const;
 
-export type SearchColumns = Record<(typeof SEARCH_COLUMNS)[number], string> & {
+type SearchColumn = (typeof SEARCH_COLUMNS)[number];
+export type SearchColumns = Record<SearchColumn, string> & {
   department: string;
 };
 
@@ -68,15 +69,48 @@ export const prefixEnd = (p: string): string | undefined => {
   return chars.join('') + String.fromCodePoint(next);
 };
 
-/** `words` as a filter: each word a prefix of one of the search columns. */
-export const matchesWords = (eb: ExpressionBuilder<Database, 'identities'>, words: string[]) =>
-  eb.and(
-    words.map((w) => {
-      const end = prefixEnd(w);
-      return eb.or(
-        SEARCH_COLUMNS.map((c) =>
-          end === undefined ? eb(c, '>=', w) : eb.and([eb(c, '>=', w), eb(c, '<', end)]),
-        ),
-      );
-    }),
+const range = (eb: ExpressionBuilder<Database, 'identities'>, column: SearchColumn, w: string) => {
+  const end = prefixEnd(w);
+  return end === undefined
+    ? eb(column, '>=', w)
+    : eb.and([eb(column, '>=', w), eb(column, '<', end)]);
+};
+
+/**
+ * The ids one word finds: a range scan of each column's (column, id) index, index-only, glued
+ * with UNION ALL (the `id IN (…)` it feeds drops duplicates). Used as `id IN (…)`, both databases
+ * then walk the matches by primary key in id order and stop at the page's end, where an OR of
+ * ranges would fetch and sort every match's row first (~20 ms for a common 3-letter prefix at
+ * 100,000 identities, against ~1 ms).
+ */
+export const idsMatching = (db: Kysely<Database>, w: string) => {
+  const [first, ...rest] = SEARCH_COLUMNS.map((c) =>
+    db
+      .selectFrom('identities')
+      .select('id')
+      .where((eb) => range(eb, c, w)),
   );
+  return rest.reduce((all, q) => all.unionAll(q), first!);
+};
+
+/**
+ * A filter for the query's words: each word's ids (`idsMatching`), intersected. Intersecting id
+ * sets from the indexes beats checking the other words on each candidate's row (which needs
+ * the row: ~5 times slower for "ada mu" at 100,000 identities).
+ */
+export const matchesWords = (
+  db: Kysely<Database>,
+  eb: ExpressionBuilder<Database, 'identities'>,
+  words: string[],
+) => eb.and(words.map((w) => eb('id', 'in', idsMatching(db, w))));
+
+/** How many identities every word finds: the words' id sets intersected, from the indexes only. */
+export async function countMatching(db: Kysely<Database>, words: string[]): Promise<number> {
+  const sets = words.map((w) => db.selectFrom(idsMatching(db, w).as('m')).select('m.id'));
+  const both = sets.slice(1).reduce((all, set) => all.intersect(set), sets[0]!);
+  const row = await db
+    .selectFrom(both.as('x'))
+    .select((eb) => eb.fn.count<number | string>('x.id').distinct().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -106,6 +106,9 @@ describe.each(testDialects())('identity search (%s)', (dialect) => {
     expect(await ids({ status: 'terminated', q: 'al' })).toEqual(['E1002']);
     expect(await t.store.browse.countIdentities({})).toBe(5);
     expect(await t.store.browse.countIdentities({ q: 'al' })).toBe(3);
+    expect(await t.store.browse.countIdentities({ q: 'al sm' })).toBe(1);
+    expect(await t.store.browse.countIdentities({ q: 'bob' })).toBe(1); // preferred name and email
+    expect(await t.store.browse.countIdentities({ q: 'nobody' })).toBe(0);
     expect(await t.store.browse.countIdentities({ department: 'Sales' })).toBe(2);
     expect(await t.store.browse.countIdentities({ q: 'al', status: 'active' })).toBe(2);
   });

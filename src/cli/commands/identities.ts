@@ -1,10 +1,14 @@
-/** identities list|show, and access --at: who is who, and who held what when. */
+/** identities list (searched, filtered)|show, and access --at: who is who, and who held what when. */
 
 import type { Command } from 'commander';
 import { TenureError } from '../../domain/errors.js';
+import type { Identity, IdentityStatus } from '../../domain/types.js';
+import type { IdentityFilter } from '../../store/browse-repo.js';
 import { type GlobalOptions, withWorkspace } from '../context.js';
 import { addExamples, type CommandExamples } from '../help-examples.js';
 import { table } from '../output.js';
+
+const PAGE = 1_000;
 
 const EXAMPLES: CommandExamples = {
   'tenure identities': [
@@ -15,6 +19,8 @@ const EXAMPLES: CommandExamples = {
     'tenure -w tenure-demo identities list',
     'tenure -w tenure-demo identities list --status terminated',
     'tenure -w tenure-demo identities list --missing --json',
+    'tenure -w tenure-demo identities list --q "kenji bro"',
+    'tenure -w tenure-demo identities list --department Engineering --status active --json',
   ],
   'tenure identities show': [
     'tenure -w tenure-demo identities show E1015',
@@ -30,16 +36,34 @@ export function registerIdentities(program: Command, g: () => GlobalOptions): vo
   const ids = program.command('identities').description('people known from HR');
   ids
     .command('list')
-    .description('identities with status, department and title; filter by status or missing')
+    .description(
+      'identities with status, department and title; search by name, email or id, filter by department, status or missing',
+    )
+    .option('--q <words>', 'each word a prefix of the id, a name or the email (any case, accents)')
+    .option('--department <name>', 'only this department, exactly as HR spells it')
     .option('--status <status>', 'only pre-hire | active | leave | terminated')
     .option('--missing', 'only people missing from the latest full snapshot')
     .option('--json', 'machine-readable output')
     .action(async (o) =>
       withWorkspace({ ...g(), json: o.json }, async (ws, out) => {
-        const all = (await ws.store.identities.all())
-          .filter((i) => !o.status || i.status === o.status)
-          .filter((i) => !o.missing || i.missing_from_source)
-          .sort((a, b) => a.id.localeCompare(b.id));
+        const filter: IdentityFilter = {
+          ...(o.q !== undefined && { q: String(o.q) }),
+          ...(o.department !== undefined && { department: String(o.department) }),
+          ...(o.status !== undefined && { status: o.status as IdentityStatus }),
+          ...(o.missing && { missing: true }),
+        };
+        // The same search the API and the console use, page by page (id order).
+        const all: Identity[] = [];
+        for (;;) {
+          const after = all.at(-1)?.id;
+          const page = await ws.store.browse.identities({
+            ...filter,
+            limit: PAGE,
+            ...(after !== undefined && { after }),
+          });
+          all.push(...page);
+          if (page.length < PAGE) break;
+        }
         out.result(all, () => {
           out.line(
             table([

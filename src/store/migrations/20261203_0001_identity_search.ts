@@ -1,6 +1,6 @@
 /**
  * Migration: identity search (store/identity-search.ts says why it is done this way). Folded
- * id, first, last and preferred name and email, each with an index for prefix ranges, and the
+ * id, first, last and preferred name and email, each with a (column, id) index for prefix ranges, and the
  * department with (department, id) for filtered keyset pages. Byte-wise order on both databases:
  * SQLite's default BINARY collation, `COLLATE "C"` on PostgreSQL. Existing rows are backfilled.
  */
@@ -24,11 +24,12 @@ export const identitySearchMigration = (dialect: StoreDialect): Migration => ({
         .execute();
     }
     await backfill(db);
+    // (column, id): a prefix's ids come from the index alone (identity-search.ts idsMatching).
     for (const column of SEARCH_COLUMNS) {
       await db.schema
         .createIndex(`identities_by_${column}`)
         .on('identities')
-        .column(column)
+        .columns([column, 'id'])
         .execute();
     }
     await db.schema
