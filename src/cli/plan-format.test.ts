@@ -2,14 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../domain/types.js';
 import type { BeforeValues } from '../engine/runs/explain-plan.js';
-import {
-  ansi,
-  groupPlan,
-  renderFailures,
-  renderPlan,
-  summarisePlan,
-  summaryLine,
-} from './plan-format.js';
+import { groupPlan, summarisePlan } from '../engine/runs/plan-groups.js';
+import { ansi, renderFailures, renderPlan, summaryLine } from './plan-format.js';
 
 const op = (over: Partial<Operation> & Pick<Operation, 'kind' | 'app_id'>): Operation => ({
   key: `k-${Math.random().toString(16).slice(2)}`,

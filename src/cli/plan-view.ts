@@ -1,17 +1,10 @@
 /** How a plan and a run result read in a terminal and in --json. */
 import type { Operation } from '../domain/types.js';
+import { groupPlan, planView, summarisePlan } from '../engine/runs/plan-groups.js';
 import type { PreparedRun } from '../engine/runs/prepare-run.js';
 import type { ApplyOutcome } from '../engine/runs/runs.js';
 import type { Out } from './output.js';
-import {
-  ansi,
-  groupPlan,
-  plain,
-  renderFailures,
-  renderPlan,
-  summarisePlan,
-  summaryLine,
-} from './plan-format.js';
+import { ansi, plain, renderFailures, renderPlan, summaryLine } from './plan-format.js';
 
 export const planJson = (plan: PreparedRun) => ({
   generated_at: plan.now.toISOString(),
@@ -26,9 +19,8 @@ export const planJson = (plan: PreparedRun) => ({
   cancelled_tasks: plan.obsolete.map((t) => ({ task_id: t.id, summary: t.summary })),
   safety_gate: plan.gate,
   counts: countOps(plan.ops),
-  summary: summarisePlan(plan.ops),
-  /** The same changes as `operations`, grouped as the terminal shows them (every one). */
-  by_identity: groupPlan(plan),
+  /** Summary counts, and the same changes as `operations` grouped as the terminal shows them. */
+  ...planView(plan),
 });
 
 export function countOps(ops: Operation[]) {

@@ -125,6 +125,44 @@ export const operationSchema = z
   })
   .meta({ id: 'Operation' });
 
+/** `tenure plan --json`'s `summary`: direct operations by sign, manual tasks apart. */
+export const planSummarySchema = z
+  .object({
+    to_add: z.number().int(),
+    to_change: z.number().int(),
+    to_remove: z.number().int(),
+    manual_tasks: z.number().int(),
+    total: z.number().int(),
+  })
+  .meta({ id: 'PlanSummary' });
+
+/**
+ * `tenure plan --json`'s `by_identity` (engine/runs/plan-groups.ts): one group per person, a
+ * reason header (`why`), their changes by application, each with its sign and old → new values.
+ */
+export const planGroupSchema = z
+  .object({
+    identity_id: z.string().nullable().describe('null: accounts linked to no identity'),
+    name: z.string().nullable(),
+    why: z.string().describe('e.g. "leaver: terminated 2026-11-27"'),
+    applications: z.array(
+      z.object({
+        app_id: z.string(),
+        changes: z.array(
+          z.object({
+            sign: z.enum(['+', '-', '~']).describe('+ add access, - take it away, ~ change'),
+            key: z.string().describe("the operation's key (see `operations`)"),
+            kind: z.string(),
+            text: z.string().describe('e.g. "revoke sales from jdoe"'),
+            reasons: z.array(z.string()),
+            details: z.array(z.string()).describe('updates and moves: name: "old" → "new"'),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'PlanGroup' });
+
 export const runSchema = z
   .object({
     id: z.string(),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { TenureError } from '../../domain/errors.js';
 import type { Operation } from '../../domain/types.js';
+import { planView } from '../../engine/runs/plan-groups.js';
 import { applyRun, approveRun } from '../../engine/runs/runs.js';
 import { applySavedPlan, savePlan, storedPlan, storePlan } from '../../engine/runs/saved-plan.js';
 import { ADMIN, OPERATE, STAFF } from '../rbac.js';
@@ -12,6 +13,8 @@ import {
   operationSchema,
   page,
   pageQuery,
+  planGroupSchema,
+  planSummarySchema,
   runSchema,
   toPage,
 } from '../schemas.js';
@@ -149,6 +152,12 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
             by_application: z.record(z.string(), z.record(z.string(), z.number())),
             operations: z.array(operationSchema),
             truncated: z.boolean(),
+            summary: planSummarySchema.describe('every operation of the plan, counted'),
+            by_identity: z
+              .array(planGroupSchema)
+              .describe(
+                '`operations` (the first 5,000) grouped as `tenure plan` shows them, the same structure as `tenure plan --json`',
+              ),
             awaiting_manual: z.number(),
             cancelled_tasks: z.number(),
             safety_gate: gateSchema,
@@ -170,6 +179,7 @@ export const runsRoutes: RouteModule = async (app, { ws, services }) => {
         by_application: countOps(plan.ops),
         operations: plan.ops.slice(0, PLAN_OPS_SHOWN),
         truncated: plan.ops.length > PLAN_OPS_SHOWN,
+        ...planView(plan, PLAN_OPS_SHOWN),
         awaiting_manual: plan.awaiting.length,
         cancelled_tasks: plan.obsolete.length,
         safety_gate: plan.gate,
