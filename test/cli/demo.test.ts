@@ -80,6 +80,18 @@ describe.concurrent('tenure demo', () => {
     expect(rows.map((i) => i.id)).toEqual([...rows.map((i) => i.id)].sort());
   });
 
+  it('identities list --q / --department search as the API does (prefixes, any case)', async () => {
+    const r = await cli(['identities', 'list', '--q', 'KENJI bro', '--json']);
+    expect(r.code, r.why).toBe(0);
+    expect(r.json<{ id: string }[]>().map((i) => i.id)).toEqual(['E1002']);
+    const eng = await cli(['identities', 'list', '--department', 'Engineering', '--json']);
+    const rows = eng.json<{ id: string; attributes: { department: string } }[]>();
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.every((i) => i.attributes.department === 'Engineering')).toBe(true);
+    const text = await cli(['identities', 'list', '--q', 'kenji', '--department', 'Engineering']);
+    expect(text.stdout).toMatch(/E1002\s+Kenji Brown/);
+  });
+
   it('identities show <leaver> --json has the accounts and the effective-dated history', async () => {
     const id = leavers[0]!;
     const r = await cli(['identities', 'show', id, '--json']);
