@@ -1,14 +1,8 @@
 /** JSON-lines logs on stdout (pino). Secrets never reach them: none is ever passed, and these paths are redacted anyway. */
 import { pino } from 'pino';
+import type { Logger } from '../domain/logger.js';
 
-export type AgentLog = {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  fatal(obj: object, msg?: string): void;
-  child(bindings: Record<string, unknown>): AgentLog;
-};
+export type AgentLog = Logger;
 
 const REDACT = [
   'token',

@@ -1,21 +1,12 @@
 /** The audit chain's hash function and genesis value, shared by the store, verify and export. */
 import { createHash, hash as oneShotHash } from 'node:crypto';
+import type { AuditRecord } from './types.js';
 
 /** prev_hash of seq 1. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** The stored strings an event's hash covers (everything except `hash` itself). */
-export type HashedFields = {
-  seq: number;
-  ts: string;
-  action: string;
-  actor: string;
-  trigger: string;
-  target: string;
-  outcome: string;
-  details: string;
-  prev_hash: string;
-};
+export type HashedFields = Omit<AuditRecord, 'hash'>;
 
 // crypto.hash (Node >= 20.12) skips the Hash object: ~2x faster on short inputs.
 const sha256hex: (text: string) => string =

@@ -30,7 +30,13 @@
 import type { Writable } from 'node:stream';
 import type { Timestamp } from '../domain/timestamp.js';
 import { keyIdOf, publicKeysById } from './signing-key.js';
-import type { AuditCheckpoint, AuditEvent, AuditStore } from './types.js';
+import {
+  AUDIT_FIELDS,
+  type AuditCheckpoint,
+  type AuditEvent,
+  type AuditField,
+  type AuditStore,
+} from './types.js';
 
 export type ExportOptions = {
   format: 'jsonl' | 'csv';
@@ -47,18 +53,7 @@ export const EXPORT_TYPE = 'tenure.audit.export';
 export const EXPORT_VERSION = 2;
 /** Header versions verify-export reads: 1 had no prev_checkpoint on its checkpoints. */
 export const EXPORT_VERSIONS = [1, 2] as const;
-export const CSV_COLUMNS = [
-  'seq',
-  'ts',
-  'action',
-  'actor',
-  'trigger',
-  'target',
-  'outcome',
-  'details',
-  'prev_hash',
-  'hash',
-] as const;
+export const CSV_COLUMNS = AUDIT_FIELDS;
 
 export const csvField = (value: string | number): string => {
   const text = String(value);
@@ -66,6 +61,8 @@ export const csvField = (value: string | number): string => {
 };
 
 const csvLine = (e: AuditEvent) => `${CSV_COLUMNS.map((c) => csvField(e[c])).join(',')}\r\n`;
+// Spelled out, not JSON.stringify(e, AUDIT_FIELDS): a replacer list is ~1.5x slower; `satisfies`
+// holds the literal to the one field list.
 const jsonLine = (e: AuditEvent) =>
   `${JSON.stringify({
     seq: e.seq,
@@ -78,7 +75,7 @@ const jsonLine = (e: AuditEvent) =>
     details: e.details,
     prev_hash: e.prev_hash,
     hash: e.hash,
-  })}\n`;
+  } satisfies Record<AuditField, unknown>)}\n`;
 
 /** Writes respecting backpressure, so a 10 GB export does not sit in memory. */
 const writeTo = (out: Writable, text: string): Promise<void> | undefined =>

@@ -21,19 +21,29 @@ export type AuditInput = {
   ts?: Timestamp;
 };
 
-export type AuditEvent = {
-  seq: number;
-  ts: Timestamp;
-  action: string;
-  actor: string;
-  trigger: string;
-  target: string;
-  outcome: Outcome;
-  /** Canonical JSON text, hashed as stored. */
-  details: string;
-  prev_hash: string;
-  hash: string;
-};
+/**
+ * The fields of a stored audit event, in the order the store keeps and an export writes them: the
+ * one list. `details` is canonical JSON text, hashed as stored; `hash` covers all the others.
+ */
+export const AUDIT_FIELDS = [
+  'seq',
+  'ts',
+  'action',
+  'actor',
+  'trigger',
+  'target',
+  'outcome',
+  'details',
+  'prev_hash',
+  'hash',
+] as const;
+export type AuditField = (typeof AUDIT_FIELDS)[number];
+
+/** An event as stored strings (`seq` a number): the table row, an export line, a hash's input. */
+export type AuditRecord = { [F in AuditField]: F extends 'seq' ? number : string };
+
+/** An event as stored, its outcome typed. */
+export type AuditEvent = Omit<AuditRecord, 'outcome'> & { outcome: Outcome };
 
 export type AuditCheckpoint = {
   seq: number;

@@ -4,29 +4,19 @@
  * Connectors never import the store or HTTP, so the on-prem agent can run them unchanged.
  */
 import type { z } from 'zod';
-import type { Operation, OperationResult } from '../domain/types.js';
+import type { Logger } from '../domain/logger.js';
+import type { AccountRecord, Operation, OperationResult } from '../domain/types.js';
 
-export type ConnectorLogger = {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-};
+/** What a connector may log with (domain/logger.ts). */
+export type ConnectorLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export type CheckResult = {
   ok: boolean;
   checks: { name: string; ok: boolean; detail: string }[];
 };
 
-/** An account as read from the target, for reconciliation. */
-export type AccountRecord = {
-  account_id: string;
-  attributes: Record<string, string>;
-  container: string | null;
-  enabled: boolean;
-  entitlements: string[];
-  /** The target's correlation hint, when it stores one (e.g. employeeNumber). */
-  employee_id: string | null;
-};
+/** An account as read from the target, for reconciliation (the domain's type). */
+export type { AccountRecord } from '../domain/types.js';
 
 export type ConnectorContext<C> = {
   appId: string;

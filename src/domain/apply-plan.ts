@@ -1,4 +1,6 @@
 /** Pure simulator of what successful operations do to actual state: tests and dry-run previews. */
+
+import { actionOf } from './phases.js';
 import type { ActualAccount, Operation } from './types.js';
 
 const keyOf = (app: string, account: string): string => `${app}\u0000${account}`;
@@ -21,7 +23,7 @@ export function applyPlan(
     });
   }
   for (const op of ops) {
-    const action = op.kind === 'manual.task' ? op.task?.action : op.kind;
+    const action = actionOf(op);
     const key = keyOf(op.app_id, op.account_id);
     const acc = accounts.get(key);
     if (action === 'account.create') {

@@ -1,5 +1,6 @@
 /** Turns an operation on a `manual` application into a task a person can carry out. */
 import type { Application } from './application.js';
+import { actionOf } from './phases.js';
 import type { DirectOperationKind, Operation } from './types.js';
 
 const VERB: Record<DirectOperationKind, string> = {
@@ -23,7 +24,7 @@ export function taskSummary(
   changed: string[] = [],
   why: readonly string[] = op.lifecycle.length > 0 ? op.lifecycle : op.reasons,
 ): string {
-  const kind = op.task?.action ?? (op.kind as DirectOperationKind);
+  const kind = actionOf(op);
   const appName = app.name ?? app.id;
   const account = `account ${op.account_id} in ${appName}`;
   const ent = app.entitlements.find((e) => e.id === op.entitlement);

@@ -5,6 +5,7 @@ import { TenureError } from './errors.js';
 import { sameLdapContainer, sameLdapValue } from './ldap-values.js';
 import { toManualTask } from './manual-task.js';
 import { opKey } from './op-key.js';
+import { OPERATION_RANK } from './phases.js';
 import type { ActualAccount, DesiredAccount, DirectOperationKind, Operation } from './types.js';
 
 export { applyPlan } from './apply-plan.js';
@@ -12,17 +13,7 @@ export { opKey } from './op-key.js';
 
 export type AppMap = ReadonlyMap<string, Application>;
 
-/** Within one application: create → move → update → enable → grant → revoke → disable → delete. */
-const PHASE: Record<string, number> = {
-  'account.create': 0,
-  'account.move': 1,
-  'account.update': 2,
-  'account.enable': 3,
-  'entitlement.grant': 4,
-  'entitlement.revoke': 5,
-  'account.disable': 6,
-  'account.delete': 7,
-};
+const RANK: Partial<Record<string, number>> = OPERATION_RANK;
 
 // Shared, frozen reason lists: millions of ops need not each own a copy. Read-only.
 const frozen = (...r: string[]): string[] => Object.freeze(r) as string[];
@@ -87,7 +78,8 @@ function addEntitlement(
 
 function finish(b: AppOps, out: Operation[], sort: boolean): void {
   // Stable: within a phase, ops keep their account, then entitlement order.
-  if (sort) b.ops.sort((x, y) => (PHASE[x.kind] ?? 0) - (PHASE[y.kind] ?? 0));
+  // Within one application: create → move → update → enable → grant → revoke → disable → delete.
+  if (sort) b.ops.sort((x, y) => (RANK[x.kind] ?? 0) - (RANK[y.kind] ?? 0));
   const manual = b.app.connector === 'manual';
   for (const raw of b.ops) {
     const op = manual

@@ -2,18 +2,7 @@
 import type { Application, CorrelationRule } from './application.js';
 import { identityAttributes } from './attributes.js';
 import { compileTemplate } from './template.js';
-import type { Identity } from './types.js';
-
-/** An account as read from a target (structurally the connector contract's AccountRecord). */
-export type ReadAccount = {
-  account_id: string;
-  attributes: Record<string, string>;
-  container: string | null;
-  enabled: boolean;
-  entitlements: string[];
-  /** The target's correlation hint, when it stores one (e.g. employeeNumber). */
-  employee_id: string | null;
-};
+import type { AccountRecord, Identity } from './types.js';
 
 export type Correlation = {
   identity_id: string | null;
@@ -31,12 +20,12 @@ export const DEFAULT_CORRELATION: CorrelationRule[] = [
 
 type CompiledRule = {
   via: string;
-  accountValue: (a: ReadAccount) => string | undefined;
+  accountValue: (a: AccountRecord) => string | undefined;
   index: Map<string, string[]>;
   norm: (v: string) => string;
 };
 
-const attributeOf = (a: ReadAccount, name: string): string | undefined => {
+const attributeOf = (a: AccountRecord, name: string): string | undefined => {
   if (name === 'account_id') return a.account_id;
   if (name === 'employee_id' && a.employee_id) return a.employee_id;
   const exact = a.attributes[name];
@@ -97,7 +86,7 @@ export function compileCorrelation(
   app: Application,
   identities: readonly Identity[],
   previousLinks: ReadonlyMap<string, string | null> = new Map(),
-): (account: ReadAccount) => Correlation {
+): (account: AccountRecord) => Correlation {
   const attrs = new Map(identities.map((i) => [i.id, identityAttributes(i)]));
   const rules = (app.correlation ?? DEFAULT_CORRELATION).map((r) =>
     compileRule(r, app, identities, attrs),

@@ -2,13 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CorrelationRule } from './application.js';
 import { desiredState } from './desired.js';
-import { classifyApp, desiredByApp, findingKey, type ReadAccount } from './reconcile.js';
+import { classifyApp, desiredByApp, findingKey } from './reconcile.js';
 import { compileCorrelation } from './reconcile-correlate.js';
 import { planOrphans } from './reconcile-orphans.js';
 import { app, appMap, identity, policy } from './test-fixtures.js';
-import type { ActualAccount } from './types.js';
+import type { AccountRecord, ActualAccount } from './types.js';
 
-const acc = (account_id: string, over: Partial<ReadAccount> = {}): ReadAccount => ({
+const acc = (account_id: string, over: Partial<AccountRecord> = {}): AccountRecord => ({
   account_id,
   attributes: {},
   container: null,

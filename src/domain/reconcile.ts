@@ -1,10 +1,16 @@
 /** Reconciliation findings: what a target really holds, compared with who should hold what. Pure. */
 import type { Application } from './application.js';
 import { compilePolicies, type PlanningContext } from './desired.js';
-import { compileCorrelation, type ReadAccount } from './reconcile-correlate.js';
-import type { ActualAccount, DesiredAccount, Grant, Identity, IdentityStatus } from './types.js';
+import { compileCorrelation } from './reconcile-correlate.js';
+import type {
+  AccountRecord,
+  ActualAccount,
+  DesiredAccount,
+  Grant,
+  Identity,
+  IdentityStatus,
+} from './types.js';
 
-export type { ReadAccount } from './reconcile-correlate.js';
 export { compileCorrelation, DEFAULT_CORRELATION } from './reconcile-correlate.js';
 
 export const FINDING_KINDS = ['orphan', 'drift', 'missing', 'ambiguous', 'unmanaged'] as const;
@@ -41,7 +47,7 @@ export type AppClassification = {
 
 export type ClassifyInput = {
   app: Application;
-  records: readonly ReadAccount[];
+  records: readonly AccountRecord[];
   /** Every identity with its status at the reconciliation moment. */
   identities: readonly Identity[];
   /** This application's desired account by identity id (`desiredByApp`, a run's planning context). */

@@ -1,9 +1,8 @@
 /** Gives a leaver's or mover's removals the reason of their change instead of `unjustified`. */
 import { taskSummary } from './manual-task.js';
+import { isRemoval } from './phases.js';
 import type { AppMap } from './plan.js';
 import type { Operation } from './types.js';
-
-const REMOVALS = new Set(['entitlement.revoke', 'account.disable', 'account.delete']);
 
 /**
  * The plan marks every removal no policy, request or exception justifies as `unjustified`. For a
@@ -30,8 +29,7 @@ export function explainRemovals(
     }
     if (reasons === undefined || op.reasons.length !== 1 || op.reasons[0] !== 'unjustified')
       continue;
-    const kind = op.kind === 'manual.task' ? op.task?.action : op.kind;
-    if (kind === undefined || !REMOVALS.has(kind)) continue;
+    if (!isRemoval(op)) continue;
     op.reasons = reasons;
     const app = apps.get(op.app_id);
     if (op.task !== undefined && app !== undefined)

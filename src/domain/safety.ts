@@ -1,5 +1,6 @@
 /** Safety gate: hold a plan that would disable or delete too large a share of an application's accounts. */
 import type { Application } from './application.js';
+import { actionOf } from './phases.js';
 import type { ActualAccount, Operation } from './types.js';
 
 export type SafetySettings = { max_deprovision_share: number; min_deprovision_count: number };
@@ -14,7 +15,7 @@ export type AppDeprovisions = {
 export type SafetyVerdict = { held: boolean; byApp: AppDeprovisions[]; reasons: string[] };
 
 const isDeprovision = (op: Operation): boolean => {
-  const action = op.kind === 'manual.task' ? op.task?.action : op.kind;
+  const action = actionOf(op);
   return action === 'account.disable' || action === 'account.delete';
 };
 

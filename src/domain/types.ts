@@ -110,15 +110,21 @@ export type DesiredAccount = {
   reasons: string[];
 };
 
-/** An account that exists in an application, as last provisioned or reconciled. */
-export type ActualAccount = {
-  app_id: string;
+/** An account as a connector reads it from its target (for reconciliation). */
+export type AccountRecord = {
   account_id: string;
-  identity_id: string | null;
   attributes: Record<string, string>;
   container: string | null;
   enabled: boolean;
   entitlements: string[];
+  /** The target's correlation hint, when it stores one (e.g. employeeNumber). */
+  employee_id: string | null;
+};
+
+/** An account that exists in an application, as last provisioned or reconciled. */
+export type ActualAccount = Omit<AccountRecord, 'employee_id'> & {
+  app_id: string;
+  identity_id: string | null;
 };
 
 export type OperationKind =

@@ -10,7 +10,7 @@ import type { Clock } from '../domain/types.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/types.js';
 
-export type Logger = pino.Logger;
+export type { Logger } from '../domain/logger.js';
 
 export type Workspace = {
   dir: string;
@@ -18,7 +18,8 @@ export type Workspace = {
   config: LoadedConfig;
   store: Store;
   clock: Clock;
-  log: Logger;
+  /** pino, the logger's one implementation (Fastify logs through it); parts take `Logger`. */
+  log: pino.Logger;
   connector(appId: string): Promise<Connector>;
   close(): Promise<void>;
 };
@@ -26,7 +27,7 @@ export type Workspace = {
 export type OpenOptions = {
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
-  log?: Logger;
+  log?: pino.Logger;
   /** Skip migrations (read-only commands on a store another process manages). */
   migrate?: boolean;
 };

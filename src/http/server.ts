@@ -6,15 +6,18 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Logger as Pino } from 'pino';
 import { TenureError } from '../domain/errors.js';
-import type { Logger, Workspace } from '../engine/workspace.js';
+import type { Logger } from '../domain/logger.js';
+import type { Workspace } from '../engine/workspace.js';
 import { type BuiltApp, buildApp } from './app.js';
 import { hostPort, listenError } from './listen-address.js';
 import type { SchedulerHandle } from './types.js';
 
 export type ServeOptions = {
   ws: Workspace;
-  log: Logger;
+  /** pino itself: Fastify logs through it. */
+  log: Pino;
   host: string;
   port: number;
   tls?: { cert: string; key: string } | undefined;

@@ -2,10 +2,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger as Pino } from 'pino';
 import type { AuthConfig, ServerConfig } from '../config/server-schema.js';
 import type { Role } from '../domain/roles.js';
 import type { Clock } from '../domain/types.js';
-import type { Logger, Workspace } from '../engine/workspace.js';
+import type { Workspace } from '../engine/workspace.js';
 import type { AuditInput } from '../store/types.js';
 import type { HashGate } from './auth/hash-gate.js';
 import type { OidcClient } from './auth/oidc.js';
@@ -72,7 +73,8 @@ export type AppServices = {
 export type AppDeps = {
   ws: Workspace;
   clock: Clock;
-  log: Logger;
+  /** pino itself: Fastify logs through it (loggerInstance). */
+  log: Pino;
   scheduler?: SchedulerHandle;
   /** Agents currently connected, for /metrics (the agent protocol provides it later). */
   agentsOnline?: () => number | Promise<number>;
@@ -81,7 +83,7 @@ export type AppDeps = {
 
 export type BuildAppOptions = Omit<AppDeps, 'clock' | 'log' | 'services'> & {
   clock?: Clock;
-  log?: Logger;
+  log?: Pino;
   /** PEM key and certificate: the app serves HTTPS (cookies become Secure). */
   https?: { key: string | Buffer; cert: string | Buffer };
   /** Overrides of tenure.yaml `server:` / `auth:` (tests). */

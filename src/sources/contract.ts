@@ -15,11 +15,10 @@ export type {
   RejectedRecord,
 } from './file/types.js';
 
-export type SourceLogger = {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-};
+import type { Logger } from '../domain/logger.js';
+
+/** What a source may log with (domain/logger.ts). */
+export type SourceLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export type SourceContext<C> = {
   /** tenure.yaml `sources[].id`: named in messages and in the audit trail (`hr:<id>:…`). */

@@ -1,6 +1,7 @@
 /** Actual accounts with their current entitlements, and who held what at any moment. */
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { TenureError } from '../domain/errors.js';
+import { actionOf } from '../domain/phases.js';
 import type { Timestamp } from '../domain/timestamp.js';
 import type { ActualAccount, Operation, OperationResult } from '../domain/types.js';
 import { applyAction, withoutUnapplied } from './apply-operation.js';
@@ -130,12 +131,13 @@ export const createAccountsRepo = (db: Kysely<Database>, dialect: StoreDialect):
   async applyOperation(op, result, atInput) {
     if (result.outcome !== 'success') return;
     const at = toTimestamp(atInput);
-    const action = op.kind === 'manual.task' ? op.task?.action : op.kind;
-    if (!action) {
+    // A task closed as done must say what was done: no guessing in the record of actual state.
+    if (op.kind === 'manual.task' && !op.task?.action) {
       throw new TenureError('store.bad_operation', `manual.task ${op.key} has no task.action`, {
         key: op.key,
       });
     }
+    const action = actionOf(op);
     const accountId =
       action === 'account.create' ? (result.account_id ?? op.account_id) : op.account_id;
     const written = withoutUnapplied(op, result.unapplied);

@@ -1,5 +1,6 @@
 /** Kysely table types: one schema for SQLite and PostgreSQL (JSON as TEXT, booleans 0/1, ISO timestamps). */
 import type { Generated } from 'kysely';
+import type { AuditRecord } from '../audit/types.js';
 import type { SchedulerTables } from './jobs-schema.js';
 
 /** 0 or 1: SQLite has no boolean type, so both dialects store INTEGER. */
@@ -128,18 +129,8 @@ export type TasksTable = {
   evidence: string | null;
 };
 
-export type AuditEventsTable = {
-  seq: number;
-  ts: string;
-  action: string;
-  actor: string;
-  trigger: string;
-  target: string;
-  outcome: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-};
+/** The audit trail's own field list (audit/types.ts AUDIT_FIELDS), as stored. */
+export type AuditEventsTable = AuditRecord;
 
 export type AuditCheckpointsTable = {
   seq: number;

@@ -5,12 +5,13 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
+import type { Logger } from '../../domain/logger.js';
 
 /** A holder that stops refreshing its lock for this long is presumed dead (proper-lockfile's default). */
 const STALE_MS = 10_000;
 const RETRY_MS = 100;
 
-type Log = { error(obj: unknown, msg?: string): void };
+type Log = Pick<Logger, 'error'>;
 
 /** Takes the lock, waiting up to `waitSeconds`; resolves to the release function. */
 export async function lockAccountFile(

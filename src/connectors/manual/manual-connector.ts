@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { taskRoutingText } from '../../domain/manual-task.js';
+import { actionOf } from '../../domain/phases.js';
 import type { ConnectorFactory } from '../contract.js';
 
 const settings = z.strictObject({
@@ -33,7 +34,7 @@ export const manualConnector: ConnectorFactory<ManualSettings> = {
           // The plan's routing (settings, else the app's owner); operations planned without it
           // fall back to the settings this connector was created with.
           const suffix = taskRoutingText({
-            action: op.task?.action ?? 'account.update',
+            action: actionOf(op),
             summary,
             assignee: op.task?.assignee ?? ctx.config.assignee,
             instructions: op.task?.instructions ?? ctx.config.instructions,

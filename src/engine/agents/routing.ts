@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ApplicationConfig } from '../../config/schema.js';
-import type { DirectOperationKind, Operation } from '../../domain/types.js';
+import { rankOf } from '../../domain/phases.js';
+import type { Operation } from '../../domain/types.js';
 import { operationSchema } from '../../protocol/agent-v1.js';
 import type { AuditInput } from '../../store/types.js';
 import type { Workspace } from '../workspace.js';
@@ -32,19 +33,6 @@ export const agentJobPayload = z.object({
 });
 export type AgentJobPayload = z.infer<typeof agentJobPayload>;
 
-const PHASE: Record<DirectOperationKind, number> = {
-  'account.create': 0,
-  'account.move': 1,
-  'account.update': 2,
-  'account.enable': 3,
-  'entitlement.grant': 4,
-  'entitlement.revoke': 5,
-  'account.disable': 6,
-  'account.delete': 7,
-};
-const phaseOf = (op: Operation) =>
-  PHASE[op.kind === 'manual.task' ? (op.task?.action ?? 'account.update') : op.kind];
-
 /** Same operations (by their idempotency keys) = same key, whichever run planned them. */
 export const jobKey = (ops: readonly Operation[]): string =>
   `agj_${createHash('sha256')
@@ -66,7 +54,7 @@ export function groupAgentJobs(
     else byAccount.set(k, [op]);
   }
   const jobs = [...byAccount.values()].map((list) => {
-    const sorted = [...list].sort((a, b) => phaseOf(a) - phaseOf(b));
+    const sorted = [...list].sort((a, b) => rankOf(a) - rankOf(b));
     const first = sorted[0]!;
     return {
       run_id: runId,
@@ -80,7 +68,7 @@ export function groupAgentJobs(
   // Stable: accounts in plan order within a phase; a whole wave of creates leaves first.
   return jobs
     .map((j, i) => ({ j, i }))
-    .sort((a, b) => phaseOf(a.j.operations[0]!) - phaseOf(b.j.operations[0]!) || a.i - b.i)
+    .sort((a, b) => rankOf(a.j.operations[0]!) - rankOf(b.j.operations[0]!) || a.i - b.i)
     .map(({ j }) => j);
 }
 

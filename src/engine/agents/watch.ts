@@ -25,7 +25,7 @@ export function createAgentWatch(deps: {
 }): AgentWatch {
   const { ws } = deps;
   const clock = deps.clock ?? ws.clock;
-  const log = deps.log ?? ws.log;
+  const log: Logger = deps.log ?? ws.log;
   const everyMs = deps.everyMs ?? 15_000;
   let last = 0;
 

@@ -1,4 +1,6 @@
 /** How engine actions are named in the audit trail: one place, so reports can rely on it. */
+
+import { isRemoval } from '../../domain/phases.js';
 import type { Identity, LifecycleEvent, Operation, OperationResult } from '../../domain/types.js';
 import type { AuditInput } from '../../store/types.js';
 
@@ -35,11 +37,6 @@ export function operationActor(
   // A drift correction is not caused by any HR event: the engine itself restores the desired state.
   return source && event !== 'reconcile' ? `hr:${source}:${event}` : 'system';
 }
-
-const isRemoval = (op: Operation) => {
-  const kind = op.kind === 'manual.task' ? op.task?.action : op.kind;
-  return kind === 'entitlement.revoke' || kind === 'account.disable' || kind === 'account.delete';
-};
 
 export const operationTarget = (op: Operation): string =>
   op.entitlement !== undefined

@@ -1,8 +1,8 @@
 /** Sends a run's operations to connectors in dependency phases and records every outcome. */
 import { managersFirst } from '../../domain/manager-order.js';
 import { taskRoutingText } from '../../domain/manual-task.js';
-import { OPERATION_PHASES } from '../../domain/phases.js';
-import type { DirectOperationKind, Operation, OperationResult } from '../../domain/types.js';
+import { actionOf, OPERATION_PHASES, phaseOf } from '../../domain/phases.js';
+import type { Operation, OperationResult } from '../../domain/types.js';
 import type { AuditInput, Store } from '../../store/types.js';
 import { enqueueAgentOps, siteOf } from '../agents/routing.js';
 import { operationActor, operationAudit } from '../audit/events.js';
@@ -18,12 +18,7 @@ export type ExecutionSummary = {
   waiting_for_agent?: number;
 };
 
-/** Creates first; memberships before removals; disable/delete last, so a leaver is stripped then closed. */
-const PHASES = OPERATION_PHASES;
 const BATCH = 500;
-
-const actionOf = (op: Operation): DirectOperationKind =>
-  op.kind === 'manual.task' ? (op.task?.action ?? 'account.update') : op.kind;
 
 export type ExecuteOptions = {
   runId: string;
@@ -171,8 +166,6 @@ export async function executeOperations(
   return summary;
 }
 
-const phaseOf = (op: Operation): number => PHASES.findIndex((p) => p.includes(actionOf(op)));
-
 /**
  * What goes to the connector together: one phase at a time, or — with no create among them, so
  * no operation depends on another's success — all of a small run's operations at once, in phase
@@ -182,7 +175,7 @@ const phaseOf = (op: Operation): number => PHASES.findIndex((p) => p.includes(ac
 function applyGroups(appOps: Operation[]): Operation[][] {
   if (appOps.length <= BATCH && !appOps.some((op) => actionOf(op) === 'account.create'))
     return [[...appOps].sort((a, b) => phaseOf(a) - phaseOf(b))];
-  return PHASES.map((phase) => appOps.filter((op) => phase.includes(actionOf(op))));
+  return OPERATION_PHASES.map((phase) => appOps.filter((op) => phase.includes(actionOf(op))));
 }
 
 async function applyBatch(

@@ -2,6 +2,7 @@
 import { changedAttributes } from '../../domain/attribute-diff.js';
 import { type ChangeExplanation, explainChange } from '../../domain/change-reason.js';
 import { sameLdapValue } from '../../domain/ldap-values.js';
+import { actionOf } from '../../domain/phases.js';
 import type { AppMap } from '../../domain/plan.js';
 import type { ActualAccount, HrRecord, Identity, Operation } from '../../domain/types.js';
 
@@ -18,7 +19,6 @@ export type BeforeValues = {
 };
 
 const CHANGES = new Set(['account.update', 'account.move']);
-const actionOf = (op: Operation) => (op.kind === 'manual.task' ? op.task?.action : op.kind);
 
 /** Records, by operation key, the current values of the accounts that updates and moves change. */
 export function recordBefore(
@@ -29,7 +29,7 @@ export function recordBefore(
 ): void {
   let index: Map<string, ActualAccount> | undefined;
   for (const op of ops) {
-    if (!CHANGES.has(actionOf(op) ?? '')) continue;
+    if (!CHANGES.has(actionOf(op))) continue;
     // Updates and moves are few: index the batch's accounts only when one is planned.
     index ??= new Map(actual.map((a) => [`${a.app_id}\u0000${a.account_id}`, a]));
     const acc = index.get(`${op.app_id}\u0000${op.account_id}`);

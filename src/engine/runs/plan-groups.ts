@@ -4,6 +4,7 @@
  * `+`/`-`/`~` per change with old → new values, summary counts. Pure.
  */
 import type { ChangeExplanation } from '../../domain/change-reason.js';
+import { actionOf } from '../../domain/phases.js';
 import type { DirectOperationKind, Operation } from '../../domain/types.js';
 import type { BeforeValues } from './explain-plan.js';
 
@@ -46,8 +47,6 @@ export type PlanInput = {
   before: ReadonlyMap<string, BeforeValues>;
 };
 
-const actionOf = (op: Operation): DirectOperationKind =>
-  op.kind === 'manual.task' ? (op.task?.action ?? 'account.update') : op.kind;
 
 const quote = (v: string | null | undefined): string => (v ? JSON.stringify(v) : '(none)');
 

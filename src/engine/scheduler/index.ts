@@ -100,7 +100,8 @@ class SlotTaken extends Error {}
 export function createScheduler(opts: SchedulerOptions): Scheduler {
   const { ws } = opts;
   const clock = opts.clock ?? ws.clock;
-  const log = (opts.log ?? ws.log).child({ component: 'scheduler' });
+  const base: Logger = opts.log ?? ws.log;
+  const log = base.child({ component: 'scheduler' });
   const iv = { ...DEFAULT_INTERVALS, ...opts.intervals };
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const queue = createQueue({ store: ws.store, clock });
