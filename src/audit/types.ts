@@ -6,9 +6,11 @@
 
 import type { Timestamp } from '../domain/timestamp.js';
 import type { Outcome } from '../domain/types.js';
+import type { AuditAction } from './actions.js';
 
 export type AuditInput = {
-  action: string;
+  /** One of the typed actions (audit/actions.ts). */
+  action: AuditAction;
   /** `rule:<policy>`, `hr:<source>:<event>`, `admin:<user>`, `system`, ... */
   actor: string;
   /** What caused it: `run:<id>`, `snapshot:<id>`, `task:<id>` ... */
@@ -57,7 +59,7 @@ export type AuditCheckpoint = {
 
 /** A refusal as the caller knows it; actor is always `system`, outcome `failure`. */
 export type RefusalInput = {
-  action: string;
+  action: AuditAction;
   trigger: string;
   target: string;
   /** The refusal's error code: part of the bucket key. */

@@ -6,6 +6,7 @@
  * the chain is.
  */
 import type { Kysely } from 'kysely';
+import type { AuditAction } from '../audit/actions.js';
 import type { AuditInput, RefusalInput } from '../audit/types.js';
 import { toTimestamp } from './codec.js';
 import type { Database } from './schema.js';
@@ -58,6 +59,8 @@ export async function flushClosedRefusals(
     .map((b) =>
       refusalEvent({
         ...b,
+        // Written from a RefusalInput (recordRefusal), so one of the typed actions.
+        action: b.action as AuditAction,
         ts: toTimestamp(now),
         details: {
           ...(JSON.parse(b.details) as Record<string, unknown>),

@@ -218,7 +218,7 @@ audit:
 
   it('a checkpoint first writes the refusal counts of minutes that are over, and signs them', async () => {
     const refusal = {
-      action: 'webhook.refused',
+      action: 'webhook.refused' as const,
       trigger: 'hr:nope:webhook',
       target: 'source:nope',
       reason: 'webhook.unknown_source',

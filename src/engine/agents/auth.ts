@@ -8,6 +8,7 @@ import { type ErrorCode, TenureError } from '../../domain/errors.js';
 import { claimedAgentId, tokenOf, verifyAgentToken } from '../../protocol/agent-auth.js';
 import type { AgentRow } from '../../store/agents-types.js';
 import { refusalEvent } from '../../store/audit-refusals.js';
+import type { RefusalInput } from '../../store/types.js';
 import type { Workspace } from '../workspace.js';
 
 export type AgentRequest = {
@@ -75,7 +76,7 @@ export async function auditAgentRefusal(
   const agentId = typeof e.details.agent_id === 'string' ? e.details.agent_id : undefined;
   // An unknown agent's id is the caller's invention: one bucket for all (the id in the details).
   const enrolled = agentId !== undefined && e.code !== 'agent.unknown';
-  const refusal = {
+  const refusal: RefusalInput = {
     action: 'agent.refused',
     trigger: `agent-api:${req.path.split('?')[0]}`,
     target: enrolled ? `agent:${agentId}` : 'agent:unknown',

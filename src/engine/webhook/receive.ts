@@ -7,7 +7,7 @@ import { isTenureError, TenureError } from '../../domain/errors.js';
 import { verifySignature } from '../../sources/common/tenure-signature.js';
 import { TOLERANCE_SECONDS } from '../../sources/common/webhook.js';
 import { refusalEvent } from '../../store/audit-refusals.js';
-import type { AuditInput } from '../../store/types.js';
+import type { AuditInput, RefusalInput } from '../../store/types.js';
 import { lifecycleAudit } from '../audit/events.js';
 import { RUNS_QUEUE } from '../queue/index.js';
 import { MAX_ATTEMPTS, PRIORITY, type RunIdentityPayload } from '../scheduler/job-kinds.js';
@@ -156,7 +156,7 @@ export async function auditRefusal(ws: Workspace, ev: SourceEvent, e: TenureErro
   // would be a row of its own. The id they sent stays in the details.
   const known = e.code !== 'webhook.unknown_source';
   const source = !known ? 'unknown' : SOURCE_ID.test(ev.sourceId) ? ev.sourceId : 'invalid';
-  const refusal = {
+  const refusal: RefusalInput = {
     action: 'webhook.refused',
     trigger: `hr:${source}:webhook`,
     target: `source:${source}`,

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import { TenureError } from '../../domain/errors.js';
 import { meetRole } from '../../domain/roles.js';
+import type { AuditInput } from '../../store/types.js';
 import type { AppDeps, Principal } from '../types.js';
 import { sha256Hex } from './secrets.js';
 import { SESSION_COOKIE } from './sessions.js';
@@ -16,7 +17,7 @@ export const deniedAudit = (
   actor: string,
   reason: string,
   extra: Record<string, unknown> = {},
-) => ({
+): AuditInput => ({
   action: 'auth.denied',
   actor,
   trigger: `request:${req.id}`,

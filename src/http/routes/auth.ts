@@ -41,7 +41,7 @@ export const authRoutes: RouteModule = async (app, deps) => {
 
   const event = (
     req: FastifyRequest,
-    action: string,
+    action: AuditInput['action'],
     actor: string,
     username: string,
     details: Record<string, unknown>,
