@@ -64,6 +64,18 @@ export type UserAction = 'user.created' | 'user.updated';
 /** The API itself: bad requests refused, the audit trail exported (http/routes/audit.ts). */
 export type ApiAction = 'api.rejected' | 'audit.exported';
 
+/** Access reviews: campaigns, decisions, sign-offs (src/governance/reviews). */
+export type ReviewAction =
+  | 'review.campaign_created'
+  | 'review.launched'
+  | 'review.decision'
+  | 'review.delegated'
+  | 'review.reassigned'
+  | 'review.defaulted'
+  | 'review.signoff'
+  | 'review.stage_closed'
+  | 'review.closed';
+
 export type AuditAction =
   | HrAction
   | IdentityAction
@@ -75,4 +87,5 @@ export type AuditAction =
   | WebhookAction
   | AuthAction
   | UserAction
-  | ApiAction;
+  | ApiAction
+  | ReviewAction;
