@@ -47,7 +47,6 @@ export type PlanInput = {
   before: ReadonlyMap<string, BeforeValues>;
 };
 
-
 const quote = (v: string | null | undefined): string => (v ? JSON.stringify(v) : '(none)');
 
 const NONE = Object.freeze([]) as unknown as string[];
