@@ -7,6 +7,7 @@ import { TenureError } from '../domain/errors.js';
 import { templateFields } from '../domain/policy.js';
 import { SECRET_REF } from '../domain/secret-ref.js';
 import { formatIssues, formatPath } from './format-issues.js';
+import { reviewTemplateProblems } from './reviews-schema.js';
 import { configSchema, type TenureConfig } from './schema.js';
 
 export type LoadedConfig = TenureConfig & {
@@ -118,6 +119,7 @@ function crossCheck(config: TenureConfig): string[] {
       if (spec.container) problems.push(...badTemplate(spec.container, `${at}.container`));
     });
   });
+  problems.push(...reviewTemplateProblems(config.reviews, config));
   return problems;
 }
 

@@ -10,6 +10,7 @@ import { hibobConfigSchema } from '../sources/hibob/config.js';
 import { workdayConfigSchema } from '../sources/workday/config.js';
 import { agentsSchema } from './agents-schema.js';
 import { auditSchema } from './audit-schema.js';
+import { reviewsSchema } from './reviews-schema.js';
 import { schedulesSchema } from './scheduler-schema.js';
 import { authSchema, serverSchema } from './server-schema.js';
 
@@ -216,6 +217,8 @@ export const configSchema = z.strictObject({
   schedules: schedulesSchema,
   /** On-prem agents: poll wait, batch size, heartbeat, leases, offline alerts (docs/agent.md). */
   agents: agentsSchema.prefault({}),
+  /** Recurring access-review campaigns (docs/reviews.md). */
+  reviews: reviewsSchema,
   /** Anchors of the audit trail outside the database (docs/audit.md). */
   audit: auditSchema.prefault({}),
   store: z

@@ -172,6 +172,33 @@ export const ERROR_CODES = {
   'request.malformed_json': { kind: 'invalid' },
   'request.not_found': { kind: 'not_found' },
   'request.unsupported_media_type': { kind: 'unsupported_media_type' },
+  // review: access-review campaigns, their items, decisions and sign-offs
+  'review.already_signed_off': { kind: 'conflict' },
+  /** modify names no other entitlement of the item's application. */
+  'review.bad_entitlement': { kind: 'invalid' },
+  /** The campaign (or the item's stage) is closed: decisions are final. */
+  'review.closed': { kind: 'conflict' },
+  /** Someone changed the item since the caller read it (two decisions at once). */
+  'review.decision_conflict': { kind: 'conflict' },
+  'review.empty_population': { kind: 'invalid' },
+  /** The item's holder left meanwhile: the leaver run removes their access, not a review. */
+  'review.identity_left': { kind: 'conflict' },
+  'review.invalid': { kind: 'invalid' },
+  'review.item_not_found': { kind: 'not_found' },
+  'review.justification_required': { kind: 'invalid' },
+  'review.last_stage': { kind: 'conflict' },
+  /** Nobody but the holder could review an item: the fallback reviewer is the holder too. */
+  'review.no_reviewer': { kind: 'invalid' },
+  'review.not_draft': { kind: 'conflict' },
+  'review.not_found': { kind: 'not_found' },
+  'review.not_your_item': { kind: 'forbidden' },
+  'review.nothing_to_sign': { kind: 'conflict' },
+  /** Sign-off's re-authentication failed (wrong password, no password for this user). */
+  'review.reauth_failed': { kind: 'unauthenticated' },
+  'review.self_review': { kind: 'forbidden' },
+  'review.signed_off': { kind: 'conflict' },
+  'review.template_not_found': { kind: 'not_found' },
+  'review.undecided': { kind: 'conflict' },
   // run: sync runs and the run lock
   'run.in_progress': { kind: 'conflict' },
   'run.not_found': { kind: 'not_found' },

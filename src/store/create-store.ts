@@ -18,6 +18,7 @@ import { createSchedulesRepo } from './leader-schedules-repo.js';
 import { createLoginFailuresRepo } from './login-failures-repo.js';
 import { migrateToLatest } from './migrate.js';
 import { createReconciliationsRepo } from './reconcile-repo.js';
+import { createReviewsRepo } from './reviews-repo.js';
 import { createRunLockRepo } from './run-lock-repo.js';
 import { createRunsRepo } from './runs-repo.js';
 import { createSavedPlansRepo } from './saved-plans-repo.js';
@@ -96,4 +97,5 @@ const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock, url: st
   sourceState: createSourceStateRepo(db),
   runLock: createRunLockRepo(db),
   savedPlans: createSavedPlansRepo(db),
+  reviews: createReviewsRepo(db),
 });

@@ -13,6 +13,7 @@ import type { GrantsRepo } from './grants-repo.js';
 import type { IdentitiesRepo } from './identities-repo.js';
 import type { JobsRepo, LeaderRepo, SchedulesRepo, WebhookReplaysRepo } from './jobs-types.js';
 import type { ReconciliationsRepo } from './reconcile-repo.js';
+import type { ReviewsRepo } from './reviews-types.js';
 import type { RunLockRepo } from './run-lock-repo.js';
 import type { RunsRepo } from './runs-repo.js';
 import type { SavedPlansRepo } from './saved-plans-repo.js';
@@ -71,4 +72,6 @@ export type Store = {
   runLock: RunLockRepo;
   /** Plans the API saved to apply by id (src/store/saved-plans-repo.ts). */
   savedPlans: SavedPlansRepo;
+  /** Access-review campaigns, items, sign-offs (src/store/reviews-types.ts). */
+  reviews: ReviewsRepo;
 };

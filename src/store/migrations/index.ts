@@ -17,6 +17,7 @@ import { runLockMigration } from './20261202_0600_run_lock.js';
 import { auditAnchorsMigration } from './20261202_0800_audit_anchors.js';
 import { savedPlansMigration } from './20261202_0900_saved_plans.js';
 import { identitySearchMigration } from './20261203_0001_identity_search.js';
+import { reviewsMigration } from './20261203_0100_reviews.js';
 
 /** Forward-only: append new entries with a later timestamped name; never edit a released one. */
 export const migrationProvider = (dialect: StoreDialect): MigrationProvider => ({
@@ -38,6 +39,7 @@ export const migrationProvider = (dialect: StoreDialect): MigrationProvider => (
       '20261202_0800_audit_anchors': auditAnchorsMigration(dialect),
       '20261202_0900_saved_plans': savedPlansMigration(),
       '20261203_0001_identity_search': identitySearchMigration(dialect),
+      '20261203_0100_reviews': reviewsMigration(dialect),
     };
   },
 });
