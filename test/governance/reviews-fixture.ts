@@ -1,6 +1,6 @@
 /** A small organisation for review tests: managers, owners who hold the access they own, a request grant, drift. */
 import type { CampaignDefinitionInput } from '../../src/config/reviews-schema.js';
-import { fullRun } from '../../src/engine/runs.js';
+import { fullRun } from '../../src/engine/runs/runs.js';
 import type { ReviewCaller } from '../../src/governance/reviews/deps.js';
 import type { TestDialect } from '../support/databases.js';
 import { person } from '../support/small-org.js';
