@@ -142,7 +142,7 @@ const fromNewItem = (i: NewReviewItem): Omit<Selectable<ItemsTable>, 'id'> => ({
   assigned_from: i.assigned_from,
   decision: null,
   justification: null,
-  modify_to: null,
+  modify_to: i.modify_to ?? null,
   decided_by: null,
   decided_at: null,
   defaulted: 0,

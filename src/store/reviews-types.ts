@@ -65,19 +65,21 @@ export type ReviewItemRow = SnapshotEntry & {
   remediation: unknown | null;
 };
 
-export type NewReviewItem = Omit<
-  ReviewItemRow,
-  | 'id'
-  | 'decision'
-  | 'justification'
-  | 'modify_to'
-  | 'decided_by'
-  | 'decided_at'
-  | 'defaulted'
-  | 'signed_off'
-  | 'version'
-  | 'remediation'
->;
+/** `modify_to`: carried from an earlier stage that modified the access. */
+export type NewReviewItem = Pick<Partial<ReviewItemRow>, 'modify_to'> &
+  Omit<
+    ReviewItemRow,
+    | 'id'
+    | 'decision'
+    | 'justification'
+    | 'modify_to'
+    | 'decided_by'
+    | 'decided_at'
+    | 'defaulted'
+    | 'signed_off'
+    | 'version'
+    | 'remediation'
+  >;
 
 export type ItemPatch = Partial<
   Pick<

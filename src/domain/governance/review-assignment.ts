@@ -30,10 +30,14 @@ export function strategyReviewer(
       return dir.managerOf(entry.identity_id);
     case 'application_owner':
       return dir.applicationOwner(entry.app_id);
+    // An entitlement without an owner of its own is its application owner's.
     case 'entitlement_owner':
-      return entry.entitlement_id === null
-        ? dir.applicationOwner(entry.app_id)
-        : dir.entitlementOwner(entry.app_id, entry.entitlement_id);
+      return (
+        (entry.entitlement_id === null
+          ? undefined
+          : dir.entitlementOwner(entry.app_id, entry.entitlement_id)) ??
+        dir.applicationOwner(entry.app_id)
+      );
     case 'named': {
       const named = (stage.reviewers ?? []).map((r) => dir.resolve(r));
       return named.find((r) => r !== entry.identity_id) ?? named[0];
@@ -60,7 +64,7 @@ export function assignReviewer(
   return reroute(holder, named ?? null, dir, fallback);
 }
 
-/** The reviewer's manager, else the fallback: whoever first is not the holder. */
+/** The reviewer's manager, else the fallback, else the fallback's manager: whoever first is not the holder. */
 export function reroute(
   holder: string,
   wanted: string | null,
@@ -73,5 +77,9 @@ export function reroute(
     return { reviewer: managerRef, route: 'manager_of_reviewer', wanted };
   const fb = dir.resolve(fallback);
   if (fb !== holder) return { reviewer: fb, route: 'fallback', wanted };
-  return undefined;
+  const above = dir.managerOf(fb);
+  const aboveRef = above === undefined ? undefined : dir.resolve(above);
+  return aboveRef !== undefined && aboveRef !== holder
+    ? { reviewer: aboveRef, route: 'fallback', wanted }
+    : undefined;
 }

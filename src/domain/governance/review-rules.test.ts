@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   advancesToNextStage,
+  effectiveDecision,
   itemReason,
   justificationRequired,
   noResponseDecision,
@@ -48,4 +49,10 @@ it('the next stage gets what this one kept', () => {
   expect(advancesToNextStage('modify')).toBe(true);
   expect(advancesToNextStage('revoke')).toBe(false);
   expect(advancesToNextStage(null)).toBe(false);
+});
+
+it('an approve of access an earlier stage modified stays a modify', () => {
+  expect(effectiveDecision({ decision: 'approve', modify_to: 'read' })).toBe('modify');
+  expect(effectiveDecision({ decision: 'approve', modify_to: null })).toBe('approve');
+  expect(effectiveDecision({ decision: 'revoke', modify_to: 'read' })).toBe('revoke');
 });

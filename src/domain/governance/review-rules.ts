@@ -47,3 +47,13 @@ export function noResponseDecision(
 /** Whether an item settled in one stage goes on to the next: what the stage kept (not revoked). */
 export const advancesToNextStage = (decision: string | null): boolean =>
   decision === 'approve' || decision === 'modify';
+
+/**
+ * An item's outcome: a later stage approving access an earlier stage modified keeps the
+ * modification (`modify_to` travels with the item), so approve + modify_to is a modify.
+ */
+export const effectiveDecision = <D extends string | null>(item: {
+  decision: D;
+  modify_to: string | null;
+}): D | 'modify' =>
+  item.decision === 'approve' && item.modify_to !== null ? 'modify' : item.decision;

@@ -1,5 +1,6 @@
 /** Closing: advance a stage, or close the campaign — defaults, remediation hook, report hook, final status. */
 import { TenureError } from '../../domain/errors.js';
+import { effectiveDecision } from '../../domain/governance/review-rules.js';
 import type { CampaignRow, ReviewItemRow } from '../../store/reviews-types.js';
 import { campaignTrigger, reviewAudit } from './audit-events.js';
 import type { ReviewDeps } from './deps.js';
@@ -144,7 +145,7 @@ export async function closeCampaign(
   return closed;
 }
 
-/** The final row of each snapshot line: the one of the last stage it reached. */
+/** The final row of each snapshot line: the one of the last stage it reached (see effectiveDecision). */
 export async function finalItems(
   deps: ReviewDeps,
   campaign: CampaignRow,
@@ -157,9 +158,12 @@ export async function finalItems(
 }
 
 async function finalRemovals(deps: ReviewDeps, campaign: CampaignRow): Promise<RemediationItem[]> {
-  return [...(await finalItems(deps, campaign)).values()].filter(
-    (i): i is RemediationItem => i.decision === 'revoke' || i.decision === 'modify',
-  );
+  const out: RemediationItem[] = [];
+  for (const i of (await finalItems(deps, campaign)).values()) {
+    const decision = effectiveDecision(i);
+    if (decision === 'revoke' || decision === 'modify') out.push({ ...i, decision });
+  }
+  return out;
 }
 
 async function finalCounts(
@@ -175,7 +179,8 @@ async function finalCounts(
   };
   for (const i of (await finalItems(deps, campaign)).values()) {
     counts.items = (counts.items ?? 0) + 1;
-    if (i.decision) counts[i.decision] = (counts[i.decision] ?? 0) + 1;
+    const decision = effectiveDecision(i);
+    if (decision) counts[decision] = (counts[decision] ?? 0) + 1;
     if (i.defaulted) counts.defaulted = (counts.defaulted ?? 0) + 1;
   }
   return counts;

@@ -84,7 +84,7 @@ async function apply(
     patch = {
       decision: input.action,
       justification,
-      modify_to: input.action === 'modify' ? input.entitlement! : null,
+      modify_to: modifyTo(item, input),
       decided_by: caller.actor,
       decided_at: at,
       defaulted: false,
@@ -140,3 +140,14 @@ async function newReviewer(
     });
   return resolved;
 }
+
+/**
+ * The swap an item ends with: a modify sets it; an approve keeps one carried from an earlier
+ * stage but drops one made in this stage (the reviewer changed their mind); a revoke leaves it.
+ */
+const modifyTo = (item: ReviewItemRow, input: DecisionInput): string | null =>
+  input.action === 'modify'
+    ? input.entitlement!
+    : input.action === 'approve' && item.decision === 'modify'
+      ? null
+      : item.modify_to;

@@ -134,6 +134,7 @@ export async function openNextStage(
         reviewer: a.reviewer,
         assigned_via: a.route,
         assigned_from: a.wanted,
+        modify_to: i.modify_to,
       });
     }
     await store.reviews.insertItems(items);
