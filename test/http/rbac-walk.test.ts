@@ -13,6 +13,8 @@ const STAFF = 'admin operator auditor';
 const EVIDENCE = 'admin auditor';
 const OPERATE = 'admin operator';
 const ADMIN = 'admin';
+/** Whoever may be assigned review items; an auditor changes nothing. */
+const DECIDE = 'admin operator reviewer requester';
 
 /** `METHOD url` → roles allowed (space-separated). `public` routes need no entry. */
 const MATRIX: Record<string, string> = {
@@ -52,6 +54,18 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/agents': STAFF,
   'GET /api/v1/agents/health': STAFF,
   'POST /api/v1/agents/:id/revoke': ADMIN,
+  'POST /api/v1/reviews/campaigns': OPERATE,
+  'GET /api/v1/reviews/campaigns': ALL,
+  'GET /api/v1/reviews/campaigns/:id': ALL,
+  'GET /api/v1/reviews/campaigns/:id/signoffs': STAFF,
+  'POST /api/v1/reviews/campaigns/:id/launch': OPERATE,
+  'POST /api/v1/reviews/campaigns/:id/advance': OPERATE,
+  'POST /api/v1/reviews/campaigns/:id/close': OPERATE,
+  'GET /api/v1/reviews/campaigns/:id/items': ALL,
+  'GET /api/v1/reviews/inbox': ALL,
+  'GET /api/v1/reviews/items/:id': ALL,
+  'POST /api/v1/reviews/campaigns/:id/decisions': DECIDE,
+  'POST /api/v1/reviews/campaigns/:id/signoff': DECIDE,
 };
 /** Routes whose `:id` is an identity: a person may read their own (`self`). */
 const SELF = new Set([

@@ -11,6 +11,8 @@ import { identitiesRoutes } from './identities.js';
 import { meRoutes } from './me.js';
 import { opsRoutes } from './ops.js';
 import { quarantineRoutes } from './quarantine.js';
+import { reviewCampaignRoutes } from './reviews/campaigns.js';
+import { reviewItemRoutes } from './reviews/items.js';
 import { runsRoutes } from './runs.js';
 import { schedulesRoutes } from './schedules.js';
 import { sourceEventsRoutes } from './source-events.js';
@@ -38,4 +40,6 @@ export const routeModules: RouteModule[] = [
   sourceEventsRoutes,
   agentRegistryRoutes,
   agentProtocolRoutes,
+  reviewCampaignRoutes,
+  reviewItemRoutes,
 ];
