@@ -11,6 +11,7 @@ import { registerIdentities } from './commands/identities.js';
 import { initWorkspace } from './commands/init.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerReconcile } from './commands/reconcile.js';
+import { registerReviews } from './commands/reviews.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
 import { registerSync } from './commands/sync.js';
@@ -79,6 +80,7 @@ export function buildProgram(usage: UsageSink = { text: undefined }): Command {
   registerIdentities(program, g);
   registerQuarantine(program, g);
   registerTasks(program, g);
+  registerReviews(program, g);
   registerAudit(program, g);
   registerApps(program, g);
   registerRuns(program, g);

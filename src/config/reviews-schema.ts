@@ -1,6 +1,7 @@
 /** Access-review campaign definitions (API, CLI) and tenure.yaml `reviews:` templates, as zod schemas. */
 import { z } from 'zod';
 import {
+  ACTIONS,
   type CampaignDefinition,
   MAX_STAGES,
   NO_RESPONSE_DEFAULTS,
@@ -156,3 +157,13 @@ export function reviewTemplateProblems(templates: ReviewTemplate[], config: Cata
     return problems;
   });
 }
+
+/** One decision as the API and `tenure reviews decide --file` take it. */
+export const decisionSchema = z.strictObject({
+  item: z.number().int().positive(),
+  action: z.enum(ACTIONS),
+  justification: z.string().trim().max(4000).optional(),
+  entitlement: z.string().min(1).max(256).optional().describe('modify: the entitlement to swap to'),
+  to: z.string().min(1).max(256).optional().describe('reassign / delegate: the new reviewer'),
+  expected_version: z.number().int().min(0).optional(),
+});

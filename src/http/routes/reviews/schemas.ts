@@ -1,7 +1,9 @@
 /** The review API's shapes: campaigns, items, sign-offs and decision requests, as zod (and so OpenAPI). */
 import { z } from 'zod';
+
+export { decisionSchema } from '../../../config/reviews-schema.js';
+
 import {
-  ACTIONS,
   ASSIGNMENT_ROUTES,
   CAMPAIGN_STATUSES,
   DECISIONS,
@@ -85,15 +87,6 @@ export const signoffSchema = z
     items: z.number().int(),
   })
   .meta({ id: 'ReviewSignoff' });
-
-export const decisionSchema = z.strictObject({
-  item: z.number().int().positive(),
-  action: z.enum(ACTIONS),
-  justification: z.string().trim().max(4000).optional(),
-  entitlement: z.string().min(1).max(256).optional().describe('modify: the entitlement to swap to'),
-  to: z.string().min(1).max(256).optional().describe('reassign / delegate: the new reviewer'),
-  expected_version: z.number().int().min(0).optional(),
-});
 
 export const campaignParams = z.strictObject({ id: z.string().min(1).max(256) });
 export const itemParams = z.strictObject({ id: z.coerce.number().int().positive() });
