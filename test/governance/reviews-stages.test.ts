@@ -4,6 +4,7 @@ import { REVIEWER_STRATEGIES } from '../../src/domain/governance/campaign.js';
 import { advanceStage, closeCampaign } from '../../src/governance/reviews/close-campaign.js';
 import { createCampaign } from '../../src/governance/reviews/create-campaign.js';
 import { decide } from '../../src/governance/reviews/decide.js';
+import { fillLastUsed } from '../../src/governance/reviews/last-used.js';
 import { launchCampaign } from '../../src/governance/reviews/launch-campaign.js';
 import { testDialects } from '../support/databases.js';
 import type { TestWorkspace } from '../support/workspace.js';
@@ -168,5 +169,33 @@ describe.each(testDialects())('review stages (%s)', (dialect) => {
       'P004/eng:revoke@1',
       'P006/eng:revoke@2',
     ]);
+  });
+});
+
+describe('last use, filled later', () => {
+  it('re-derives the recommendation from a known last use', async () => {
+    const t = await reviewsWorkspace('sqlite');
+    try {
+      const c = await createCampaign(
+        t.ws,
+        definition({ scope: { identities: ['P003'] } }),
+        'admin:a',
+      );
+      await launchCampaign(t.ws, c.id, 'admin:a');
+      const stale = { value: '2026-01-02T00:00:00Z', source: 'csv:last_login', precision: 'day' };
+      const filled = await fillLastUsed(t.ws, c.id, async (line) =>
+        line.entitlement_id === 'eng' ? stale : undefined,
+      );
+      expect(filled).toBe(1);
+      const [eng] = await t.ws.store.reviews
+        .items({ campaignId: c.id, identityId: 'P003' })
+        .then((r) => r.filter((i) => i.entitlement_id === 'eng'));
+      expect(eng).toMatchObject({
+        last_used: stale,
+        recommendation: { recommendation: 'revoke', reason: 'unused for more than 90 days' },
+      });
+    } finally {
+      await t.cleanup();
+    }
   });
 });
