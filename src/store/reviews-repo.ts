@@ -200,6 +200,16 @@ export const createReviewsRepo = (root: Kysely<Database>): ReviewsRepo => {
         .where('id', '=', id)
         .execute();
     },
+    async guardCampaign(id, expect, patch = {}) {
+      const set = fromCampaign(patch);
+      let q = db
+        .updateTable('review_campaigns')
+        .set(Object.keys(set).length > 0 ? set : { status: expect.status })
+        .where('id', '=', id)
+        .where('status', '=', expect.status);
+      if (expect.stage !== undefined) q = q.where('stage', '=', expect.stage);
+      return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
+    },
     async insertItems(items) {
       for (const chunk of chunks(items, INSERT_BATCH))
         await db.insertInto('review_items').values(chunk.map(fromNewItem)).execute();

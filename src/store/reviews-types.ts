@@ -129,6 +129,16 @@ export type ReviewsRepo = {
   /** Newest first. */
   listCampaigns(filter?: { status?: CampaignStatus; limit?: number }): Promise<CampaignRow[]>;
   updateCampaign(id: string, patch: Partial<Omit<CampaignRow, 'id'>>): Promise<void>;
+  /**
+   * Applies `patch` (nothing when empty) only while the campaign is in `expect`; false when it is
+   * not. An UPDATE, so on PostgreSQL it also locks the row: launch, decisions, sign-off and close
+   * of one campaign take turns, and a decision waiting on a close sees the closed status.
+   */
+  guardCampaign(
+    id: string,
+    expect: { status: CampaignRow['status']; stage?: number },
+    patch?: Partial<Omit<CampaignRow, 'id'>>,
+  ): Promise<boolean>;
   insertItems(items: readonly NewReviewItem[]): Promise<void>;
   items(query: ItemQuery): Promise<ReviewItemRow[]>;
   getItem(id: number): Promise<ReviewItemRow | undefined>;

@@ -199,3 +199,50 @@ describe('last use, filled later', () => {
     }
   });
 });
+
+describe.each(testDialects())('campaign races (%s)', (dialect) => {
+  let t: TestWorkspace;
+  beforeAll(async () => {
+    t = await reviewsWorkspace(dialect);
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it('two launches at once: one wins, the other is refused, the snapshot is taken once', async () => {
+    const c = await createCampaign(t.ws, definition(), 'admin:a');
+    const results = await Promise.allSettled([
+      launchCampaign(t.ws, c.id, 'admin:a'),
+      launchCampaign(t.ws, c.id, 'admin:b'),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(
+      (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason,
+    ).toMatchObject({ code: 'review.not_draft' });
+    expect(await t.ws.store.reviews.items({ campaignId: c.id })).toHaveLength(14);
+  });
+
+  it('a decision racing the close either lands before it or is refused', async () => {
+    const c = await createCampaign(t.ws, definition(), 'admin:a');
+    await launchCampaign(t.ws, c.id, 'admin:a');
+    const [item] = await t.ws.store.reviews.items({
+      campaignId: c.id,
+      identityId: 'P003',
+      limit: 1,
+    });
+    const [decided, closed] = await Promise.allSettled([
+      decide(t.ws, c.id, reviewer('P002'), [
+        { item: item!.id, action: 'revoke', justification: 'race' },
+      ]),
+      closeCampaign(t.ws, c.id, { actor: 'admin:a' }),
+    ]);
+    expect(closed.status).toBe('fulfilled');
+    const final = (await t.ws.store.reviews.getItem(item!.id))!;
+    if (decided.status === 'fulfilled')
+      expect(final).toMatchObject({ decision: 'revoke', defaulted: false });
+    else {
+      expect(decided.reason.code).toMatch(/^review\.(closed|decision_conflict)$/);
+      expect(final).toMatchObject({ decision: 'approve', defaulted: true });
+    }
+  });
+});

@@ -53,7 +53,10 @@ export async function advanceStage(
   const at = deps.clock().toISOString();
   return deps.store.transaction(async (store) => {
     const campaign = await getCampaign(store, id);
-    if (campaign.status !== 'active')
+    if (
+      campaign.status !== 'active' ||
+      !(await store.reviews.guardCampaign(id, { status: 'active', stage: campaign.stage }))
+    )
       throw new TenureError('review.closed', `campaign ${id} is ${campaign.status}`, {
         status: campaign.status,
       });
@@ -97,7 +100,10 @@ export async function closeCampaign(
   const at = deps.clock().toISOString();
   const closing = await deps.store.transaction(async (store) => {
     let campaign = await getCampaign(store, id);
-    if (campaign.status !== 'active')
+    if (
+      campaign.status !== 'active' ||
+      !(await store.reviews.guardCampaign(id, { status: 'active', stage: campaign.stage }))
+    )
       throw new TenureError(
         'review.closed',
         `campaign ${id} is ${campaign.status}: only an active campaign closes`,

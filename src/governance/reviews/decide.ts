@@ -37,7 +37,7 @@ export async function decide(
   const at = deps.clock().toISOString();
   return deps.store.transaction(async (store) => {
     const campaign = await getCampaign(store, campaignId);
-    checkCampaignOpen(campaign);
+    await checkCampaignOpen(store, campaign);
     const out: ReviewItemRow[] = [];
     for (const input of inputs) {
       const item = await checkDecision(deps, store, campaign, caller, input);

@@ -22,8 +22,12 @@ export type DecisionInput = {
 /** Admins and operators administer: they may reassign any item, not decide it. */
 const ADMINISTER = new Set(['admin', 'operator']);
 
-export function checkCampaignOpen(campaign: CampaignRow): void {
-  if (campaign.status !== 'active')
+/** Refuses unless the campaign is active, holding its row (see guardCampaign) until commit. */
+export async function checkCampaignOpen(store: Store, campaign: CampaignRow): Promise<void> {
+  const open =
+    campaign.status === 'active' &&
+    (await store.reviews.guardCampaign(campaign.id, { status: 'active', stage: campaign.stage }));
+  if (!open)
     throw new TenureError(
       'review.closed',
       `campaign ${campaign.id} is ${campaign.status}: decisions are closed`,

@@ -24,7 +24,10 @@ export async function launchCampaign(
   const now = deps.clock();
   return deps.store.transaction(async (store) => {
     const campaign = await getCampaign(store, id);
-    if (campaign.status !== 'draft')
+    if (
+      campaign.status !== 'draft' ||
+      !(await store.reviews.guardCampaign(id, { status: 'draft' }))
+    )
       throw new TenureError(
         'review.not_draft',
         `campaign ${id} is ${campaign.status}: only a draft can be launched`,

@@ -34,7 +34,7 @@ export async function signOff(
   const at = deps.clock().toISOString();
   return deps.store.transaction(async (store) => {
     const campaign = await getCampaign(store, campaignId);
-    checkCampaignOpen(campaign);
+    await checkCampaignOpen(store, campaign);
     if (caller.role === 'auditor')
       throw new TenureError(
         'review.not_your_item',
