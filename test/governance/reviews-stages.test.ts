@@ -246,3 +246,41 @@ describe.each(testDialects())('campaign races (%s)', (dialect) => {
     }
   });
 });
+
+describe('scopes', () => {
+  it('departments, entitlements, privileged, unjustified, identities: each filter holds', async () => {
+    const t = await reviewsWorkspace('sqlite');
+    try {
+      const lines = async (scope: object) => {
+        const c = await createCampaign(t.ws, definition({ scope }), 'admin:a');
+        await launchCampaign(t.ws, c.id, 'admin:a');
+        return (await t.ws.store.reviews.items({ campaignId: c.id }))
+          .map((i) => `${i.identity_id}/${i.entitlement_id}`)
+          .sort();
+      };
+      expect(await lines({ departments: ['Sales'] })).toEqual(['P006/eng', 'P006/staff']);
+      expect(await lines({ entitlements: ['dir/admin'] })).toEqual(['P003/admin', 'P004/admin']);
+      expect(await lines({ privileged_only: true })).toEqual(['P003/admin', 'P004/admin']);
+      expect(await lines({ unjustified_only: true })).toEqual(['P006/eng']);
+      expect(await lines({ identities: ['P005'], entitlements: ['dir/eng'] })).toEqual([
+        'P005/eng',
+      ]);
+      await expect(
+        createCampaign(t.ws, definition({ scope: { applications: ['nope'] } }), 'admin:a'),
+      ).rejects.toMatchObject({
+        code: 'review.invalid',
+        details: { problems: ['campaign.scope.applications[0]: unknown application "nope"'] },
+      });
+      const empty = await createCampaign(
+        t.ws,
+        definition({ scope: { departments: ['Nobody'] } }),
+        'admin:a',
+      );
+      await expect(launchCampaign(t.ws, empty.id, 'admin:a')).rejects.toMatchObject({
+        code: 'review.empty_population',
+      });
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
