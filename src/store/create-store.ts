@@ -97,5 +97,5 @@ const bind = (db: Kysely<Database>, dialect: StoreDialect, clock: Clock, url: st
   sourceState: createSourceStateRepo(db),
   runLock: createRunLockRepo(db),
   savedPlans: createSavedPlansRepo(db),
-  reviews: createReviewsRepo(db),
+  reviews: createReviewsRepo(db, dialect),
 });

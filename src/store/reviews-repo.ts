@@ -1,6 +1,6 @@
 /** Access reviews in SQL: campaigns, items (inserted in chunks, decided under a version check), sign-offs. */
 import type { Kysely } from 'kysely';
-import { chunks, toJson, toTimestamp } from './codec.js';
+import { insertChunks, toJson, toTimestamp } from './codec.js';
 import {
   type CampaignsTable,
   fromCampaign,
@@ -11,12 +11,12 @@ import {
   toItem,
 } from './reviews-rows.js';
 import type { ReviewsRepo } from './reviews-types.js';
-import type { Database } from './schema.js';
+import type { Database, StoreDialect } from './schema.js';
 
 // ~30 columns a row: 200 rows stay far below SQLite's 32,766 bound parameters.
 const INSERT_BATCH = 200;
 
-export const createReviewsRepo = (root: Kysely<Database>): ReviewsRepo => {
+export const createReviewsRepo = (root: Kysely<Database>, dialect: StoreDialect): ReviewsRepo => {
   const db = root.withTables<ReviewTables>();
   return {
     async createCampaign(row) {
@@ -61,8 +61,14 @@ export const createReviewsRepo = (root: Kysely<Database>): ReviewsRepo => {
       return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
     },
     async insertItems(items) {
-      for (const chunk of chunks(items, INSERT_BATCH))
-        await db.insertInto('review_items').values(chunk.map(fromNewItem)).execute();
+      await insertChunks(
+        root,
+        dialect,
+        'review_items',
+        items.map(fromNewItem),
+        INSERT_BATCH,
+        (chunk) => db.insertInto('review_items').values(chunk),
+      );
     },
     async items(query) {
       let q = db.selectFrom('review_items').selectAll();

@@ -242,7 +242,8 @@ describe.each(testDialects())('campaign races (%s)', (dialect) => {
       expect(final).toMatchObject({ decision: 'revoke', defaulted: false });
     else {
       expect(decided.reason.code).toMatch(/^review\.(closed|decision_conflict)$/);
-      expect(final).toMatchObject({ decision: 'approve', defaulted: true });
+      // P003's first item is the privileged admin: its no-response default is revoke.
+      expect(final).toMatchObject({ entitlement_id: 'admin', decision: 'revoke', defaulted: true });
     }
   });
 });

@@ -1,7 +1,7 @@
 /** Deciding items (single or bulk, all or nothing): approve, revoke, modify, reassign, delegate — each audited. */
 import { TenureError } from '../../domain/errors.js';
 import type { ItemPatch, ReviewItemRow } from '../../store/reviews-types.js';
-import type { Store } from '../../store/types.js';
+import type { AuditInput, Store } from '../../store/types.js';
 import { itemTarget, reviewAudit } from './audit-events.js';
 import {
   checkCampaignOpen,
@@ -39,10 +39,15 @@ export async function decide(
     const campaign = await getCampaign(store, campaignId);
     await checkCampaignOpen(store, campaign);
     const out: ReviewItemRow[] = [];
+    const events: AuditInput[] = [];
     for (const input of inputs) {
       const item = await checkDecision(deps, store, campaign, caller, input);
-      out.push(await apply(deps, store, caller, item, input, at));
+      const done = await apply(deps, store, caller, item, input, at);
+      out.push(done.row);
+      events.push(done.event);
     }
+    // One append for the lot: a bulk of 1,000 is one chain write, in the same transaction.
+    await store.audit.append(events);
     return out;
   });
 }
@@ -54,7 +59,7 @@ async function apply(
   item: ReviewItemRow,
   input: DecisionInput,
   at: string,
-): Promise<ReviewItemRow> {
+): Promise<{ row: ReviewItemRow; event: AuditInput }> {
   const justification = input.justification?.trim() || null;
   const base = {
     item: item.id,
@@ -115,8 +120,10 @@ async function apply(
   }
   const updated = await store.reviews.updateItem(item.id, item.version, patch);
   if (!updated) throw conflict((await store.reviews.getItem(item.id)) ?? item);
-  await store.audit.append([{ ...event, details: { ...event.details, version: updated.version } }]);
-  return updated;
+  return {
+    row: updated,
+    event: { ...event, details: { ...event.details, version: updated.version } },
+  };
 }
 
 /** The reviewer an item is handed to: never its holder, never the caller themself. */
