@@ -7,16 +7,23 @@ const key = (e: SnapshotEntry) =>
   `${e.identity_id}\u0000${e.app_id}\u0000${e.account_id}\u0000${e.entitlement_id ?? ''}`;
 
 /** Sorts by identity, application, account, entitlement (code-unit order): the snapshot's order. */
-export const sortSnapshot = <T extends SnapshotEntry>(entries: readonly T[]): T[] =>
-  [...entries].sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+export const sortSnapshot = <T extends SnapshotEntry>(entries: readonly T[]): T[] => {
+  // Each key built once (not per comparison): 2 M lines sort in seconds, not tens of seconds.
+  const keyed = entries.map((e) => ({ k: key(e), e }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.e);
+};
+
+/** One pass: launch hands lines already in snapshot order, which need no second sort. */
+const isSorted = (entries: readonly SnapshotEntry[]): boolean => {
+  for (let i = 1; i < entries.length; i++)
+    if (key(entries[i - 1]!) > key(entries[i]!)) return false;
+  return true;
+};
 
 /** Just the four snapshot fields of each line (anything else an item carries is left out). */
 export const snapshotLines = (entries: readonly SnapshotEntry[]): SnapshotEntry[] =>
-  sortSnapshot(entries).map((e) => ({
+  (isSorted(entries) ? entries : sortSnapshot(entries)).map((e) => ({
     identity_id: e.identity_id,
     app_id: e.app_id,
     account_id: e.account_id,
