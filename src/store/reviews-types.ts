@@ -10,7 +10,7 @@ import type {
   Recommendation,
   SnapshotEntry,
 } from '../domain/governance/campaign.js';
-import type { Timestamp } from './types.js';
+import type { Timestamp } from '../domain/timestamp.js';
 
 export type CampaignRow = {
   id: string;
