@@ -7,7 +7,7 @@ import { decide } from '../../src/governance/reviews/decide.js';
 import { fillLastUsed } from '../../src/governance/reviews/last-used.js';
 import { launchCampaign } from '../../src/governance/reviews/launch-campaign.js';
 import { testDialects } from '../support/databases.js';
-import type { TestWorkspace } from '../support/workspace.js';
+import { auditEvents, type TestWorkspace } from '../support/workspace.js';
 import { definition, reviewer, reviewsWorkspace } from './reviews-fixture.js';
 
 describe.each(testDialects())('review stages (%s)', (dialect) => {
@@ -279,6 +279,61 @@ describe('scopes', () => {
       );
       await expect(launchCampaign(t.ws, empty.id, 'admin:a')).rejects.toMatchObject({
         code: 'review.empty_population',
+      });
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe.each(testDialects())('reassign and delegate (%s)', (dialect) => {
+  it('moves items to another reviewer, audited; never to the holder', async () => {
+    const t = await reviewsWorkspace(dialect);
+    try {
+      const c = await createCampaign(
+        t.ws,
+        definition({ scope: { identities: ['P003'] } }),
+        'admin:a',
+      );
+      await launchCampaign(t.ws, c.id, 'admin:a');
+      const [a, b] = await t.ws.store.reviews.items({ campaignId: c.id });
+      const p2 = reviewer('P002');
+      await expect(
+        decide(t.ws, c.id, p2, [{ item: a!.id, action: 'reassign', to: 'P007' }]),
+      ).rejects.toMatchObject({
+        code: 'review.justification_required',
+        details: { because: 'reassign' },
+      });
+      await expect(
+        decide(t.ws, c.id, p2, [{ item: a!.id, action: 'delegate', to: 'p3@small.example' }]),
+      ).rejects.toMatchObject({ code: 'review.self_review' });
+      const [moved] = await decide(t.ws, c.id, p2, [
+        { item: a!.id, action: 'delegate', to: 'p5@small.example' },
+      ]);
+      expect(moved).toMatchObject({
+        reviewer: 'P005',
+        assigned_via: 'delegated',
+        assigned_from: 'P002',
+        decision: null,
+      });
+      await expect(
+        decide(t.ws, c.id, p2, [{ item: a!.id, action: 'approve' }]),
+      ).rejects.toMatchObject({ code: 'review.not_your_item' });
+      // An admin administers: reassigns any item (with a reason), but decides none.
+      const admin = { actor: 'admin:a', role: 'admin' as const, refs: ['a'], identityId: null };
+      const [back] = await decide(t.ws, c.id, admin, [
+        { item: b!.id, action: 'reassign', to: 'P007', justification: 'P002 is on leave' },
+      ]);
+      expect(back).toMatchObject({ reviewer: 'P007', assigned_via: 'reassigned' });
+      await expect(
+        decide(t.ws, c.id, admin, [{ item: b!.id, action: 'approve' }]),
+      ).rejects.toMatchObject({ code: 'review.not_your_item' });
+      const events = await auditEvents(t.ws);
+      expect(
+        events.filter((e) => e.action === 'review.delegated').map((e) => JSON.parse(e.details)),
+      ).toEqual([expect.objectContaining({ item: a!.id, from: 'P002', to: 'P005' })]);
+      expect(events.find((e) => e.action === 'review.reassigned')).toMatchObject({
+        actor: 'admin:a',
       });
     } finally {
       await t.cleanup();
