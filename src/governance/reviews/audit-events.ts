@@ -1,4 +1,5 @@
 /** How access-review actions are named in the audit trail: one place, so reports can rely on it. */
+import type { ReviewAction } from '../../audit/actions.js';
 import type { AuditInput } from '../../store/types.js';
 
 export const REVIEW_ACTIONS = [
@@ -11,7 +12,7 @@ export const REVIEW_ACTIONS = [
   'review.defaulted',
   'review.stage_closed',
   'review.closed',
-] as const;
+] as const satisfies readonly ReviewAction[];
 export type ReviewAuditAction = (typeof REVIEW_ACTIONS)[number];
 
 /** `campaign:<id>` triggers every event of a campaign. */
